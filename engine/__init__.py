@@ -1,0 +1,1 @@
+"""The generic BPM runtime: model registry, sandbox, persistence. The only code that imports SpiffWorkflow."""

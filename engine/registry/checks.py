@@ -1,0 +1,147 @@
+"""The registry's own rules on top of SpiffWorkflow's: lanes map to roles, user tasks have forms, scripts and
+expressions compile in the sandbox, DMN tables use a hit policy the engine honours."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
+
+from ..sandbox import check_expression, check_script
+from .parsing import ParsedModels, ParsedProcess
+from .problems import Problem
+from .roles import LanePolicy
+from .xml import model_kind
+
+FORM_PROPERTY = "formJsonSchemaFilename"
+DEFAULT_HIT_POLICIES = frozenset({"UNIQUE", "FIRST", "COLLECT"})
+"""What stock SpiffWorkflow evaluates correctly; the DMN layer widens this set."""
+
+
+@dataclass(frozen=True)
+class CheckRules:
+    lanes: LanePolicy
+    form_exists: Callable[[str], bool] | None = None
+    services: frozenset[str] | None = None
+    hit_policies: frozenset[str] = DEFAULT_HIT_POLICIES
+    form_property: str = FORM_PROPERTY
+
+
+@dataclass
+class _Checker:
+    rules: CheckRules
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, file: str, element: str | None, message: str, code: str) -> None:
+        self.problems.append(Problem(file, element, message, code))
+
+    def script(self, file: str, element: str | None, what: str, source: str | None) -> None:
+        if source and source.strip():
+            for p in check_script(source):
+                line = f"{p.line}行目: " if p.line else ""
+                self.add(file, element, f"{what}がサンドボックスで実行できません（{line}{p.message}）", "script")
+
+    def expression(self, file: str, element: str | None, what: str, source) -> None:
+        if isinstance(source, str) and source.strip():
+            for p in check_expression(source):
+                self.add(file, element, f"{what}「{source.strip()}」がサンドボックスで評価できません（{p.message}）",
+                         "expression")
+
+
+def _all_task_specs(process: ParsedProcess) -> Iterable[tuple[str, object]]:
+    for spec in [process.spec, *process.subprocess_specs.values()]:
+        file = getattr(spec, "file", None) or process.file
+        for task_spec in spec.task_specs.values():
+            yield file, task_spec
+
+
+def _check_lanes(c: _Checker, process: ParsedProcess) -> None:
+    for lane_name, lane_id in process.lanes.items():
+        if c.rules.lanes.role_for_lane(lane_name) is None:
+            c.add(process.file, lane_id,
+                  f"レーン「{lane_name}」に対応するロールがありません。使えるロール: {c.rules.lanes.describe()}", "lane")
+
+
+def _check_task(c: _Checker, file: str, task_spec) -> None:
+    element = getattr(task_spec, "bpmn_id", None) or task_spec.name
+    label = getattr(task_spec, "bpmn_name", None) or element
+    if isinstance(task_spec, UserTask):
+        properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+        form = properties.get(c.rules.form_property)
+        if not form:
+            c.add(file, element, f"ユーザータスク「{label}」にフォームが指定されていません"
+                                 f"（spiffworkflow:property {c.rules.form_property}）", "form")
+        elif c.rules.form_exists is not None and not c.rules.form_exists(form):
+            c.add(file, element, f"ユーザータスク「{label}」のフォーム「{form}」が forms/tasks/ にありません", "form")
+        role = c.rules.lanes.role_for_lane(task_spec.lane)
+        if task_spec.lane is None:
+            c.add(file, element, f"ユーザータスク「{label}」がレーンに入っていないため、担当ロールが決まりません", "lane")
+        elif role == c.rules.lanes.system_role:
+            c.add(file, element, f"ユーザータスク「{label}」がシステムのレーンにあります。人が担当するレーンに移してください",
+                  "lane")
+    if isinstance(task_spec, ScriptTask):
+        c.script(file, element, f"スクリプトタスク「{label}」のスクリプト", task_spec.script)
+    c.script(file, element, f"「{label}」の事前スクリプト", getattr(task_spec, "prescript", None))
+    c.script(file, element, f"「{label}」の事後スクリプト", getattr(task_spec, "postscript", None))
+    for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
+        c.expression(file, element, f"ゲートウェイ「{label}」の条件式", condition)
+    if isinstance(task_spec, CatchingEvent):
+        definition = task_spec.event_definition
+        c.expression(file, element, f"イベント「{label}」のタイマー式", getattr(definition, "expression", None))
+        c.expression(file, element, f"イベント「{label}」の条件式", getattr(definition, "condition", None))
+    if isinstance(task_spec, LoopTask):
+        c.expression(file, element, f"「{label}」の繰り返し条件", getattr(task_spec, "condition", None))
+        c.expression(file, element, f"「{label}」の件数式", getattr(task_spec, "cardinality", None))
+    if isinstance(task_spec, ServiceTask) and c.rules.services is not None:
+        operation = getattr(task_spec, "operation_name", None)
+        if operation not in c.rules.services:
+            c.add(file, element, f"サービスタスク「{label}」の処理「{operation}」は登録されていません。"
+                                 f"使える処理: {'、'.join(sorted(c.rules.services)) or 'なし'}", "service")
+    if isinstance(task_spec, BusinessRuleTaskMixin):
+        _check_decision_cells(c, file, element, task_spec.dmnEngine.decision_table)
+
+
+def _check_decision_cells(c: _Checker, file: str, element: str, table) -> None:
+    for column in table.inputs:
+        c.expression(file, column.id, "DMN の入力式", column.expression)
+    for rule in table.rules:
+        for entry in rule.inputEntries:
+            for cell in entry.lhs:
+                if cell is None or not cell.strip() or cell.strip() == "-":
+                    continue
+                if check_expression(cell) and check_expression(f"v {cell}"):
+                    c.add(file, rule.id, f"DMN の {rule.row_number} 行目の条件「{cell}」がサンドボックスで評価できません",
+                          "dmn_cell")
+        for entry in rule.outputEntries:
+            c.expression(file, rule.id, f"DMN の {rule.row_number} 行目の出力", entry.text)
+
+
+def _check_hit_policies(c: _Checker, file: str, root: etree._Element) -> None:
+    for table in root.iter("{*}decisionTable"):
+        policy = (table.get("hitPolicy") or "UNIQUE").upper()
+        aggregation = table.get("aggregation")
+        shown = policy + (f" {aggregation}" if aggregation else "")
+        if policy not in c.rules.hit_policies or (aggregation and f"COLLECT {aggregation.upper()}" not in c.rules.hit_policies):
+            c.add(file, table.get("id"), f"ヒットポリシー「{shown}」には対応していません。"
+                                         f"使えるもの: {'、'.join(sorted(c.rules.hit_policies))}", "hit_policy")
+
+
+def check_models(parsed: ParsedModels, rules: CheckRules) -> list[Problem]:
+    c = _Checker(rules)
+    for name, root in parsed.roots.items():
+        if model_kind(root) == "dmn":
+            _check_hit_policies(c, name, root)
+    for process in parsed.processes.values():
+        _check_lanes(c, process)
+        for file, task_spec in _all_task_specs(process):
+            _check_task(c, file, task_spec)
+    unique: dict[tuple, Problem] = {}
+    for problem in c.problems:
+        unique.setdefault((problem.file, problem.element, problem.message), problem)
+    return list(unique.values())

@@ -1,0 +1,24 @@
+"""The append-only audit log: who did what, when, with digests of the data before and after (never the data)."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy.orm import Session
+
+from ..db.models import AuditEntry
+
+
+def digest(data) -> str | None:
+    if data is None:
+        return None
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def record(session: Session, actor: str, action: str, *, instance_id: int | None = None, task_id: str | None = None,
+           before=None, after=None, detail: dict | None = None) -> AuditEntry:
+    entry = AuditEntry(actor=actor, action=action, instance_id=instance_id, task_id=task_id,
+                       before_digest=digest(before), after_digest=digest(after), detail=detail or {})
+    session.add(entry)
+    return entry
