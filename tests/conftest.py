@@ -15,7 +15,7 @@ from engine.db.base import Base
 from engine.db.migrate import upgrade
 from engine.db.session import Database
 from engine.runtime import WorkflowRuntime
-from tests.support import PG_ADMIN_URL, fixture_sources, make_registry, postgres_reachable, sqlalchemy_pg_url
+from tests.support import FIXTURES, PG_ADMIN_URL, fixture_sources, make_registry, postgres_reachable, sqlalchemy_pg_url
 
 TEST_DATA_KEY = crypto.generate_key()
 
@@ -94,3 +94,38 @@ def runtime(database, registry) -> WorkflowRuntime:
     with database.transaction() as session:
         registry.deploy(session, fixture_sources(), actor="test-setup")
     return WorkflowRuntime(database, registry, script_timeout_seconds=1.0)
+
+
+@pytest.fixture
+def instance_dir(tmp_path, database, data_key):
+    """An instance folder whose okuyami.toml points at the test database (for CLI and app tests)."""
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    (folder / "okuyami.toml").write_text(
+        f'database_url = "{database.url}"\nsecret_key = "test-secret-{uuid.uuid4().hex}"\ndata_key = "{data_key}"\n'
+        f'forms_dir = "{FIXTURES / "forms"}"\n',
+        encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def platform(instance_dir, database, runtime, registry):
+    from engine.settings import load_settings
+    from processes.platform import Platform
+
+    settings = load_settings(instance_dir, environ={})
+    return Platform(settings, database, registry, runtime)
+
+
+@pytest.fixture
+def app(platform):
+    from web import create_app
+
+    flask_app = create_app(platform=platform)
+    flask_app.config.update(TESTING=True)
+    return flask_app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

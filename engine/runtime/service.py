@@ -110,9 +110,11 @@ class WorkflowRuntime:
 
     # human tasks ------------------------------------------------------------------------------------------
     def list_tasks(self, *, role: str | None = None, assignee: str | None = None, ward: str | None = None,
-                   state: str = READY, instance_id: int | None = None, limit: int = 100, offset: int = 0,
-                   session: Session | None = None) -> list[HumanTask]:
+                   department: str | None = None, state: str = READY, instance_id: int | None = None,
+                   limit: int = 100, offset: int = 0, session: Session | None = None) -> list[HumanTask]:
         query = select(HumanTask).where(HumanTask.state == state)
+        if department is not None:
+            query = query.where(HumanTask.department == department)
         if role is not None:
             query = query.where(HumanTask.role == role)
         if assignee is not None:
@@ -144,6 +146,9 @@ class WorkflowRuntime:
     def unclaim(self, task_ref: int, actor: str, session: Session | None = None) -> HumanTask:
         with self._unit(session) as s:
             row = self._open_task_row(s, task_ref)
+            if row.assignee not in (None, actor):
+                raise TaskConflict(f"task {task_ref} is claimed by someone else",
+                                   user_message="このタスクは他の担当者が引き受けているため、解除できません。")
             row.assignee = None
             audit.record(s, actor, "task.unclaimed", instance_id=row.instance_id, task_id=row.task_id)
             return row

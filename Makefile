@@ -1,0 +1,16 @@
+.PHONY: demo test test-fast setup bench
+
+demo: setup
+	.venv/bin/okuyami demo
+
+test:
+	scripts/test
+
+test-fast:
+	scripts/test -m "not slow"
+
+setup:
+	scripts/setup
+
+bench: setup
+	.venv/bin/python -m bench.engine

@@ -1,0 +1,1 @@
+"""The bereavement-corner process: wards, catalogue, booking, interview, service-task handlers."""

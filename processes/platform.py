@@ -1,0 +1,40 @@
+"""The composition root: the generic engine wired with this city's roles, forms and settings."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine import crypto
+from engine.db.session import Database
+from engine.registry import ModelRegistry, ModelSource
+from engine.registry.checks import CheckRules
+from engine.registry.store import sources_in
+from engine.runtime import WorkflowRuntime
+from engine.settings import Settings
+
+from .roles import lane_policy
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    database: Database
+    registry: ModelRegistry
+    runtime: WorkflowRuntime
+
+    def repository_models(self) -> list[ModelSource]:
+        return sources_in([self.settings.bpmn_dir, self.settings.dmn_dir])
+
+
+def check_rules(settings: Settings) -> CheckRules:
+    task_forms = settings.forms_dir / "tasks"
+    return CheckRules(lanes=lane_policy(), form_exists=lambda name: (task_forms / name).is_file())
+
+
+def build_platform(settings: Settings) -> Platform:
+    """Everything the web app, the CLI and the worker share. Refuses to start without keys outside the demo."""
+    settings.require_production_secrets()
+    crypto.configure(settings.data_keys)
+    database = Database(settings.database_url)
+    registry = ModelRegistry(check_rules(settings))
+    runtime = WorkflowRuntime(database, registry, script_timeout_seconds=settings.script_timeout_seconds)
+    return Platform(settings, database, registry, runtime)

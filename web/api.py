@@ -1,0 +1,66 @@
+"""The JSON API under /api/v1, authenticated with per-user bearer tokens (`okuyami users token NAME`)."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, g, jsonify, request
+
+from engine import accounts
+from processes.worklists import scope_for
+
+from .extensions import platform
+from .identity import StaffUser
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return _unauthorized()
+        with platform().database.transaction(write=False) as session:
+            user = accounts.user_for_token(session, token.strip())
+            if user is None:
+                return _unauthorized()
+            g.api_user = StaffUser.from_row(user)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _unauthorized():
+    response = jsonify({"error": {"status": 401, "message": "有効なアクセストークンが必要です。"}})
+    response.headers["WWW-Authenticate"] = 'Bearer realm="okuyami"'
+    return response, 401
+
+
+@bp.get("/health")
+def health():
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/me")
+@token_required
+def me():
+    user: StaffUser = g.api_user
+    return jsonify({"username": user.username, "display_name": user.display_name, "role": user.role,
+                    "ward": user.ward, "department": user.department})
+
+
+@bp.get("/tasks")
+@token_required
+def tasks():
+    user: StaffUser = g.api_user
+    scope = scope_for(user.role, user.ward, user.department)
+    rows = platform().runtime.list_tasks(**scope.filters()) if scope.visible else []
+    return jsonify({"tasks": [_task_json(t) for t in rows]})
+
+
+def _task_json(task) -> dict:
+    return {"id": task.id, "instance_id": task.instance_id, "name": task.spec_name, "title": task.title,
+            "role": task.role, "ward": task.ward, "department": task.department, "state": task.state,
+            "assignee": task.assignee, "form": task.form,
+            "due_at": task.due_at.isoformat() if task.due_at else None,
+            "created_at": task.created_at.isoformat() if task.created_at else None}

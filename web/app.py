@@ -1,0 +1,47 @@
+"""The staff application's factory."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask
+
+from engine.settings import Settings, load_settings
+from processes.platform import Platform, build_platform
+
+from . import api, auth, errors, formatting, security, tasks
+from .extensions import csrf, login_manager
+
+SESSION_IDLE_MINUTES = 30
+
+
+def create_app(settings: Settings | None = None, platform: Platform | None = None) -> Flask:
+    settings = settings or (platform.settings if platform else load_settings())
+    platform = platform or build_platform(settings)
+    app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="okuyami_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=SESSION_IDLE_MINUTES),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        JSON_AS_ASCII=False,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["okuyami"] = platform
+    logging.basicConfig(level=settings.log_level)
+
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    formatting.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    return app
