@@ -8,6 +8,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .db.models import User
@@ -37,8 +38,12 @@ def create_user(session: Session, username: str, role: str, password: str, *, di
         raise DuplicateUser(f"user {username!r} exists")
     user = User(username=username, display_name=display_name or username, role=role, ward=ward,
                 department=department, password_hash=_hasher.hash(password), active=True, failed_logins=0)
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+    except IntegrityError as exc:  # a concurrent create of the same name won the race
+        raise DuplicateUser(f"user {username!r} exists") from exc
     audit.record(session, actor, "user.created", detail={"user_id": user.id, "role": role, "ward": ward,
                                                          "department": department})
     return user
@@ -59,6 +64,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         _hasher.hash(password)  # same cost as a real check: no user enumeration by timing
         return None
     if not user.active or (user.locked_until is not None and user.locked_until > now):
+        _hasher.hash(password)  # a locked account answers in the same time as a wrong password
         return None
     try:
         _hasher.verify(user.password_hash, password)

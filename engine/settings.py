@@ -85,7 +85,13 @@ def load_settings(instance_path: str | Path | None = None, environ: dict | None 
     unknown = set(values) - set(known)
     if unknown:
         raise ConfigurationError(f"unknown setting(s) in {file_path}: {', '.join(sorted(unknown))}")
-    kwargs = {name: _coerce(known[name].type, value) for name, value in values.items()}
+    kwargs = {}
+    for name, value in values.items():
+        try:
+            kwargs[name] = _coerce(known[name].type, value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(f"setting {name} (OKUYAMI_{name.upper()}) has an invalid value "
+                                     f"{value!r}: {exc}") from exc
     settings = Settings(**kwargs)
     if not settings.database_url:
         db_file = settings.instance_path / ("okuyami-demo.db" if settings.demo else "okuyami.db")

@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine import crypto
+from engine.db.migrate import current_revision, head_revision, is_up_to_date
 from engine.db.session import Database
+from engine.errors import ConfigurationError
 from engine.registry import ModelRegistry, ModelSource
 from engine.registry.checks import CheckRules
 from engine.registry.store import sources_in
@@ -30,11 +32,17 @@ def check_rules(settings: Settings) -> CheckRules:
     return CheckRules(lanes=lane_policy(), form_exists=lambda name: (task_forms / name).is_file())
 
 
-def build_platform(settings: Settings) -> Platform:
-    """Everything the web app, the CLI and the worker share. Refuses to start without keys outside the demo."""
+def build_platform(settings: Settings, require_current_schema: bool = True) -> Platform:
+    """Everything the web app, the CLI and the worker share. Refuses to start without keys outside the demo,
+    and on a database whose schema is not at the latest migration."""
     settings.require_production_secrets()
     crypto.configure(settings.data_keys)
     database = Database(settings.database_url)
+    if require_current_schema and not is_up_to_date(database):
+        raise ConfigurationError(
+            f"database schema is not up to date (revision {current_revision(database)!r}, expected "
+            f"{head_revision(database)!r}): run `okuyami db upgrade`",
+            user_message="データベースの構成が最新ではありません。`okuyami db upgrade` を実行してください。")
     registry = ModelRegistry(check_rules(settings))
     runtime = WorkflowRuntime(database, registry, script_timeout_seconds=settings.script_timeout_seconds)
     return Platform(settings, database, registry, runtime)

@@ -105,3 +105,11 @@ def test_serve_refuses_to_start_without_a_data_key(tmp_path):
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "OKUYAMI_DATA_KEY" in result.stderr and "okuyami keys generate" in result.stderr
+
+
+def test_commands_refuse_an_unmigrated_database_with_a_clear_message(tmp_path, data_key):
+    (tmp_path / "okuyami.toml").write_text(
+        f'database_url = "sqlite:///{tmp_path / "empty.db"}"\nsecret_key = "{"s" * 40}"\ndata_key = "{data_key}"\n',
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["--instance", str(tmp_path), "users", "token", "anyone"])
+    assert result.exit_code == 1 and "okuyami db upgrade" in result.output

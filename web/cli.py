@@ -32,9 +32,12 @@ class Context:
     def settings(self, **overrides) -> Settings:
         return load_settings(self.instance, **overrides)
 
-    def platform(self) -> Platform:
+    def platform(self, require_current_schema: bool = True) -> Platform:
         if self._platform is None:
-            self._platform = build_platform(self.settings())
+            try:
+                self._platform = build_platform(self.settings(), require_current_schema)
+            except OkuyamiError as exc:
+                _fail(exc)
         return self._platform
 
 
@@ -233,10 +236,7 @@ def _serve(platform: Platform, host: str, port: int, with_scheduler: bool) -> No
 @pass_context
 def serve(ctx: Context, host: str, port: int) -> None:
     """Serve the staff application."""
-    try:
-        platform = ctx.platform()
-    except OkuyamiError as exc:
-        _fail(exc)
+    platform = ctx.platform()
     _serve(platform, host, port, with_scheduler=platform.settings.demo)
 
 
@@ -247,10 +247,7 @@ def serve(ctx: Context, host: str, port: int) -> None:
 def worker(ctx: Context, interval: float, once: bool) -> None:
     """Fire due BPMN timers (APScheduler)."""
     from engine.scheduler import make_scheduler, wake_due_instances
-    try:
-        platform = ctx.platform()
-    except OkuyamiError as exc:
-        _fail(exc)
+    platform = ctx.platform()
     if once:
         click.echo(f"{wake_due_instances(platform.runtime)}件の案件を進めました。")
         return
@@ -268,7 +265,7 @@ def demo(ctx: Context, seed_only: bool, host: str, port: int) -> None:
     instance = Path(ctx.instance or "instance")
     ensure_demo_instance(instance)
     ctx.instance = str(instance)
-    platform = ctx.platform()
+    platform = ctx.platform(require_current_schema=False)
     for line in seed_demo(platform):
         click.echo(f"  {line}")
     click.echo(f"デモ用ユーザー（パスワードはすべて {DEMO_PASSWORD}）:")

@@ -20,6 +20,8 @@ from .roles import LanePolicy
 from .xml import model_kind
 
 FORM_PROPERTY = "formJsonSchemaFilename"
+DEPARTMENT_PROPERTY = "department"
+"""A user task property: an expression on the task's data naming the department whose staff see the task."""
 DEFAULT_HIT_POLICIES = frozenset({"UNIQUE", "FIRST", "COLLECT"})
 """What stock SpiffWorkflow evaluates correctly; the DMN layer widens this set."""
 
@@ -36,6 +38,8 @@ class CheckRules:
 @dataclass
 class _Checker:
     rules: CheckRules
+    decision_files: dict[str, str] = field(default_factory=dict)
+    """decision table id -> DMN file, so that a bad cell is reported in the file that holds it"""
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, file: str, element: str | None, message: str, code: str) -> None:
@@ -79,6 +83,7 @@ def _check_task(c: _Checker, file: str, task_spec) -> None:
                                  f"（spiffworkflow:property {c.rules.form_property}）", "form")
         elif c.rules.form_exists is not None and not c.rules.form_exists(form):
             c.add(file, element, f"ユーザータスク「{label}」のフォーム「{form}」が forms/tasks/ にありません", "form")
+        c.expression(file, element, f"ユーザータスク「{label}」の担当課の式", properties.get(DEPARTMENT_PROPERTY))
         role = c.rules.lanes.role_for_lane(task_spec.lane)
         if task_spec.lane is None:
             c.add(file, element, f"ユーザータスク「{label}」がレーンに入っていないため、担当ロールが決まりません", "lane")
@@ -90,7 +95,9 @@ def _check_task(c: _Checker, file: str, task_spec) -> None:
     c.script(file, element, f"「{label}」の事前スクリプト", getattr(task_spec, "prescript", None))
     c.script(file, element, f"「{label}」の事後スクリプト", getattr(task_spec, "postscript", None))
     for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
-        c.expression(file, element, f"ゲートウェイ「{label}」の条件式", condition)
+        # SpiffWorkflow wraps each flow's condition text in a _BpmnCondition operator (the text is args[0]).
+        source = condition.args[0] if getattr(condition, "args", None) else condition
+        c.expression(file, element, f"ゲートウェイ「{label}」の条件式", source)
     if isinstance(task_spec, CatchingEvent):
         definition = task_spec.event_definition
         c.expression(file, element, f"イベント「{label}」のタイマー式", getattr(definition, "expression", None))
@@ -104,10 +111,11 @@ def _check_task(c: _Checker, file: str, task_spec) -> None:
             c.add(file, element, f"サービスタスク「{label}」の処理「{operation}」は登録されていません。"
                                  f"使える処理: {'、'.join(sorted(c.rules.services)) or 'なし'}", "service")
     if isinstance(task_spec, BusinessRuleTaskMixin):
-        _check_decision_cells(c, file, element, task_spec.dmnEngine.decision_table)
+        table = task_spec.dmnEngine.decision_table
+        _check_decision_cells(c, c.decision_files.get(table.id, file), table)
 
 
-def _check_decision_cells(c: _Checker, file: str, element: str, table) -> None:
+def _check_decision_cells(c: _Checker, file: str, table) -> None:
     for column in table.inputs:
         c.expression(file, column.id, "DMN の入力式", column.expression)
     for rule in table.rules:
@@ -133,7 +141,7 @@ def _check_hit_policies(c: _Checker, file: str, root: etree._Element) -> None:
 
 
 def check_models(parsed: ParsedModels, rules: CheckRules) -> list[Problem]:
-    c = _Checker(rules)
+    c = _Checker(rules, decision_files=parsed.decision_files)
     for name, root in parsed.roots.items():
         if model_kind(root) == "dmn":
             _check_hit_policies(c, name, root)

@@ -90,10 +90,12 @@ class WorkflowRuntime:
                 raise TaskConflict(f"instance {instance_id} is {instance.status}",
                                    user_message="この案件はすでに終了しているため、取り消せません。")
             workflow = self._load(instance)
+            # The reason is free text and may name people: it stays in the encrypted workflow, not the audit log.
+            workflow.data["cancel_reason"] = reason
             workflow.cancel()
             now = utcnow()
             self._save(s, instance, workflow, actor, now, status=CANCELLED_INSTANCE)
-            audit.record(s, actor, "instance.cancelled", instance_id=instance.id, detail={"reason": reason})
+            audit.record(s, actor, "instance.cancelled", instance_id=instance.id, detail={"reason_given": bool(reason)})
             s.flush()
             return _summary(instance)
 
@@ -163,6 +165,10 @@ class WorkflowRuntime:
         _require_json(data)
         with self._unit(session) as s:
             row = self._open_task_row(s, task_ref)
+            if row.assignee not in (None, actor):
+                raise TaskConflict(f"task {task_ref} is claimed by another user",
+                                   user_message="このタスクは他の担当者が引き受けています。引き受けを解除してもらうか、"
+                                                "スーパーバイザーに再割当を依頼してください。")
             instance = self._instance(s, row.instance_id)
             if expected_row_version is not None and instance.row_version != expected_row_version:
                 raise TaskConflict(f"instance {instance.id} is at row_version {instance.row_version}, "
@@ -194,15 +200,18 @@ class WorkflowRuntime:
             if instance.status != RUNNING:
                 return _summary(instance)
             workflow = self._load(instance)
+            before = self.registry.codec.dump_workflow(workflow)
             workflow.refresh_timers()
             self._run_engine(workflow)
+            if self.registry.codec.dump_workflow(workflow) == before:
+                return _summary(instance)  # nothing was due yet: leave the row (and its version) alone
             self._save(s, instance, workflow, actor, utcnow())
             audit.record(s, actor, "instance.woken", instance_id=instance.id)
             s.flush()
             return _summary(instance)
 
     def due_instances(self, now: datetime, limit: int = 100, session: Session | None = None) -> list[int]:
-        query = (select(ProcessInstance.id).where(ProcessInstance.status == RUNNING, ProcessInstance.wake_at <= now)
+        query = (select(ProcessInstance.id).where(ProcessInstance.status == RUNNING, ProcessInstance.wake_at < now)
                  .order_by(ProcessInstance.wake_at).limit(limit))
         with self._unit(session) as s:
             return list(s.scalars(query))

@@ -20,7 +20,11 @@ def _due(value) -> datetime | None:
     return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
 
 
+def event_due(event) -> datetime | None:
+    """The due time of one pending event (`waiting_events()` item or `task_spec.event_definition.details(task)`)."""
+    return _due(event.value) if event.event_type in _TIMER_EVENTS else None
+
+
 def next_wake(workflow) -> datetime | None:
-    dues = [_due(event.value) for event in workflow.waiting_events() if event.event_type in _TIMER_EVENTS]
-    dues = [d for d in dues if d is not None]
+    dues = [d for d in map(event_due, workflow.waiting_events()) if d is not None]
     return min(dues) if dues else None
