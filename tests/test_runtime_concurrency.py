@@ -6,12 +6,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from engine.db.models import AuditEntry, HumanTask, ProcessInstance
 from engine.errors import ScriptError, TaskConflict
 from engine.runtime import service
+from engine.runtime.instance_store import InstanceStore
 from engine.runtime.service import WorkflowRuntime
 
 ACTORS = ("op1", "op2")
@@ -104,24 +105,27 @@ def test_racing_completions_always_have_exactly_one_winner(runtime):
         assert_one_winner(runtime, case, intake, complete_from_two_threads(runtime, intake.id))
 
 
-def test_a_writer_holding_a_stale_copy_is_refused_by_the_version_check(runtime, database):
+def test_a_writer_whose_copy_went_stale_is_refused_by_the_version_check(runtime, database, monkeypatch):
     case, intake = start_case(runtime)
-    with Session(database.engine, expire_on_commit=False) as stale:
-        # this clerk's session saw the task READY at row_version 1 (and keeps what it saw: the identity map) ...
-        seen = stale.get(ProcessInstance, case.id), stale.get(HumanTask, intake.id)
-        stale.commit()
-        runtime.complete_task(intake.id, {"procedures": ["JU03"]}, "op1")  # ... then op1 completed it
-        assert (seen[0].row_version, seen[1].state) == (case.row_version, "READY")
+    real_read_task = InstanceStore.read_task
 
-        with pytest.raises(TaskConflict, match="stale row_version"):
-            runtime.complete_task(intake.id, {"procedures": []}, "op2", session=stale)
-        stale.rollback()
+    def read_then_someone_else_writes(self, session, task_ref):
+        loaded = real_read_task(self, session, task_ref)
+        # Another writer commits right after this clerk read the case (same effect as a second process).
+        session.execute(update(ProcessInstance).where(ProcessInstance.id == case.id)
+                        .values(row_version=ProcessInstance.row_version + 1))
+        return loaded
 
-    [done] = runtime.list_tasks(instance_id=case.id, state="COMPLETED")
-    assert done.completed_by == "op1"
+    monkeypatch.setattr(InstanceStore, "read_task", read_then_someone_else_writes)
+    with pytest.raises(TaskConflict, match="stale row_version"):
+        runtime.complete_task(intake.id, {"procedures": []}, "op2")
+    monkeypatch.undo()
+
+    assert runtime.get_instance(case.id).row_version == case.row_version  # the refused write left nothing
+    done = runtime.complete_task(intake.id, {"procedures": ["JU03"]}, "op1")
+    assert done.row_version == case.row_version + 1
     [precheck] = runtime.list_tasks(instance_id=case.id)
     assert runtime.task_data(precheck.id)["procedures"] == ["JU03"]
-    assert runtime.get_instance(case.id).row_version == case.row_version + 1
 
 
 def _fail(*_args, **_kwargs):

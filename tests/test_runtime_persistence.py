@@ -9,9 +9,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 from sqlalchemy import text
+from sqlalchemy.orm import joinedload, undefer
 
 from engine import crypto
-from engine.db.models import ProcessInstance
+from engine.db.models import ProcessInstance, ProcessVersion
 from engine.db.session import Database
 from engine.runtime import WorkflowRuntime
 from tests.support import fixture_sources, make_registry
@@ -47,7 +48,9 @@ def timer_runtime(runtime, database, registry):
 
 def instance_row(runtime, instance_id) -> ProcessInstance:
     with runtime.db.transaction(write=False) as s:
-        return s.get(ProcessInstance, instance_id)
+        return s.get(ProcessInstance, instance_id,
+                     options=[undefer(ProcessInstance.workflow),
+                              joinedload(ProcessInstance.process_version).undefer(ProcessVersion.spec)])
 
 
 def test_the_instance_row_holds_the_workflow_without_its_spec(runtime, database):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from .base import Base
 from .types import EncryptedBytes, UTCDateTime, utcnow
@@ -41,7 +41,7 @@ class ProcessVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64))
-    spec: Mapped[bytes] = mapped_column(LargeBinary)
+    spec: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     file_ids: Mapped[list] = mapped_column(JSON)
     lane_roles: Mapped[dict] = mapped_column(JSON)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -60,8 +60,9 @@ class ProcessInstance(Base):
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     process_id: Mapped[str] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
-    workflow: Mapped[bytes] = mapped_column(EncryptedBytes)
+    workflow: Mapped[bytes] = mapped_column(EncryptedBytes, deferred=True)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    """Optimistic lock: every write is `UPDATE ... WHERE row_version = <the version read>` and increments it."""
     ward: Mapped[str | None] = mapped_column(String(32), index=True)
     wake_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -69,9 +70,7 @@ class ProcessInstance(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
-
-    __mapper_args__ = {"version_id_col": row_version}
+    process_version: Mapped[ProcessVersion] = relationship()
 
 
 class HumanTask(Base):

@@ -33,6 +33,21 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _run_after_commit(session: Session) -> None:
+    callbacks = session.info.pop("okuyami_after_commit", [])
+    for callback in callbacks:
+        callback()
+
+
+def _forget_after_commit(session: Session, *_args) -> None:
+    session.info.pop("okuyami_after_commit", None)
+
+
+def after_commit(session: Session, callback) -> None:
+    """Run `callback` once this session's transaction has committed; forget it if the transaction rolls back."""
+    session.info.setdefault("okuyami_after_commit", []).append(callback)
+
+
 class Database:
     def __init__(self, url: str, **engine_kwargs):
         self.url = url
@@ -46,6 +61,8 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             _configure_sqlite(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._sessions, "after_commit", _run_after_commit)
+        event.listen(self._sessions, "after_rollback", _forget_after_commit)
 
     @property
     def dialect(self) -> str:

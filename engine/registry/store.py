@@ -22,6 +22,7 @@ from ..serialization import WorkflowCodec
 from .checks import CheckRules, check_models
 from .parsing import ParsedModels, parse_sources
 from .problems import ModelSource, Problem
+from .versions import VersionCache, VersionInfo
 
 MODEL_SUFFIXES = (".bpmn", ".dmn")
 _SPEC_CACHE_SIZE = 64
@@ -49,6 +50,7 @@ class ModelRegistry:
         self._specs: OrderedDict[str, tuple] = OrderedDict()
         self._parsed: OrderedDict[tuple, tuple[ParsedModels, list[Problem]]] = OrderedDict()
         self._lock = threading.Lock()
+        self.versions = VersionCache()
 
     # validation -------------------------------------------------------------------------------------------
     def validate(self, sources: list[ModelSource]) -> tuple[ParsedModels, list[Problem]]:
@@ -117,6 +119,7 @@ class ModelRegistry:
                 deployed_by=actor, comment=comment)
             session.add(version)
             result.new_versions.append(version)
+            self._cached_spec(content_hash, lambda: blob)
         session.flush()
         return result
 
@@ -138,14 +141,22 @@ class ModelRegistry:
 
     def specs(self, version: ProcessVersion) -> tuple[object, dict]:
         """The parsed spec of a version: deserialized once, then served from memory by content hash."""
+        return self._cached_spec(version.content_hash, lambda: version.spec)
+
+    def specs_for(self, session: Session, info: VersionInfo) -> tuple[object, dict]:
+        """Like `specs`, reading the stored spec only when it is not in memory yet."""
+        return self._cached_spec(info.content_hash, lambda: session.scalar(
+            select(ProcessVersion.spec).where(ProcessVersion.id == info.id)))
+
+    def _cached_spec(self, content_hash: str, read_blob) -> tuple[object, dict]:
         with self._lock:
-            cached = self._specs.get(version.content_hash)
+            cached = self._specs.get(content_hash)
             if cached is not None:
-                self._specs.move_to_end(version.content_hash)
+                self._specs.move_to_end(content_hash)
                 return cached
-        loaded = self.codec.load_spec(version.spec)
+        loaded = self.codec.load_spec(read_blob())
         with self._lock:
-            self._specs[version.content_hash] = loaded
+            self._specs[content_hash] = loaded
             while len(self._specs) > _SPEC_CACHE_SIZE:
                 self._specs.popitem(last=False)
         return loaded

@@ -6,7 +6,8 @@ import json
 
 from sqlalchemy.orm import Session
 
-from ..db.models import AuditEntry
+from ..db.types import utcnow
+from .statements import INSERT_AUDIT
 
 
 def digest(data) -> str | None:
@@ -17,8 +18,7 @@ def digest(data) -> str | None:
 
 
 def record(session: Session, actor: str, action: str, *, instance_id: int | None = None, task_id: str | None = None,
-           before=None, after=None, detail: dict | None = None) -> AuditEntry:
-    entry = AuditEntry(actor=actor, action=action, instance_id=instance_id, task_id=task_id,
-                       before_digest=digest(before), after_digest=digest(after), detail=detail or {})
-    session.add(entry)
-    return entry
+           before=None, after=None, detail: dict | None = None) -> None:
+    session.connection().execute(INSERT_AUDIT, {
+        "at": utcnow(), "actor": actor, "action": action, "instance_id": instance_id, "task_id": task_id,
+        "before_digest": digest(before), "after_digest": digest(after), "detail": detail or {}})

@@ -12,9 +12,8 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..db.models import HumanTask, ProcessInstance
 from ..db.session import Database
@@ -24,7 +23,9 @@ from ..registry import ModelRegistry
 from ..sandbox import SandboxScriptEngine
 from ..sandbox.environment import ServiceHandler
 from . import audit
-from .human_tasks import COMPLETED, READY, sync_human_tasks
+from .human_tasks import READY, ready_user_tasks, sync_human_tasks
+from .instance_store import InstanceStore, LoadedInstance, TaskRow
+from .statements import LIVE_VERSION_ID
 from .timers import next_wake
 
 log = logging.getLogger(__name__)
@@ -39,74 +40,71 @@ class InstanceSummary:
     version: int
     status: str
     row_version: int
+    new_tasks: tuple[int, ...] = ()
+    """Human tasks (ids) that this operation made READY: where the person's work goes next."""
 
 
 class WorkflowRuntime:
     def __init__(self, database: Database, registry: ModelRegistry, script_timeout_seconds: float = 2.0,
-                 services: Mapping[str, ServiceHandler] | None = None):
+                 services: Mapping[str, ServiceHandler] | None = None, workflow_cache_size: int = 512):
         self.db = database
         self.registry = registry
         self.script_engine = SandboxScriptEngine(script_timeout_seconds, services)
+        self.store = InstanceStore(registry, workflow_cache_size)
 
     @contextmanager
-    def _unit(self, session: Session | None) -> Iterator[Session]:
-        try:
-            if session is not None:
-                yield session
-                session.flush()
-            else:
-                with self.db.transaction() as own:
-                    yield own
-                    own.flush()
-        except StaleDataError as exc:
-            raise TaskConflict("instance was changed by someone else (stale row_version)") from exc
+    def _unit(self, session: Session | None, write: bool = True) -> Iterator[Session]:
+        if session is not None:
+            yield session
+        else:
+            with self.db.transaction(write=write) as own:
+                yield own
 
     # instances --------------------------------------------------------------------------------------------
     def start(self, process_id: str, actor: str, data: dict | None = None, ward: str | None = None,
               session: Session | None = None) -> InstanceSummary:
         _require_json(data or {})
         with self._unit(session) as s:
-            version = self.registry.live_version(s, process_id)
-            spec, subprocess_specs = self.registry.specs(version)
+            version = self.registry.versions.get(s, self._live_version_id(s, process_id))
+            spec, subprocess_specs = self.registry.specs_for(s, version)
             workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
             workflow.task_tree.data.update(data or {})
             self._run_engine(workflow)
             now = utcnow()
-            instance = ProcessInstance(process_version=version, process_version_id=version.id, process_id=process_id,
-                                       ward=ward, created_by=actor, created_at=now)
-            self._store(instance, workflow, now)
-            s.add(instance)
-            s.flush()
-            sync_human_tasks(s, instance, workflow, now, actor)
+            status = _status(workflow)
+            instance = self.store.insert(s, version, self.registry.codec.dump_workflow(workflow), status=status,
+                                         ward=ward, wake_at=_wake(workflow, status), actor=actor, now=now)
+            new_tasks = sync_human_tasks(s, instance, workflow, {}, now, actor)
             audit.record(s, actor, "instance.started", instance_id=instance.id, after=data or {},
                          detail={"process_id": process_id, "version": version.version})
-            s.flush()
-            return _summary(instance)
+            self.store.remember(s, instance, workflow)
+            return _summary(instance, new_tasks)
 
     def cancel(self, instance_id: int, actor: str, reason: str = "", session: Session | None = None) -> InstanceSummary:
         with self._unit(session) as s:
-            instance = self._instance(s, instance_id)
+            instance = self.store.read(s, instance_id)
             if instance.status != RUNNING:
                 raise TaskConflict(f"instance {instance_id} is {instance.status}",
                                    user_message="この案件はすでに終了しているため、取り消せません。")
             workflow = self._load(instance)
+            ready_before = ready_user_tasks(workflow)
             # The reason is free text and may name people: it stays in the encrypted workflow, not the audit log.
             workflow.data["cancel_reason"] = reason
             workflow.cancel()
-            now = utcnow()
-            self._save(s, instance, workflow, actor, now, status=CANCELLED_INSTANCE)
+            self._save(s, instance, workflow, ready_before, actor, status=CANCELLED_INSTANCE)
             audit.record(s, actor, "instance.cancelled", instance_id=instance.id, detail={"reason_given": bool(reason)})
-            s.flush()
             return _summary(instance)
 
     def get_instance(self, instance_id: int, session: Session | None = None) -> InstanceSummary:
-        with self._unit(session) as s:
-            return _summary(self._instance(s, instance_id))
+        with self._unit(session, write=False) as s:
+            instance = self.store.read(s, instance_id)
+            self._keep(instance)
+            return _summary(instance)
 
     def instance_data(self, instance_id: int, session: Session | None = None) -> dict:
         """The data of the instance's most recently completed task (the case as the process knows it)."""
-        with self._unit(session) as s:
-            workflow = self._load(self._instance(s, instance_id))
+        with self._unit(session, write=False) as s:
+            workflow = self._peek(self.store.read(s, instance_id))
             task = workflow.last_task or workflow.task_tree
             return dict(task.data)
 
@@ -115,45 +113,25 @@ class WorkflowRuntime:
                    department: str | None = None, state: str = READY, instance_id: int | None = None,
                    limit: int = 100, offset: int = 0, session: Session | None = None) -> list[HumanTask]:
         query = select(HumanTask).where(HumanTask.state == state)
-        if department is not None:
-            query = query.where(HumanTask.department == department)
-        if role is not None:
-            query = query.where(HumanTask.role == role)
-        if assignee is not None:
-            query = query.where(HumanTask.assignee == assignee)
-        if ward is not None:
-            query = query.where(HumanTask.ward == ward)
-        if instance_id is not None:
-            query = query.where(HumanTask.instance_id == instance_id)
+        for column, value in ((HumanTask.role, role), (HumanTask.assignee, assignee), (HumanTask.ward, ward),
+                              (HumanTask.department, department), (HumanTask.instance_id, instance_id)):
+            if value is not None:
+                query = query.where(column == value)
         query = query.order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.id).limit(limit).offset(offset)
-        with self._unit(session) as s:
+        with self._unit(session, write=False) as s:
             return list(s.scalars(query))
 
     def task_data(self, task_ref: int, session: Session | None = None) -> dict:
-        with self._unit(session) as s:
-            row = self._task_row(s, task_ref)
-            task = self._load(self._instance(s, row.instance_id)).get_task_from_id(UUID(row.task_id))
+        with self._unit(session, write=False) as s:
+            row, instance = self.store.read_task(s, task_ref)
+            task = self._peek(instance).get_task_from_id(UUID(row.task_id))
             return dict(task.data) if task is not None else {}
 
-    def claim(self, task_ref: int, actor: str, session: Session | None = None) -> HumanTask:
-        with self._unit(session) as s:
-            row = self._open_task_row(s, task_ref)
-            if row.assignee not in (None, actor):
-                raise TaskConflict(f"task {task_ref} already claimed",
-                                   user_message="このタスクはすでに他の担当者が引き受けています。")
-            row.assignee = actor
-            audit.record(s, actor, "task.claimed", instance_id=row.instance_id, task_id=row.task_id)
-            return row
+    def claim(self, task_ref: int, actor: str, session: Session | None = None) -> TaskRow:
+        return self._assign(task_ref, actor, actor, "task.claimed", session)
 
-    def unclaim(self, task_ref: int, actor: str, session: Session | None = None) -> HumanTask:
-        with self._unit(session) as s:
-            row = self._open_task_row(s, task_ref)
-            if row.assignee not in (None, actor):
-                raise TaskConflict(f"task {task_ref} is claimed by someone else",
-                                   user_message="このタスクは他の担当者が引き受けているため、解除できません。")
-            row.assignee = None
-            audit.record(s, actor, "task.unclaimed", instance_id=row.instance_id, task_id=row.task_id)
-            return row
+    def unclaim(self, task_ref: int, actor: str, session: Session | None = None) -> TaskRow:
+        return self._assign(task_ref, actor, None, "task.unclaimed", session)
 
     def complete_task(self, task_ref: int, data: dict, actor: str, expected_row_version: int | None = None,
                       session: Session | None = None) -> InstanceSummary:
@@ -164,12 +142,12 @@ class WorkflowRuntime:
         """
         _require_json(data)
         with self._unit(session) as s:
-            row = self._open_task_row(s, task_ref)
+            row, instance = self.store.read_task(s, task_ref)
+            _require_open(row)
             if row.assignee not in (None, actor):
                 raise TaskConflict(f"task {task_ref} is claimed by another user",
                                    user_message="このタスクは他の担当者が引き受けています。引き受けを解除してもらうか、"
                                                 "スーパーバイザーに再割当を依頼してください。")
-            instance = self._instance(s, row.instance_id)
             if expected_row_version is not None and instance.row_version != expected_row_version:
                 raise TaskConflict(f"instance {instance.id} is at row_version {instance.row_version}, "
                                    f"caller expected {expected_row_version}")
@@ -177,6 +155,7 @@ class WorkflowRuntime:
             task = workflow.get_task_from_id(UUID(row.task_id))
             if task is None or task.state != TaskState.READY:
                 raise TaskConflict(f"task {task_ref} is not READY in the workflow")
+            ready_before = ready_user_tasks(workflow)
             before = dict(task.data)
             task.data.update(data)
             try:
@@ -184,61 +163,79 @@ class WorkflowRuntime:
             except SpiffWorkflowException as exc:
                 raise ScriptError(f"completing task {task_ref} failed: {exc}") from exc
             self._run_engine(workflow)
-            now = utcnow()
-            row.state, row.completed_at, row.completed_by = COMPLETED, now, actor
-            self._save(s, instance, workflow, actor, now)
+            new_tasks = self._save(s, instance, workflow, ready_before, actor)
             audit.record(s, actor, "task.completed", instance_id=instance.id, task_id=row.task_id,
                          before=before, after=dict(task.data), detail={"task": row.spec_name})
-            s.flush()
-            return _summary(instance)
+            return _summary(instance, new_tasks)
 
     # timers -----------------------------------------------------------------------------------------------
     def wake(self, instance_id: int, actor: str = "system", session: Session | None = None) -> InstanceSummary:
-        """Fire whatever timers of the instance are due now and run the engine on."""
+        """Fire whatever timers of the instance are due now and run the engine on; write nothing if none was."""
         with self._unit(session) as s:
-            instance = self._instance(s, instance_id)
+            instance = self.store.read(s, instance_id)
             if instance.status != RUNNING:
                 return _summary(instance)
             workflow = self._load(instance)
-            before = self.registry.codec.dump_workflow(workflow)
+            states = _task_states(workflow)
+            ready_before = ready_user_tasks(workflow)
             workflow.refresh_timers()
             self._run_engine(workflow)
-            if self.registry.codec.dump_workflow(workflow) == before:
-                return _summary(instance)  # nothing was due yet: leave the row (and its version) alone
-            self._save(s, instance, workflow, actor, utcnow())
+            if _task_states(workflow) == states:
+                return _summary(instance)
+            new_tasks = self._save(s, instance, workflow, ready_before, actor)
             audit.record(s, actor, "instance.woken", instance_id=instance.id)
-            s.flush()
-            return _summary(instance)
+            return _summary(instance, new_tasks)
 
     def due_instances(self, now: datetime, limit: int = 100, session: Session | None = None) -> list[int]:
         query = (select(ProcessInstance.id).where(ProcessInstance.status == RUNNING, ProcessInstance.wake_at < now)
                  .order_by(ProcessInstance.wake_at).limit(limit))
-        with self._unit(session) as s:
+        with self._unit(session, write=False) as s:
             return list(s.scalars(query))
 
     # internals --------------------------------------------------------------------------------------------
-    def _instance(self, s: Session, instance_id: int) -> ProcessInstance:
-        instance = s.get(ProcessInstance, instance_id)
-        if instance is None:
-            raise NotFound(f"instance {instance_id} not found")
-        return instance
+    def _live_version_id(self, s: Session, process_id: str) -> int:
+        version_id = s.connection().execute(LIVE_VERSION_ID, {"process_id": process_id}).scalar()
+        if version_id is None:
+            raise NotFound(f"no deployed version of process {process_id!r}",
+                           user_message=f"プロセス「{process_id}」はまだ登録されていません。")
+        return version_id
 
-    def _task_row(self, s: Session, task_ref: int) -> HumanTask:
-        row = s.get(HumanTask, task_ref)
-        if row is None:
-            raise NotFound(f"task {task_ref} not found", user_message="指定されたタスクは見つかりません。")
-        return row
+    def _assign(self, task_ref: int, actor: str, assignee: str | None, action: str,
+                session: Session | None) -> TaskRow:
+        with self._unit(session) as s:
+            row, instance = self.store.read_task(s, task_ref)
+            self._keep(instance)
+            _require_open(row)
+            if row.assignee not in (None, actor):
+                raise TaskConflict(f"task {task_ref} is claimed by {row.assignee!r}, not {actor!r}",
+                                   user_message="このタスクはすでに他の担当者が引き受けています。")
+            result = s.execute(update(HumanTask)
+                               .where(HumanTask.id == task_ref, HumanTask.state == READY,
+                                      HumanTask.assignee.is_(None) if row.assignee is None
+                                      else HumanTask.assignee == row.assignee)
+                               .values(assignee=assignee).execution_options(synchronize_session=False))
+            if result.rowcount != 1:
+                raise TaskConflict(f"task {task_ref} changed while being (un)claimed",
+                                   user_message="このタスクは他の担当者が先に更新しました。画面を再読み込みしてください。")
+            audit.record(s, actor, action, instance_id=row.instance_id, task_id=row.task_id)
+            return TaskRow(row.id, row.task_id, row.instance_id, row.state, assignee, row.spec_name)
 
-    def _open_task_row(self, s: Session, task_ref: int) -> HumanTask:
-        row = self._task_row(s, task_ref)
-        if row.state != READY:
-            raise TaskConflict(f"task {task_ref} is {row.state}",
-                               user_message="このタスクはすでに完了しているか、取り消されています。")
-        return row
+    def _load(self, instance: LoadedInstance) -> BpmnWorkflow:
+        """The instance's workflow, to be advanced: from the cache if this process holds the current version."""
+        if instance.cached_workflow is not None:
+            return instance.cached_workflow
+        spec, subprocess_specs = instance.specs
+        return self.registry.codec.load_workflow(instance.blob, spec, subprocess_specs, self.script_engine)
 
-    def _load(self, instance: ProcessInstance) -> BpmnWorkflow:
-        spec, subprocess_specs = self.registry.specs(instance.process_version)
-        return self.registry.codec.load_workflow(instance.workflow, spec, subprocess_specs, self.script_engine)
+    def _peek(self, instance: LoadedInstance) -> BpmnWorkflow:
+        """The workflow for reading only: goes back into the cache unchanged."""
+        workflow = self._load(instance)
+        self.store.cache.put(instance.id, instance.row_version, workflow)
+        return workflow
+
+    def _keep(self, instance: LoadedInstance) -> None:
+        if instance.cached_workflow is not None:
+            self.store.cache.put(instance.id, instance.row_version, instance.cached_workflow)
 
     def _run_engine(self, workflow: BpmnWorkflow) -> None:
         try:
@@ -246,23 +243,39 @@ class WorkflowRuntime:
         except OkuyamiError:
             raise
         except SpiffWorkflowException as exc:
-            cause = getattr(exc, "exception", None) or exc.__cause__
+            cause = getattr(exc, "exception", None) or exc.__cause__ or exc.__context__
             if isinstance(cause, OkuyamiError):
                 raise cause from exc
             raise ScriptError(f"engine step failed: {exc}") from exc
 
-    def _save(self, s: Session, instance: ProcessInstance, workflow: BpmnWorkflow, actor: str, now: datetime,
-              status: str | None = None) -> None:
-        self._store(instance, workflow, now, status)
-        sync_human_tasks(s, instance, workflow, now, actor)
+    def _save(self, s: Session, instance: LoadedInstance, workflow: BpmnWorkflow, ready_before: dict, actor: str,
+              status: str | None = None) -> tuple[int, ...]:
+        now = utcnow()
+        status = status or _status(workflow)
+        self.store.update(s, instance, self.registry.codec.dump_workflow(workflow), status=status,
+                          wake_at=_wake(workflow, status), now=now)
+        new_tasks = sync_human_tasks(s, instance, workflow, ready_before, now, actor)
+        if status == RUNNING:
+            self.store.remember(s, instance, workflow)
+        return tuple(new_tasks)
 
-    def _store(self, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime, status: str | None = None) -> None:
-        instance.workflow = self.registry.codec.dump_workflow(workflow)
-        instance.status = status or (DONE if workflow.completed else RUNNING)
-        instance.updated_at = now
-        instance.wake_at = next_wake(workflow) if instance.status == RUNNING else None
-        if instance.status != RUNNING:
-            instance.ended_at = now
+
+def _status(workflow: BpmnWorkflow) -> str:
+    return DONE if workflow.completed else RUNNING
+
+
+def _wake(workflow: BpmnWorkflow, status: str) -> datetime | None:
+    return next_wake(workflow) if status == RUNNING else None
+
+
+def _task_states(workflow: BpmnWorkflow) -> list[tuple]:
+    return [(t.id, t.state) for t in workflow.get_tasks()]
+
+
+def _require_open(row: TaskRow) -> None:
+    if row.state != READY:
+        raise TaskConflict(f"task {row.id} is {row.state}",
+                           user_message="このタスクはすでに完了しているか、取り消されています。")
 
 
 def _require_json(data) -> None:
@@ -272,6 +285,6 @@ def _require_json(data) -> None:
         raise InvalidTaskData(f"task data is not JSON-serialisable: {exc}") from exc
 
 
-def _summary(instance: ProcessInstance) -> InstanceSummary:
-    return InstanceSummary(instance.id, instance.process_id, instance.process_version.version, instance.status,
-                           instance.row_version)
+def _summary(instance: LoadedInstance, new_tasks=()) -> InstanceSummary:
+    return InstanceSummary(instance.id, instance.version.process_id, instance.version.version, instance.status,
+                           instance.row_version, tuple(new_tasks))

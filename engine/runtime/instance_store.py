@@ -1,0 +1,109 @@
+"""Reading and writing instance rows with plain SQL statements and an optimistic version check.
+
+Workflows are kept in a small per-process cache keyed by (instance id, row_version). An entry is taken out
+of the cache when an operation starts and put back only after its transaction commits, so a failed or rolled
+back operation can never leave a half-advanced workflow behind.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ..db.session import after_commit
+from ..errors import NotFound, TaskConflict
+from ..registry.versions import VersionInfo
+from .statements import INSERT_INSTANCE, READ_INSTANCE, READ_TASK_AND_INSTANCE, UPDATE_INSTANCE
+
+
+@dataclass
+class LoadedInstance:
+    id: int
+    row_version: int
+    status: str
+    ward: str | None
+    version: VersionInfo
+    blob: bytes
+    specs: tuple
+    cached_workflow: object | None = None
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    task_id: str
+    instance_id: int
+    state: str
+    assignee: str | None
+    spec_name: str
+
+
+class WorkflowCache:
+    def __init__(self, size: int):
+        self._size = size
+        self._entries: OrderedDict[int, tuple[int, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, instance_id: int, row_version: int):
+        with self._lock:
+            entry = self._entries.pop(instance_id, None)
+        return entry[1] if entry is not None and entry[0] == row_version else None
+
+    def put(self, instance_id: int, row_version: int, workflow) -> None:
+        with self._lock:
+            self._entries[instance_id] = (row_version, workflow)
+            self._entries.move_to_end(instance_id)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+class InstanceStore:
+    def __init__(self, registry, cache_size: int = 512):
+        self._registry = registry
+        self.cache = WorkflowCache(cache_size)
+
+    def _loaded(self, session: Session, row) -> LoadedInstance:
+        instance_id, row_version, status, ward, version_id, blob = row
+        version = self._registry.versions.get(session, version_id)
+        return LoadedInstance(instance_id, row_version, status, ward, version, blob,
+                              self._registry.specs_for(session, version), self.cache.take(instance_id, row_version))
+
+    def read(self, session: Session, instance_id: int) -> LoadedInstance:
+        row = session.connection().execute(READ_INSTANCE, {"instance_id": instance_id}).one_or_none()
+        if row is None:
+            raise NotFound(f"instance {instance_id} not found")
+        return self._loaded(session, row)
+
+    def read_task(self, session: Session, task_ref: int) -> tuple[TaskRow, LoadedInstance]:
+        row = session.connection().execute(READ_TASK_AND_INSTANCE, {"task_ref": task_ref}).one_or_none()
+        if row is None:
+            raise NotFound(f"task {task_ref} not found", user_message="指定されたタスクは見つかりません。")
+        return TaskRow(*row[:6]), self._loaded(session, row[6:])
+
+    def insert(self, session: Session, version: VersionInfo, blob: bytes, *, status: str, ward: str | None,
+               wake_at: datetime | None, actor: str, now: datetime) -> LoadedInstance:
+        instance_id = session.connection().execute(INSERT_INSTANCE, {
+            "process_version_id": version.id, "process_id": version.process_id, "status": status, "workflow": blob,
+            "row_version": 1, "ward": ward, "wake_at": wake_at, "created_at": now, "created_by": actor,
+            "updated_at": now, "ended_at": None if status == "running" else now}).scalar_one()
+        return LoadedInstance(instance_id, 1, status, ward, version, blob, self._registry.specs_for(session, version))
+
+    def update(self, session: Session, instance: LoadedInstance, blob: bytes, *, status: str,
+               wake_at: datetime | None, now: datetime) -> None:
+        result = session.connection().execute(UPDATE_INSTANCE, {
+            "b_id": instance.id, "b_row_version": instance.row_version, "workflow": blob,
+            "new_row_version": instance.row_version + 1, "status": status, "wake_at": wake_at, "updated_at": now,
+            "ended_at": None if status == "running" else now})
+        if result.rowcount != 1:
+            raise TaskConflict(f"instance {instance.id} was changed by someone else (stale row_version "
+                               f"{instance.row_version})")
+        instance.row_version += 1
+        instance.status = status
+
+    def remember(self, session: Session, instance: LoadedInstance, workflow) -> None:
+        """Keep the workflow for the next operation on this instance, once (and only if) this one commits."""
+        instance_id, row_version = instance.id, instance.row_version
+        after_commit(session, lambda: self.cache.put(instance_id, row_version, workflow))

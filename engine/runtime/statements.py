@@ -1,0 +1,49 @@
+"""The runtime's hot-path SQL, built once with bind parameters and executed as Core statements.
+
+Building SQLAlchemy constructs and running them through the ORM costs more than the database round trip
+itself, so the statements that every task completion runs are prepared here at import time.
+"""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, desc, select
+
+from ..db.models import AuditEntry, HumanTask, ProcessInstance, ProcessVersion
+
+instances = ProcessInstance.__table__
+human_tasks = HumanTask.__table__
+audit_log = AuditEntry.__table__
+versions = ProcessVersion.__table__
+
+INSTANCE_COLUMNS = (instances.c.id, instances.c.row_version, instances.c.status, instances.c.ward,
+                    instances.c.process_version_id, instances.c.workflow)
+
+READ_INSTANCE = select(*INSTANCE_COLUMNS).where(instances.c.id == bindparam("instance_id"))
+
+READ_TASK_AND_INSTANCE = (
+    select(human_tasks.c.id, human_tasks.c.task_id, human_tasks.c.instance_id, human_tasks.c.state,
+           human_tasks.c.assignee, human_tasks.c.spec_name, *INSTANCE_COLUMNS)
+    .join(instances, instances.c.id == human_tasks.c.instance_id)
+    .where(human_tasks.c.id == bindparam("task_ref")))
+
+LIVE_VERSION_ID = (select(versions.c.id).where(versions.c.process_id == bindparam("process_id"))
+                   .order_by(desc(versions.c.version)).limit(1))
+
+INSERT_INSTANCE = instances.insert().returning(instances.c.id)
+
+UPDATE_INSTANCE = (
+    instances.update()
+    .where(instances.c.id == bindparam("b_id"), instances.c.row_version == bindparam("b_row_version"))
+    .values(workflow=bindparam("workflow"), row_version=bindparam("new_row_version"), status=bindparam("status"),
+            wake_at=bindparam("wake_at"), updated_at=bindparam("updated_at"), ended_at=bindparam("ended_at")))
+
+INSERT_HUMAN_TASKS = human_tasks.insert().returning(human_tasks.c.id, sort_by_parameter_order=True)
+
+CLOSE_HUMAN_TASKS = (
+    human_tasks.update()
+    .where(human_tasks.c.instance_id == bindparam("b_instance_id"),
+           human_tasks.c.task_id == bindparam("b_task_id"),
+           human_tasks.c.state == "READY")
+    .values(state=bindparam("state"), completed_at=bindparam("completed_at"),
+            completed_by=bindparam("completed_by")))
+
+INSERT_AUDIT = audit_log.insert()
