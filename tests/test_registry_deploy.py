@@ -180,3 +180,14 @@ def test_validating_the_same_sources_again_is_cached(registry):
     changed = registry.validate([bpmn("予約受付", "予約受付（改）"), dmn()])
     assert changed[0] is not parsed
     assert changed[0].processes["review"].spec.task_specs["intake"].bpmn_name == "予約受付（改）"
+
+
+def test_reverting_a_model_to_earlier_content_deploys_it_as_a_new_version(database, registry, runtime):
+    changed = bpmn("予約受付", "予約受付（改）")
+    deploy(database, registry, [changed, dmn()])
+    assert live(database, registry).version == 2
+    reverted = deploy(database, registry, fixture_sources())
+    [version] = reverted.new_versions
+    assert version.version == 3
+    case = runtime.start("review", "op1", data={"age": 70})
+    assert [t.title for t in runtime.list_tasks(instance_id=case.id)] == ["予約受付"]

@@ -20,7 +20,8 @@ class ModelFile(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(8))
     version: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    """Not unique: reverting a file to earlier content deploys it again as a new version."""
     content: Mapped[str] = mapped_column(Text)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(100))
@@ -31,16 +32,13 @@ class ProcessVersion(Base):
     """A runnable version of one process: its parsed spec (once, not per instance) and the files it came from."""
 
     __tablename__ = "process_versions"
-    __table_args__ = (
-        UniqueConstraint("process_id", "version"),
-        UniqueConstraint("process_id", "content_hash"),
-    )
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(200), index=True)
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
-    content_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
     spec: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     file_ids: Mapped[list] = mapped_column(JSON)
     lane_roles: Mapped[dict] = mapped_column(JSON)

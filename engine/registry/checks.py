@@ -2,6 +2,7 @@
 expressions compile in the sandbox, DMN tables use a hit policy the engine honours."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -22,6 +23,8 @@ from .xml import model_kind
 FORM_PROPERTY = "formJsonSchemaFilename"
 DEPARTMENT_PROPERTY = "department"
 """A user task property: an expression on the task's data naming the department whose staff see the task."""
+_UNQUOTED_TIMER = re.compile(r"(R\d*/)?P[0-9YMWDTHS.]+|\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]+")
+"""An ISO 8601 duration or date-time written bare: in SpiffWorkflow a timer is a Python expression."""
 DEFAULT_HIT_POLICIES = frozenset({"UNIQUE", "FIRST", "COLLECT"})
 """What stock SpiffWorkflow evaluates correctly; the DMN layer widens this set."""
 
@@ -100,7 +103,12 @@ def _check_task(c: _Checker, file: str, task_spec) -> None:
         c.expression(file, element, f"ゲートウェイ「{label}」の条件式", source)
     if isinstance(task_spec, CatchingEvent):
         definition = task_spec.event_definition
-        c.expression(file, element, f"イベント「{label}」のタイマー式", getattr(definition, "expression", None))
+        timer = getattr(definition, "expression", None)
+        if isinstance(timer, str) and _UNQUOTED_TIMER.fullmatch(timer.strip()):
+            c.add(file, element, f"イベント「{label}」のタイマー式「{timer.strip()}」は引用符で囲んでください"
+                                 f"（例: \"{timer.strip()}\"）", "timer")
+        else:
+            c.expression(file, element, f"イベント「{label}」のタイマー式", timer)
         c.expression(file, element, f"イベント「{label}」の条件式", getattr(definition, "condition", None))
     if isinstance(task_spec, LoopTask):
         c.expression(file, element, f"「{label}」の繰り返し条件", getattr(task_spec, "condition", None))

@@ -1,6 +1,7 @@
 """Parse a set of BPMN/DMN sources with SpiffBpmnParser into per-process specs, collecting every problem."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -32,9 +33,12 @@ class ParsedModels:
     problems: list[Problem] = field(default_factory=list)
 
 
+_ELEMENT_REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
+
+
 def _spiff_problem(file: str, exc: Exception, code: str = "parse") -> Problem:
     if isinstance(exc, ValidationException):
-        detail = str(exc).strip().rstrip(".")
+        detail = _ELEMENT_REPR.sub(r"<\1>", str(exc).strip().rstrip("."))
         return Problem(exc.file_name or file, exc.id or None, f"モデルを解釈できません: {detail}", code)
     return Problem(file, None, f"モデルを解釈できません ({type(exc).__name__}: {exc})", code)
 

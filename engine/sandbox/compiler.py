@@ -1,6 +1,7 @@
 """Compile model scripts and expressions under the sandbox policy; compiled code is cached by source."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from types import CodeType
@@ -36,8 +37,28 @@ def _problems(errors) -> tuple[SandboxProblem, ...]:
                 text = rest
             except (IndexError, ValueError):
                 pass
-        out.append(SandboxProblem(text, line))
+        out.append(SandboxProblem(_in_japanese(text), line))
     return tuple(out)
+
+
+_TRANSLATIONS = [
+    (re.compile(r'"(?P<name>[^"]+)" is an invalid attribute name because it starts with "_"\.?'),
+     "「{name}」のように _ で始まる属性は使えません"),
+    (re.compile(r'"(?P<name>[^"]+)" is an invalid variable name because it starts with "_"\.?'),
+     "「{name}」のように _ で始まる名前は使えません"),
+    (re.compile(r'"(?P<name>[^"]+)" is not available in model scripts'), "「{name}」はモデルのスクリプトでは使えません"),
+    (re.compile(r"import is not allowed in model scripts"), "import は使えません"),
+    (re.compile(r"SyntaxError: (?P<detail>.*)"), "構文に誤りがあります（{detail}）"),
+]
+
+
+def _in_japanese(text: str) -> str:
+    """RestrictedPython reports in English; process owners read Japanese. Unknown messages pass unchanged."""
+    for pattern, template in _TRANSLATIONS:
+        match = pattern.fullmatch(text.strip())
+        if match:
+            return template.format(**match.groupdict())
+    return text
 
 
 @lru_cache(maxsize=4096)

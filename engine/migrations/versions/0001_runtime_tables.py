@@ -76,9 +76,11 @@ def upgrade() -> None:
     sa.Column('deployed_by', sa.String(length=100), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_model_files')),
-    sa.UniqueConstraint('content_hash', name=op.f('uq_model_files_content_hash')),
     sa.UniqueConstraint('name', 'version', name=op.f('uq_model_files_name_version'))
     )
+    with op.batch_alter_table('model_files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_model_files_content_hash'), ['content_hash'], unique=False)
+
     op.create_table('process_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('process_id', sa.String(length=200), nullable=False),
@@ -92,10 +94,10 @@ def upgrade() -> None:
     sa.Column('deployed_by', sa.String(length=100), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_process_versions')),
-    sa.UniqueConstraint('process_id', 'content_hash', name=op.f('uq_process_versions_process_id_content_hash')),
     sa.UniqueConstraint('process_id', 'version', name=op.f('uq_process_versions_process_id_version'))
     )
     with op.batch_alter_table('process_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_process_versions_content_hash'), ['content_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_versions_process_id'), ['process_id'], unique=False)
 
     op.create_table('users',
