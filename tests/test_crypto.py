@@ -146,3 +146,19 @@ def test_after_rotation_cases_stay_readable_and_are_rewritten_with_the_new_key(
     crypto.configure([OTHER])
     with pytest.raises(DecryptionFailed):
         runtime.instance_data(started.id)
+
+
+def test_reencrypting_moves_every_case_to_the_new_key_so_the_old_one_can_be_removed(
+        runtime, database, restore_key_ring):
+    from engine.db.reencrypt import reencrypt_instances
+
+    cases = [runtime.start("review", "op1", data={"age": 70 + n, "deceased_name": NAME}) for n in range(3)]
+    crypto.configure([NEW, TEST_DATA_KEY])
+    assert reencrypt_instances(database, batch=2) == (3, 0)
+    assert reencrypt_instances(database) == (0, 0)  # nothing left under the old key
+
+    crypto.configure([NEW])  # the old key is gone
+    for case in cases:
+        assert b"deceased_name" in zlib.decompress(KeyRing([NEW]).decrypt(_raw_workflow(database, case.id)))
+        assert runtime.instance_data(case.id)["deceased_name"] == NAME
+    assert runtime.get_instance(cases[0].id).row_version == cases[0].row_version  # data unchanged, no new version

@@ -41,6 +41,23 @@ def health():
     return jsonify({"status": "ok"})
 
 
+@bp.post("/navi/evaluate")
+def navi_evaluate():
+    """The public navi: answers in, the family's procedures out. No login, nothing stored."""
+    from processes.okuyami.interview import InvalidAnswers  # TEMP-INTEGRATION: top-level once engine.dmn lands
+    from processes.okuyami.navi import evaluate_answers
+    answers = request.get_json(silent=True)
+    if answers is None:
+        return jsonify({"error": {"status": 400, "message": "回答を JSON オブジェクトで送ってください。"},
+                        "errors": [{"field": "answers", "message": "JSON として読み込めません。"}]}), 400
+    try:
+        procedures = evaluate_answers(answers, platform().settings.dmn_dir)
+    except InvalidAnswers as exc:
+        return jsonify({"error": {"status": 400, "message": exc.user_message},
+                        "errors": [e.as_dict() for e in exc.errors]}), 400
+    return jsonify(procedures)
+
+
 @bp.get("/me")
 @token_required
 def me():

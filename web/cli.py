@@ -85,6 +85,17 @@ def keys_generate() -> None:
     click.echo(crypto.generate_key())
 
 
+@keys.command("reencrypt")
+@pass_context
+def keys_reencrypt(ctx: Context) -> None:
+    """After adding a new key in front of OKUYAMI_DATA_KEY: rewrite stored data with it, so the old key can go."""
+    from engine.db.reencrypt import reencrypt_instances
+
+    rewritten, skipped = reencrypt_instances(ctx.platform().database)
+    click.echo(f"{rewritten}件の案件を新しい鍵で暗号化し直しました。" + (
+        f"（更新中だった{skipped}件は、その更新で新しい鍵になります）" if skipped else ""))
+
+
 # models -----------------------------------------------------------------------------------------------------
 @main.group()
 def models() -> None:
@@ -165,6 +176,34 @@ def models_list(ctx: Context) -> None:
             live = "稼働中" if latest[v.process_id] == v.version else "      "
             click.echo(f"{v.process_id:30} v{v.version:<3} {live} {jst(v.deployed_at)} {v.deployed_by:12} "
                        f"実行中の案件 {running.get(v.id, 0):>4}件  {v.name}")
+
+
+# navi -------------------------------------------------------------------------------------------------------
+@main.group()
+def navi() -> None:
+    """The procedure navi (手続の抽出)."""
+
+
+@navi.command("evaluate")
+@click.option("--answers", "answers_file", required=True, type=click.File("rb"),
+              help="Interview answers as a JSON object (- for standard input).")
+@pass_context
+def navi_evaluate(ctx: Context, answers_file) -> None:
+    """Print, as JSON, the procedures the answers select (the same as POST /api/v1/navi/evaluate)."""
+    from processes.okuyami.interview import InvalidAnswers
+    from processes.okuyami.navi import evaluate_answers
+
+    try:
+        answers = json.loads(answers_file.read())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        click.echo(f"エラー: 回答ファイルを JSON として読み込めません（{exc}）", err=True)
+        sys.exit(1)
+    try:
+        procedures = evaluate_answers(answers, ctx.settings().dmn_dir)
+    except InvalidAnswers as exc:
+        click.echo(json.dumps({"errors": [e.as_dict() for e in exc.errors]}, ensure_ascii=False, indent=2), err=True)
+        sys.exit(1)
+    click.echo(json.dumps(procedures, ensure_ascii=False, indent=2))
 
 
 # users ------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from engine.db import models  # noqa: F401  (registers the tables on Base.metadata)
+from processes.okuyami import catalogue_store  # noqa: F401  (the catalogue_versions table)
 from engine.db.base import Base
 
 config = context.config

@@ -38,11 +38,16 @@ def _properties(task) -> dict:
 
 
 def _due_at(task) -> datetime | None:
-    """A deadline modelled as a timer boundary event on the task: when the earliest such timer fires."""
-    siblings = task.parent.children if task.parent is not None else []
-    dues = [event_due(t.task_spec.event_definition.details(t)) for t in siblings
-            if t is not task and isinstance(t.task_spec, BoundaryEvent) and t.state == TaskState.WAITING]
-    return min((d for d in dues if d is not None), default=None)
+    """A deadline modelled as a timer boundary event on the task (or, for one instance of a multi-instance
+    task, on the multi-instance task): when the earliest such timer fires."""
+    for host in (task, task.parent):
+        siblings = host.parent.children if host is not None and host.parent is not None else []
+        dues = [event_due(t.task_spec.event_definition.details(t)) for t in siblings
+                if t is not host and isinstance(t.task_spec, BoundaryEvent) and t.state == TaskState.WAITING]
+        due = min((d for d in dues if d is not None), default=None)
+        if due is not None:
+            return due
+    return None
 
 
 def _department(task) -> str | None:

@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Iterator, Mapping
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -166,6 +167,28 @@ class WorkflowRuntime:
             new_tasks = self._save(s, instance, workflow, ready_before, actor)
             audit.record(s, actor, "task.completed", instance_id=instance.id, task_id=row.task_id,
                          before=before, after=dict(task.data), detail={"task": row.spec_name})
+            return _summary(instance, new_tasks)
+
+    def message(self, instance_id: int, name: str, actor: str, payload: dict | None = None,
+                session: Session | None = None) -> InstanceSummary:
+        """Deliver a BPMN message (e.g. a cancelled or moved booking) to a running instance that waits for it."""
+        _require_json(payload or {})
+        with self._unit(session) as s:
+            instance = self.store.read(s, instance_id)
+            if instance.status != RUNNING:
+                raise TaskConflict(f"instance {instance_id} is {instance.status}",
+                                   user_message="この案件はすでに終了しています。")
+            workflow = self._load(instance)
+            ready_before = ready_user_tasks(workflow)
+            try:
+                workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload or {}))
+            except WorkflowException as exc:
+                raise TaskConflict(f"instance {instance_id} is not waiting for message {name!r}",
+                                   user_message="この案件は、現在その操作を受け付けられない段階です。") from exc
+            self._run_engine(workflow)
+            new_tasks = self._save(s, instance, workflow, ready_before, actor)
+            audit.record(s, actor, "instance.message", instance_id=instance.id, after=payload or {},
+                         detail={"message": name})
             return _summary(instance, new_tasks)
 
     # timers -----------------------------------------------------------------------------------------------

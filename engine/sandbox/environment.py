@@ -13,8 +13,8 @@ from .compiler import compile_expression, compile_script
 from .limits import time_limit
 from .whitelist import RESERVED_NAMES, sandbox_globals
 
-ServiceHandler = Callable[[dict, dict], object]
-"""A service-task operation: (evaluated parameters, task data) -> a JSON-serialisable result."""
+ServiceHandler = Callable[[dict, dict], dict]
+"""A service-task operation: (evaluated parameters, task data) -> the variables it sets in the task data."""
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
@@ -66,7 +66,11 @@ class SandboxScriptEngine(PythonScriptEngine):
 
     def call_service(self, task, **kwargs):
         try:
-            return self.environment.call_service(task.data, **kwargs)
+            result = self.environment.call_service(task.data, **kwargs)
+            updates = json.loads(result)
+            if isinstance(updates, dict):
+                task.data.update(updates)
+            return result
         except Exception as err:
             raise WorkflowTaskException(f"service {kwargs.get('operation_name')!r} failed: {err}",
                                         task=task, exception=err) from err
