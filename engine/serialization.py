@@ -15,6 +15,8 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .dmn.serializer import DMN_SERIALIZER_CONFIG
+
 _COMPRESSION_LEVEL = 6
 _specs_for_restore: ContextVar[tuple] = ContextVar("okuyami_specs_for_restore")
 
@@ -39,6 +41,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
 
 def _registry(workflow_converter=None):
     config = dict(SPIFF_CONFIG)
+    config.update(DMN_SERIALIZER_CONFIG)
     if workflow_converter is not None:
         config[BpmnWorkflow] = workflow_converter
     return BpmnWorkflowSerializer.configure(config)

@@ -13,6 +13,7 @@ from engine.registry.store import sources_in
 from engine.runtime import WorkflowRuntime
 from engine.settings import Settings
 
+from .okuyami.services import SERVICES
 from .roles import lane_policy
 
 
@@ -29,7 +30,8 @@ class Platform:
 
 def check_rules(settings: Settings) -> CheckRules:
     task_forms = settings.forms_dir / "tasks"
-    return CheckRules(lanes=lane_policy(), form_exists=lambda name: (task_forms / name).is_file())
+    return CheckRules(lanes=lane_policy(), form_exists=lambda name: (task_forms / name).is_file(),
+                      services=frozenset(SERVICES))
 
 
 def build_platform(settings: Settings, require_current_schema: bool = True) -> Platform:
@@ -44,5 +46,6 @@ def build_platform(settings: Settings, require_current_schema: bool = True) -> P
             f"{head_revision(database)!r}): run `okuyami db upgrade`",
             user_message="データベースの構成が最新ではありません。`okuyami db upgrade` を実行してください。")
     registry = ModelRegistry(check_rules(settings))
-    runtime = WorkflowRuntime(database, registry, script_timeout_seconds=settings.script_timeout_seconds)
+    runtime = WorkflowRuntime(database, registry, script_timeout_seconds=settings.script_timeout_seconds,
+                              services=SERVICES)
     return Platform(settings, database, registry, runtime)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+import threading
+import time
 from datetime import date
 
 import pytest
@@ -481,3 +483,31 @@ def test_an_invalid_catalogue_writes_nothing_and_leaves_the_live_one(database):
     assert _count(database) == 1 and _deploys(database) == 1
     with database.transaction(write=False) as session:
         assert live_catalogue(session).content_hash == load_catalogue().content_hash
+
+
+def test_concurrent_deploys_of_the_same_text_store_it_once(database):
+    text = load_catalogue().text
+    first_has_written = threading.Event()
+    ids, errors = {}, []
+
+    def deploy(name, wait_for=None):
+        try:
+            if wait_for is not None:
+                assert wait_for.wait(10)
+            with database.transaction() as session:
+                ids[name] = deploy_catalogue(session, text, actor=name).id
+                if wait_for is None:
+                    first_has_written.set()
+                    time.sleep(0.5)  # keep the first transaction open while the second one tries to insert
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deploy, args=("owner1",)),
+               threading.Thread(target=deploy, args=("owner2", first_has_written))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert ids["owner1"] == ids["owner2"]
+    assert _count(database) == 1 and _deploys(database) == 1

@@ -5,10 +5,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from engine.db.base import Base
+from engine.db.model_modules import import_model_modules
 from engine.db.migrate import alembic_config, is_up_to_date, upgrade
 
 
 def test_migrated_schema_matches_the_models(database):
+    assert "processes.okuyami.catalogue_store" in import_model_modules()
     assert is_up_to_date(database)
     with database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)

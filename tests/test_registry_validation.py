@@ -105,13 +105,23 @@ REFUSALS = [
     ("timer without quotes", sources(with_timer("P1D")),
      "review.bpmn", "wait", "timer", ["待機", "引用符で囲んでください", '"P1D"']),
     ("DMN cell that escapes", sources(dmn=dmn_with("&gt;= 65", '__import__("os")')),
-     "priority.dmn", "rule_elderly", "dmn_cell", ["1 行目", "条件"]),
-    ("hit policy PRIORITY", sources(dmn=dmn_with('hitPolicy="FIRST"', 'hitPolicy="PRIORITY"')),
-     "priority.dmn", "priority_table", "hit_policy", ["ヒットポリシー", "PRIORITY"]),
-    ("hit policy RULE ORDER", sources(dmn=dmn_with('hitPolicy="FIRST"', 'hitPolicy="RULE ORDER"')),
-     "priority.dmn", "priority_table", "hit_policy", ["ヒットポリシー", "RULE ORDER"]),
-    ("hit policy COLLECT SUM", sources(dmn=dmn_with('hitPolicy="FIRST"', 'hitPolicy="COLLECT" aggregation="SUM"')),
-     "priority.dmn", "priority_table", "hit_policy", ["ヒットポリシー", "COLLECT SUM"]),
+     "priority.dmn", "rule_elderly", "dmn_cell", ["1 行目", "条件", "__import__", "使えません"]),
+    ("DMN cell in Python syntax", sources(dmn=dmn_with("&gt;= 65", "== 65")),
+     "priority.dmn", "rule_elderly", "dmn_cell", ["優先度判定", "1 行目", "年齢", "== 65", "「=」"]),
+    ("DMN cell cut short", sources(dmn=dmn_with("&gt;= 65", "[65..")),
+     "priority.dmn", "rule_elderly", "dmn_cell", ["1 行目", "条件", "途中で終わっています"]),
+    ("DMN output in single quotes", sources(dmn=dmn_with('"high"', "'high'")),
+     "priority.dmn", "rule_elderly", "dmn_cell", ["1 行目", "出力「priority」", "二重引用符"]),
+    ("DMN input expression", sources(dmn=dmn_with("<text>age</text>", "<text>age +</text>")),
+     "priority.dmn", "input_age", "dmn_expression", ["入力「年齢」", "式"]),
+    ("unknown hit policy", sources(dmn=dmn_with('hitPolicy="FIRST"', 'hitPolicy="SOMETIMES"')),
+     "priority.dmn", "priority_table", "hit_policy", ["ヒットポリシー", "SOMETIMES", "使えるもの", "RULE ORDER"]),
+    ("unknown aggregation", sources(dmn=dmn_with('hitPolicy="FIRST"', 'hitPolicy="COLLECT" aggregation="MEDIAN"')),
+     "priority.dmn", "priority_table", "hit_policy", ["ヒットポリシー", "COLLECT MEDIAN", "COLLECT SUM"]),
+    ("aggregation without COLLECT", sources(dmn=dmn_with('hitPolicy="FIRST"', 'hitPolicy="FIRST" aggregation="SUM"')),
+     "priority.dmn", "priority_table", "hit_policy", ["ヒットポリシー", "FIRST SUM"]),
+    ("PRIORITY without output values", sources(dmn=dmn_with('hitPolicy="FIRST"', 'hitPolicy="PRIORITY"')),
+     "priority.dmn", "priority_table", "dmn", ["PRIORITY", "outputValues"]),
     ("XML that does not parse", sources(bpmn_with("</bpmn:process>", "")),
      "review.bpmn", None, "xml", ["XML", f"{len(GOOD_BPMN.splitlines())}行目", "process"]),
     ("billion laughs",
@@ -156,11 +166,31 @@ def test_the_good_fixture_models_pass(registry):
     assert set(parsed.processes) == {"review"}
 
 
-@pytest.mark.parametrize("policy", ['hitPolicy="UNIQUE"', 'hitPolicy="COLLECT"', ""])
-def test_hit_policies_the_engine_honours_are_accepted(registry, policy):
-    _parsed, problems = registry.validate(sources(dmn=dmn_with('hitPolicy="FIRST"', policy)))
+PRIORITY_LIST = ('<output id="output_priority" label="優先度" name="priority" typeRef="string">'
+                 '<outputValues><text>"high","normal"</text></outputValues></output>')
+DMN_13_HIT_POLICIES = {
+    "UNIQUE": ('hitPolicy="UNIQUE"', False), "no attribute (UNIQUE)": ("", False),
+    "FIRST": ('hitPolicy="FIRST"', False), "ANY": ('hitPolicy="ANY"', False),
+    "PRIORITY": ('hitPolicy="PRIORITY"', True), "COLLECT": ('hitPolicy="COLLECT"', False),
+    "COLLECT SUM": ('hitPolicy="COLLECT" aggregation="SUM"', False),
+    "COLLECT MIN": ('hitPolicy="COLLECT" aggregation="MIN"', False),
+    "COLLECT MAX": ('hitPolicy="COLLECT" aggregation="MAX"', False),
+    "COLLECT COUNT": ('hitPolicy="COLLECT" aggregation="COUNT"', False),
+    "RULE ORDER": ('hitPolicy="RULE ORDER"', False), "OUTPUT ORDER": ('hitPolicy="OUTPUT ORDER"', True),
+}
 
-    assert problems == []
+
+@pytest.mark.parametrize("policy, with_output_values", DMN_13_HIT_POLICIES.values(), ids=DMN_13_HIT_POLICIES.keys())
+def test_every_dmn_13_hit_policy_deploys(database, registry, policy, with_output_values):
+    dmn = dmn_with('hitPolicy="FIRST"', policy)
+    if with_output_values:
+        dmn = dmn.replace('<output id="output_priority" label="優先度" name="priority" typeRef="string" />',
+                          PRIORITY_LIST)
+
+    with database.transaction() as session:
+        deployed = registry.deploy(session, sources(dmn=dmn), actor="process-owner")
+
+    assert [v.process_id for v in deployed.new_versions] == ["review"]
 
 
 @pytest.mark.parametrize("expression", ['"P1D"', '"2030-04-01T09:00:00+09:00"'])
@@ -175,7 +205,7 @@ def test_every_problem_of_an_upload_is_reported_at_once(registry):
             .replace("visit.json", "missing.json")
             .replace("procedure_count = len(procedures)", "import os"))
 
-    _parsed, problems = registry.validate(sources(bpmn, dmn_with('hitPolicy="FIRST"', 'hitPolicy="PRIORITY"')))
+    _parsed, problems = registry.validate(sources(bpmn, dmn_with('hitPolicy="FIRST"', 'hitPolicy="SOMETIMES"')))
 
     assert {(p.code, p.file, p.element) for p in problems} == {
         ("lane", "review.bpmn", "lane_dept"),

@@ -6,6 +6,8 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request
 
 from engine import accounts
+from processes.okuyami.interview import InvalidAnswers
+from processes.okuyami.navi import evaluate_answers
 from processes.worklists import scope_for
 
 from .extensions import platform
@@ -44,8 +46,6 @@ def health():
 @bp.post("/navi/evaluate")
 def navi_evaluate():
     """The public navi: answers in, the family's procedures out. No login, nothing stored."""
-    from processes.okuyami.interview import InvalidAnswers  # TEMP-INTEGRATION: top-level once engine.dmn lands
-    from processes.okuyami.navi import evaluate_answers
     answers = request.get_json(silent=True)
     if answers is None:
         return jsonify({"error": {"status": 400, "message": "回答を JSON オブジェクトで送ってください。"},

@@ -74,7 +74,7 @@ class DecisionTask(BusinessRuleTask):
     def _run_hook(self, my_task):
         try:
             outputs = self.dmnEngine.result(my_task)
-        except DecisionError as exc:
+        except (DecisionError, DmnCompileError) as exc:
             log.warning("business rule task %s: %s", self.bpmn_id, exc)
             error = WorkflowTaskException(str(exc), task=my_task, exception=exc)
             error.add_note(f"Business Rule Task '{self.bpmn_name}'.")

@@ -28,45 +28,52 @@ def evaluate_decision(model: DmnModel, decision: Decision, scope: Mapping):
 
 
 def evaluate_logic(logic, scope: Mapping, name: str):
+    """A table's or a literal expression's value; any failure becomes a DecisionError naming the decision."""
+    try:
+        return _value(logic, scope, name)
+    except DecisionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a closure failing (a runaway knowledge model, a bug) fails the decision
+        rule = _failing_rule(exc)
+        where = f"{rule.row} 行目" if rule is not None else ("式" if isinstance(logic, LiteralExpression) else "入力または出力")
+        log.warning("decision %r failed at %s: %r", name, f"rule {rule.id}" if rule else "an expression", exc)
+        raise DecisionError(f"decision {name!r} failed" + (f" at rule {rule.id} (row {rule.row})" if rule else "")
+                            + f": {exc!r}", user_message=_FAILURE_JA.format(name=name, where=where)) from exc
+
+
+def _value(logic, scope: Mapping, name: str):
     if isinstance(logic, DecisionTable):
-        return evaluate_table(logic, scope, name)
+        return _table_value(logic, scope, name)
     if isinstance(logic, LiteralExpression):
-        try:
-            return logic.expression.fn(scope, None)
-        except DecisionError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a closure failing is a bug; report it as the decision's failure
-            log.exception("literal expression of decision %r failed", name)
-            raise DecisionError(f"decision {name!r}: expression failed: {exc!r}",
-                                user_message=_FAILURE_JA.format(name=name, where="式")) from exc
+        return logic.expression.fn(scope, None)
     raise DecisionError(f"decision {name!r} has no logic this engine evaluates",
                         user_message=f"判定「{name}」には評価できる中身がありません。")
 
 
-def evaluate_table(table: DecisionTable, scope: Mapping, name: str):
-    rule = None
-    try:
-        inputs = [clause.expression.fn(scope, None) for clause in table.inputs]
-        matched = []
-        first_only = table.hit_policy == "FIRST"
-        for rule in table.rules:
-            for index, test in rule.tests:
-                if test(inputs[index], scope) is not True:
-                    break
-            else:
-                matched.append(rule)
-                if first_only:
-                    break
-        rule = None
-        return hit_policies.apply(table, matched, scope, name)
-    except DecisionError:
-        raise
-    except Exception as exc:  # noqa: BLE001
-        where = f"{rule.row} 行目" if rule is not None else "入力式または出力"
-        log.exception("decision table %r of decision %r failed at %s", table.id, name,
-                      f"rule {rule.id}" if rule is not None else "an input or output")
-        raise DecisionError(f"decision {name!r}: table {table.id!r} failed: {exc!r}",
-                            user_message=_FAILURE_JA.format(name=name, where=where)) from exc
+def _table_value(table: DecisionTable, scope: Mapping, name: str):
+    inputs = [clause.expression.fn(scope, None) for clause in table.inputs]
+    matched = []
+    first_only = table.hit_policy == "FIRST"
+    for rule in table.rules:
+        for index, test in rule.tests:
+            if test(inputs[index], scope) is not True:
+                break
+        else:
+            matched.append(rule)
+            if first_only:
+                break
+    return hit_policies.apply(table, matched, scope, name)
+
+
+def _failing_rule(exc: BaseException):
+    """The rule the outermost table was checking when `exc` was raised (read from the traceback, so that the
+    loop above carries no bookkeeping)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code is _table_value.__code__:
+            return tb.tb_frame.f_locals.get("rule")
+        tb = tb.tb_next
+    return None
 
 
 def plan_requirements(model: DmnModel) -> None:
@@ -107,8 +114,9 @@ def bind_functions(model: DmnModel) -> None:
 
 
 def _function(bkm: KnowledgeModel):
+    """Failures propagate as they are: the decision that called the function reports them, with its row."""
     def call(*args):
         if bkm.logic is None:
             return None
-        return evaluate_logic(bkm.logic, dict(zip(bkm.parameters, args)), bkm.name)
+        return _value(bkm.logic, dict(zip(bkm.parameters, args)), bkm.name)
     return call

@@ -58,9 +58,11 @@ def _const(value) -> _C:
 
 
 class _Compiler:
-    def __init__(self, source: str, functions: Mapping[str, FunctionSlot] | None):
+    def __init__(self, source: str, functions: Mapping[str, FunctionSlot] | None, calls: set | None = None):
         self.source = source
         self.functions = functions or {}
+        self.calls = calls
+        """if given, the names of the knowledge models this text calls are added to it"""
 
     def error(self, en: str, ja: str) -> FeelSyntaxError:
         return FeelSyntaxError(en, ja)
@@ -80,6 +82,8 @@ class _Compiler:
         if kind == "input":
             return _C(lambda s, q: q, uses_input=True)
         if kind == "path":
+            if n[1][0] == "name":
+                return _C(_path_lookup(n[1][1], n[2]))
             base, name = self.node(n[1]), n[2]
             return self.fold(lambda s, q: v.member(base.fn(s, q), name), [base])
         if kind == "filter":
@@ -145,6 +149,8 @@ class _Compiler:
     def call(self, name: str, args: list[_C]) -> _C:
         slot = self.functions.get(name)
         if slot is not None:
+            if self.calls is not None:
+                self.calls.add(name)
             if len(args) != len(slot.parameters):
                 raise self.error(f"{name} takes {len(slot.parameters)} arguments, got {len(args)}",
                                  f"「{name}」の引数は {len(slot.parameters)} 個です（{len(args)} 個指定されています）")
@@ -233,7 +239,18 @@ class _Compiler:
 def _lookup(key: str) -> Callable:
     def lookup(s, q):
         found = s.get(key)
-        return found if type(found) in _PLAIN else v.to_feel(found)
+        return found if type(found) in _PLAIN else v.normalized(found)
+    return lookup
+
+
+def _path_lookup(key: str, attribute: str) -> Callable:
+    """`interview.age`, the most common input expression, in one step."""
+    def lookup(s, q):
+        base = s.get(key)
+        if type(base) is dict:
+            found = base.get(attribute)
+            return found if type(found) in _PLAIN else v.normalized(found)
+        return v.member(v.normalized(base), attribute)
     return lookup
 
 
@@ -273,22 +290,23 @@ def _equal_or_member(value, expected) -> bool:
 
 
 # public ---------------------------------------------------------------------------------------------------
-def compile_expression(source: str, known_names=(), functions: Mapping[str, FunctionSlot] | None = None) -> Expression:
+def compile_expression(source: str, known_names=(), functions: Mapping[str, FunctionSlot] | None = None,
+                       calls: set | None = None) -> Expression:
     """Raises FeelSyntaxError (with a Japanese `user_message`) if the text is not FEEL this engine supports."""
-    compiler = _Compiler(source, functions)
+    compiler = _Compiler(source, functions, calls)
     c = compiler.node(parse_expression(source, _names(known_names, functions)))
     return Expression(source, c.fn, c.const, c.value, c.uses_input)
 
 
-def compile_unary_tests(source: str | None, known_names=(),
-                        functions: Mapping[str, FunctionSlot] | None = None) -> Callable | None:
+def compile_unary_tests(source: str | None, known_names=(), functions: Mapping[str, FunctionSlot] | None = None,
+                        calls: set | None = None) -> Callable | None:
     """The test of one input entry, or None for `-` (and an empty cell): any value matches."""
-    if source is None or not source.strip():
+    if source is None or not source.strip() or source.strip() == "-":
         return None
     tree = parse_unary_tests(source, _names(known_names, functions))
     if tree[0] == "any":
         return None
-    compiler = _Compiler(source, functions)
+    compiler = _Compiler(source, functions, calls)
     positive = compiler.any_of([compiler.test(t) for t in tree[1]])
     if tree[0] == "tests":
         return positive

@@ -27,6 +27,9 @@ def _rows_en(rules: list[Rule]) -> str:
 
 
 def rule_output(table: DecisionTable, rule: Rule, scope: Mapping):
+    if rule.constant is not None:
+        value = rule.constant[0]
+        return dict(value) if type(value) is dict else value
     if len(table.outputs) == 1:
         return rule.outputs[0].fn(scope, None)
     return {clause.name: entry.fn(scope, None) for clause, entry in zip(table.outputs, rule.outputs)}

@@ -4,6 +4,7 @@ model declares (input data, decisions, knowledge models) or FEEL's own multi-wor
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from .errors import FeelSyntaxError
@@ -29,7 +30,9 @@ _OPERATOR = re.compile(r"\*\*|<=|>=|!=|==|\.\.|[-+*/<>=(),\[\]{}.:?]")
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "'": "'"}
 
 
-def _known_pattern(names) -> re.Pattern | None:
+@lru_cache(maxsize=256)
+def _known_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern per model (all its cells share the names), built once."""
     special = sorted({n for n in names if n and not _NAME.fullmatch(n)}, key=len, reverse=True)
     if not special:
         return None
@@ -40,7 +43,7 @@ _BUILTIN_PATTERN = _known_pattern(BUILTIN_MULTIWORD)
 
 
 def tokenize(text: str, known_names=()) -> list[Token]:
-    known = _known_pattern(known_names) if known_names else None
+    known = _known_pattern(tuple(known_names)) if known_names else None
     tokens: list[Token] = []
     pos, end = 0, len(text)
     while pos < end:

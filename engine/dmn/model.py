@@ -44,6 +44,8 @@ class Rule:
     tests: tuple[tuple[int, Callable], ...]
     """(input index, unary test) for every input entry that is not `-`"""
     outputs: tuple[Expression, ...]
+    constant: tuple | None = None
+    """(the rule's output,) when every output entry is a constant, computed once: most tables only list values"""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ def parse_dmn(content: bytes, file: str = "<dmn>", root: etree._Element | None =
 
 
 def _local(element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _children(element, name: str) -> list:
@@ -63,6 +64,9 @@ class _Compiler:
         self.model = model
         self.root = root
         self.names: tuple[str, ...] = ()
+        self.calls: set[str] | None = None
+        """while a knowledge model compiles: the knowledge models it calls"""
+        self.call_graph: dict[str, set[str]] = {}
 
     def problem(self, element: str | None, message: str, code: str = "dmn", row: int | None = None) -> None:
         self.model.problems.append(DmnProblem(element, message, code, row))
@@ -70,7 +74,7 @@ class _Compiler:
     def expression(self, text: str | None, where: Callable[[str], str], element: str | None, code: str,
                    row: int | None = None) -> Expression | None:
         try:
-            return compile_expression(text or "", self.names, self.model.functions)
+            return compile_expression(text or "", self.names, self.model.functions, self.calls)
         except FeelSyntaxError as exc:
             self.problem(element, where(exc.user_message), code, row)
             return None
@@ -91,6 +95,7 @@ class _Compiler:
             self.problem(None, "判定（decision）が 1 つもありません")
         for node in bkm_nodes:
             self.knowledge_model(node)
+        self.refuse_recursion()
         for node in decision_nodes:
             self.decision(node)
         plan_requirements(m)
@@ -101,12 +106,27 @@ class _Compiler:
         logic_node = _child(node, "encapsulatedLogic")
         slot = self.model.functions[name]
         saved = self.names
-        self.names = saved + slot.parameters
+        self.names, self.calls = saved + slot.parameters, set()
         logic = self.logic(logic_node, node.get("id"), name, name) if logic_node is not None else None
-        self.names = saved
+        self.names, self.call_graph[name], self.calls = saved, self.calls, None
         if logic is None and logic_node is None:
             self.problem(node.get("id"), f"ビジネス知識モデル「{name}」に中身（encapsulatedLogic）がありません")
         self.model.knowledge_models[node.get("id")] = KnowledgeModel(node.get("id"), name, slot.parameters, logic)
+
+    def refuse_recursion(self) -> None:
+        """A knowledge model may not call itself, directly or not: FEEL has no loops otherwise, so every
+        evaluation ends quickly (a recursive function could run for ever, and nothing here needs one)."""
+        ids = {bkm.name: bkm.id for bkm in self.model.knowledge_models.values()}
+
+        def reaches(start: str, target: str, seen: set) -> bool:
+            for callee in self.call_graph.get(start, ()):
+                if callee == target or (callee not in seen and reaches(callee, target, seen | {callee})):
+                    return True
+            return False
+
+        for name in self.call_graph:
+            if reaches(name, name, {name}):
+                self.problem(ids.get(name), f"ビジネス知識モデル「{name}」が自分自身を呼び出しています（再帰は使えません）")
 
     def decision(self, node) -> None:
         decision_id = node.get("id")
@@ -200,7 +220,7 @@ class _Compiler:
         for index, (entry, clause) in enumerate(zip(entries, inputs)):
             text = _text(entry, "text")
             try:
-                test = compile_unary_tests(text, self.names, self.model.functions)
+                test = compile_unary_tests(text, self.names, self.model.functions, self.calls)
             except FeelSyntaxError as exc:
                 self.problem(rule_id, f"判定表「{table_name}」の {row} 行目、入力「{clause.label}」の条件「{(text or '').strip()}」"
                                       f"を解釈できません: {exc.user_message}", "dmn_cell", row)
@@ -217,7 +237,11 @@ class _Compiler:
                 text, lambda ja, c=clause: f"判定表「{table_name}」の {row} 行目の出力「{c.name}」の式「{text.strip()}」"
                                            f"を解釈できません: {ja}", rule_id, "dmn_cell", row)
             compiled_outputs.append(compiled or _broken(text, "output entry"))
-        return Rule(rule_id, row, tuple(tests), tuple(compiled_outputs))
+        constant = None
+        if compiled_outputs and all(o.constant for o in compiled_outputs):
+            constant = (compiled_outputs[0].value if len(outputs) == 1
+                        else {c.name: o.value for c, o in zip(outputs, compiled_outputs)},)
+        return Rule(rule_id, row, tuple(tests), tuple(compiled_outputs), constant)
 
 
 def _variable(node) -> str | None:

@@ -44,7 +44,7 @@ class DecisionInfo:
     name: str
     variable: str
     kind: str
-    """"table" or "literal\""""
+    """table or literal (expression)"""
     hit_policy: str | None
     required: tuple[str, ...]
 

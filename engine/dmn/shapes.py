@@ -33,5 +33,7 @@ def as_task_data(decision: Decision, raw) -> dict:
     table = decision.table
     if table is None or not table.collects:
         return _context(decision, raw)
-    rows = [_context(decision, row) for row in raw or []]
-    return {o.name: [row[o.name] for row in rows] for o in table.outputs}
+    rows = raw or []
+    if len(table.outputs) == 1:
+        return {table.outputs[0].name: [to_plain(value) for value in rows]}
+    return {o.name: [to_plain(row.get(o.name)) for row in rows] for o in table.outputs}

@@ -282,16 +282,18 @@ class _Parser:
         """Whether the bracket at the cursor opens an interval (`..` before its closing bracket)."""
         depth = 0
         for t in self.tokens[self.i + 1:]:
-            if t.kind == "op" and t.value in ("(", "[", "{") and depth >= 0:
+            if t.kind == "end":
+                return False
+            if t.kind != "op":
+                continue
+            if t.value in ("(", "[", "{"):
                 depth += 1
-            elif t.kind == "op" and t.value in (")", "]", "}"):
+            elif t.value in (")", "]", "}"):
                 if depth == 0:
                     return False
                 depth -= 1
-            elif t.kind == "op" and t.value == ".." and depth == 0:
-                return True
-            elif t.kind == "op" and t.value == "," and depth == 0 or t.kind == "end":
-                return False
+            elif depth == 0 and t.value in ("..", ","):
+                return t.value == ".."
         return False
 
     def _closes_at_end(self, open_index: int) -> bool:

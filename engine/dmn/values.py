@@ -48,6 +48,15 @@ def to_feel(value):
     return value
 
 
+def normalized(value):
+    """A value read from a scope (task data, a context entry) as FEEL sees it. Contexts are not copied: their
+    entries are normalized when read, so reading `interview.age` does not convert the whole interview."""
+    t = type(value)
+    if t in _PLAIN or t is dict:
+        return value
+    return to_feel(value)
+
+
 def to_plain(value):
     """A FEEL value as JSON-friendly Python: numbers as int (when whole) or float, dates and durations as ISO
     8601 strings. Task data stays JSON this way."""
@@ -96,6 +105,8 @@ def equal(a, b) -> bool:
     """FEEL `=`: null equals only null; values of different kinds are not equal (true is not 1)."""
     if a is None or b is None:
         return a is None and b is None
+    if type(a) is float or type(b) is float:
+        a, b = to_feel(a), to_feel(b)
     ka, kb = kind(a), kind(b)
     if ka != kb:
         return False
@@ -244,7 +255,7 @@ _DURATION_PROPERTIES = {
 def member(value, name: str):
     """`value.name`: a context entry, a date/time component, or the entry of every context in a list."""
     if isinstance(value, dict):
-        return to_feel(value.get(name))
+        return normalized(value.get(name))
     t = type(value)
     if t is list:
         return [member(v, name) for v in value]

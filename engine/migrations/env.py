@@ -1,9 +1,10 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from engine.db import models  # noqa: F401  (registers the tables on Base.metadata)
-from processes.okuyami import catalogue_store  # noqa: F401  (the catalogue_versions table)
 from engine.db.base import Base
+from engine.db.model_modules import import_model_modules
+
+import_model_modules()  # the engine's tables and those the application declares (entry points "okuyami.models")
 
 config = context.config
 target_metadata = Base.metadata

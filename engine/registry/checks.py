@@ -1,5 +1,6 @@
 """The registry's own rules on top of SpiffWorkflow's: lanes map to roles, user tasks have forms, scripts and
-expressions compile in the sandbox, DMN tables use a hit policy the engine honours."""
+expressions compile in the sandbox, DMN tables use a hit policy the engine honours and every DMN cell compiles
+as FEEL."""
 from __future__ import annotations
 
 import re
@@ -12,8 +13,9 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
-from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 
+from ..dmn import HIT_POLICIES
+from ..dmn.model import DmnModel
 from ..sandbox import check_expression, check_script
 from .parsing import ParsedModels, ParsedProcess
 from .problems import Problem
@@ -25,8 +27,8 @@ DEPARTMENT_PROPERTY = "department"
 """A user task property: an expression on the task's data naming the department whose staff see the task."""
 _UNQUOTED_TIMER = re.compile(r"(R\d*/)?P[0-9YMWDTHS.]+|\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]+")
 """An ISO 8601 duration or date-time written bare: in SpiffWorkflow a timer is a Python expression."""
-DEFAULT_HIT_POLICIES = frozenset({"UNIQUE", "FIRST", "COLLECT"})
-"""What stock SpiffWorkflow evaluates correctly; the DMN layer widens this set."""
+DEFAULT_HIT_POLICIES = HIT_POLICIES
+"""Every DMN 1.3 hit policy engine.dmn evaluates; an aggregation is named "COLLECT SUM" and so on."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,6 @@ class CheckRules:
 @dataclass
 class _Checker:
     rules: CheckRules
-    decision_files: dict[str, str] = field(default_factory=dict)
-    """decision table id -> DMN file, so that a bad cell is reported in the file that holds it"""
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, file: str, element: str | None, message: str, code: str) -> None:
@@ -118,41 +118,32 @@ def _check_task(c: _Checker, file: str, task_spec) -> None:
         if operation not in c.rules.services:
             c.add(file, element, f"サービスタスク「{label}」の処理「{operation}」は登録されていません。"
                                  f"使える処理: {'、'.join(sorted(c.rules.services)) or 'なし'}", "service")
-    if isinstance(task_spec, BusinessRuleTaskMixin):
-        table = task_spec.dmnEngine.decision_table
-        _check_decision_cells(c, c.decision_files.get(table.id, file), table)
 
 
-def _check_decision_cells(c: _Checker, file: str, table) -> None:
-    for column in table.inputs:
-        c.expression(file, column.id, "DMN の入力式", column.expression)
-    for rule in table.rules:
-        for entry in rule.inputEntries:
-            for cell in entry.lhs:
-                if cell is None or not cell.strip() or cell.strip() == "-":
-                    continue
-                if check_expression(cell) and check_expression(f"v {cell}"):
-                    c.add(file, rule.id, f"DMN の {rule.row_number} 行目の条件「{cell}」がサンドボックスで評価できません",
-                          "dmn_cell")
-        for entry in rule.outputEntries:
-            c.expression(file, rule.id, f"DMN の {rule.row_number} 行目の出力", entry.text)
+def _check_dmn_model(c: _Checker, file: str, model: DmnModel | None) -> None:
+    """What the FEEL compiler refused: cells (rule id, row), input and literal expressions, structure. Hit
+    policies are left to `_check_hit_policies`, which applies the configured set."""
+    for problem in model.problems if model is not None else ():
+        if problem.code != "hit_policy":
+            c.add(file, problem.element, problem.message, problem.code)
 
 
 def _check_hit_policies(c: _Checker, file: str, root: etree._Element) -> None:
     for table in root.iter("{*}decisionTable"):
-        policy = (table.get("hitPolicy") or "UNIQUE").upper()
-        aggregation = table.get("aggregation")
+        policy = (table.get("hitPolicy") or "UNIQUE").strip().upper()
+        aggregation = (table.get("aggregation") or "").strip().upper()
         shown = policy + (f" {aggregation}" if aggregation else "")
-        if policy not in c.rules.hit_policies or (aggregation and f"COLLECT {aggregation.upper()}" not in c.rules.hit_policies):
+        if shown not in c.rules.hit_policies:
             c.add(file, table.get("id"), f"ヒットポリシー「{shown}」には対応していません。"
                                          f"使えるもの: {'、'.join(sorted(c.rules.hit_policies))}", "hit_policy")
 
 
 def check_models(parsed: ParsedModels, rules: CheckRules) -> list[Problem]:
-    c = _Checker(rules, decision_files=parsed.decision_files)
+    c = _Checker(rules)
     for name, root in parsed.roots.items():
         if model_kind(root) == "dmn":
             _check_hit_policies(c, name, root)
+            _check_dmn_model(c, name, parsed.dmn_models.get(name))
     for process in parsed.processes.values():
         _check_lanes(c, process)
         for file, task_spec in _all_task_specs(process):

@@ -1,4 +1,7 @@
-"""Parse a set of BPMN/DMN sources with SpiffBpmnParser into per-process specs, collecting every problem."""
+"""Parse a set of BPMN/DMN sources into per-process specs, collecting every problem.
+
+BPMN goes through SpiffWorkflow's parser; DMN through engine.dmn (OkuyamiBpmnParser compiles it and gives
+business rule tasks our decision engine)."""
 from __future__ import annotations
 
 import re
@@ -6,7 +9,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
+
+from ..dmn.bpmn import OkuyamiBpmnParser
+from ..dmn.model import DmnModel
 
 from .problems import ModelSource, Problem
 from .xml import BPMN_NS, UnsafeOrInvalidXml, model_kind, parse_model_xml
@@ -29,6 +35,8 @@ class ParsedModels:
     processes: dict[str, ParsedProcess] = field(default_factory=dict)
     decision_files: dict[str, str] = field(default_factory=dict)
     """decision id or decision table id -> file name"""
+    dmn_models: dict[str, DmnModel] = field(default_factory=dict)
+    """DMN file name -> its compiled model (with the problems the DMN compiler found)"""
     roots: dict[str, etree._Element] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -45,7 +53,7 @@ def _spiff_problem(file: str, exc: Exception, code: str = "parse") -> Problem:
 
 def parse_sources(sources: list[ModelSource]) -> ParsedModels:
     result = ParsedModels()
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser = OkuyamiBpmnParser(validator=VALIDATOR)
     bpmn_files: list[str] = []
     for source in sources:
         try:
@@ -66,14 +74,16 @@ def parse_sources(sources: list[ModelSource]) -> ParsedModels:
                 parser.add_bpmn_xml(root, filename=source.name)
                 bpmn_files.append(source.name)
             else:
-                parser.add_dmn_xml(root, filename=source.name)
+                parser.add_dmn_xml(root, filename=source.name, content=source.content)
         except Exception as exc:  # noqa: BLE001 - a foreign model may break the parser in any way; report it.
             result.problems.append(_spiff_problem(source.name, exc))
 
-    for decision_id, dmn_parser in parser.dmn_parsers.items():
-        result.decision_files[decision_id] = dmn_parser.filename
-        for table in dmn_parser.node.iter("{*}decisionTable"):
-            result.decision_files[table.get("id")] = dmn_parser.filename
+    result.dmn_models = dict(parser.dmn_models)
+    for file_name, model in parser.dmn_models.items():
+        for decision_id in model.decisions:
+            result.decision_files[decision_id] = file_name
+        for table_id in model.table_ids():
+            result.decision_files[table_id] = file_name
 
     executable_by_file: dict[str, list[str]] = {name: [] for name in bpmn_files}
     for process_id in parser.get_process_ids():

@@ -10,6 +10,7 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,14 @@ def ready_user_tasks(workflow) -> dict[str, object]:
             if task.state == TaskState.READY and task.task_spec.manual:
                 found[str(task.id)] = task
     return found
+
+
+def find_task(workflow, task_id: str):
+    """The task, or None when the engine has removed it (e.g. the instances of a cancelled multi-instance task)."""
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except TaskNotFoundException:
+        return None
 
 
 def _properties(task) -> dict:
@@ -69,8 +78,7 @@ def sync_human_tasks(session: Session, instance: LoadedInstance, workflow, ready
     """Close the rows of tasks no longer READY, insert rows for new READY tasks; returns the new rows' ids."""
     ready_after = ready_user_tasks(workflow)
     closed = [task_id for task_id in ready_before if task_id not in ready_after]
-    finished = [t for t in closed if (task := workflow.get_task_from_id(UUID(t))) is not None
-                and task.state == TaskState.COMPLETED]
+    finished = [t for t in closed if (task := find_task(workflow, t)) is not None and task.state == TaskState.COMPLETED]
     dropped = [t for t in closed if t not in finished]
     connection = session.connection()
     closing = [{"b_instance_id": instance.id, "b_task_id": task_id, "state": state, "completed_at": now,

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterator, Mapping
-from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
@@ -24,7 +23,7 @@ from ..registry import ModelRegistry
 from ..sandbox import SandboxScriptEngine
 from ..sandbox.environment import ServiceHandler
 from . import audit
-from .human_tasks import READY, ready_user_tasks, sync_human_tasks
+from .human_tasks import READY, find_task, ready_user_tasks, sync_human_tasks
 from .instance_store import InstanceStore, LoadedInstance, TaskRow
 from .statements import LIVE_VERSION_ID
 from .timers import next_wake
@@ -125,7 +124,7 @@ class WorkflowRuntime:
     def task_data(self, task_ref: int, session: Session | None = None) -> dict:
         with self._unit(session, write=False) as s:
             row, instance = self.store.read_task(s, task_ref)
-            task = self._peek(instance).get_task_from_id(UUID(row.task_id))
+            task = find_task(self._peek(instance), row.task_id)
             return dict(task.data) if task is not None else {}
 
     def claim(self, task_ref: int, actor: str, session: Session | None = None) -> TaskRow:
@@ -153,7 +152,7 @@ class WorkflowRuntime:
                 raise TaskConflict(f"instance {instance.id} is at row_version {instance.row_version}, "
                                    f"caller expected {expected_row_version}")
             workflow = self._load(instance)
-            task = workflow.get_task_from_id(UUID(row.task_id))
+            task = find_task(workflow, row.task_id)
             if task is None or task.state != TaskState.READY:
                 raise TaskConflict(f"task {task_ref} is not READY in the workflow")
             ready_before = ready_user_tasks(workflow)

@@ -23,11 +23,11 @@ def interview_inputs(params: dict, data: dict) -> dict:
 def organize_selection(params: dict, data: dict) -> dict:
     rows = decision_rows({k: data.get(k) for k in ("procedure", "selection", "reason")})
     procedures = merge_rows(rows, load_catalogue())
-    return {"procedures": procedures, "departments": _departments(procedures)}
-
-
-def _departments(procedures: list[dict]) -> list[str]:
-    return sorted({p["department"] for p in procedures if p.get("status") != DROPPED})
+    departments = sorted({p["department"] for p in procedures})
+    # Each department's pre-check receives only its own procedures.
+    assignments = [{"department": d, "procedures": [p for p in procedures if p["department"] == d]}
+                   for d in departments]
+    return {"procedures": procedures, "precheck_assignments": assignments, "department_followup": False}
 
 
 def booking_deadlines(params: dict, data: dict) -> dict:
@@ -46,8 +46,9 @@ def apply_precheck(params: dict, data: dict) -> dict:
     """Each department confirms, drops (with a reason) or adds procedures; 要確認 is resolved either way."""
     catalogue = load_catalogue()
     procedures = {p["id"]: dict(p) for p in data.get("procedures", [])}
-    for result in data.get("precheck_results") or []:
-        for decision in (result or {}).get("decisions", []):
+    results = [result or {} for result in data.get("precheck_results") or []]
+    for result in results:
+        for decision in result.get("decisions", []):
             entry = procedures.get(decision["id"])
             if decision["action"] == "add" and entry is None:
                 procedure = catalogue.get(decision["id"])
@@ -60,7 +61,7 @@ def apply_precheck(params: dict, data: dict) -> dict:
             if decision.get("reason"):
                 entry["precheck_reason"] = decision["reason"]
     ordered = [procedures[p.id] for p in catalogue.procedures.values() if p.id in procedures]
-    return {"procedures": ordered}
+    return {"procedures": ordered, "department_followup": any(r.get("followup_requested") for r in results)}
 
 
 def prepare_forms(params: dict, data: dict) -> dict:

@@ -1,0 +1,189 @@
+"""The bereavement case (bpmn/okuyami_case.bpmn) walked through every path on the engine: booked with and
+without follow-up, walk-in, cancelled, and moved bookings."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from engine.errors import TaskConflict
+from engine.registry import ModelRegistry
+from engine.registry.store import sources_in
+from engine.runtime import WorkflowRuntime
+from engine.settings import PROJECT_ROOT, load_settings
+from processes.okuyami.cases import start_case
+from processes.okuyami.services import SERVICES
+from processes.platform import check_rules
+
+JST = ZoneInfo("Asia/Tokyo")
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=JST)          # a Tuesday
+VISIT = datetime(2026, 12, 3, 10, 30, tzinfo=JST)        # the following Thursday week
+MOVED_VISIT = datetime(2026, 12, 8, 13, 0, tzinfo=JST)   # a Tuesday
+ANSWERED_NO = ("care_certification", "care_cost_limit_certificate", "care_services_used", "medical_costs_last_2y",
+               "moped_or_small_vehicle", "income_in_year_of_death", "child_allowance_recipient",
+               "child_medical_guardian", "single_parent_medical_recipient", "deceased_used_nursery",
+               "household_child_in_nursery", "food_business_operator", "clinic_operator", "atomic_bomb_survivor")
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def case_runtime(database, clock):
+    registry = ModelRegistry(check_rules(load_settings(PROJECT_ROOT / "instance-unused", environ={})))
+    with database.transaction() as session:
+        registry.deploy(session, sources_in([PROJECT_ROOT / "bpmn", PROJECT_ROOT / "dmn"]), actor="test")
+    return WorkflowRuntime(database, registry, services=SERVICES)
+
+
+def reservation(**answers) -> dict:
+    return {
+        "ward": "nakahara", "slot_start": VISIT.isoformat(), "date_of_death": "2026-11-20",
+        "death_registered_on": "2026-11-21", "death_registered_municipality": "川崎市中原区",
+        "deceased": {"name": "川崎 太郎", "kana": "カワサキ タロウ", "address": "川崎市中原区小杉町3-245",
+                     "birth_date": "1940-05-05"},
+        "applicant": {"name": "川崎 花子", "kana": "カワサキ ハナコ", "address": "川崎市中原区小杉町3-245",
+                      "birth_date": "1968-02-03", "phone": "044-200-0000"},
+        "relationship": "長女", "representative_heir": True,
+        "answers": {"deceased_birth_date": "1940-05-05", "date_of_death": "2026-11-20", "household_head": "yes",
+                    "household_members_15plus_remaining": 2, "health_insurance": "kouki", "funeral_held": "yes",
+                    "cards": ["seal_registration", "mynumber_card"], "welfare_items": [],
+                    **{key: "no" for key in ANSWERED_NO}, **answers},
+    }
+
+
+def only(runtime, **filters):
+    [task] = runtime.list_tasks(**filters)
+    return task
+
+
+def book(runtime, **answers):
+    case = start_case(runtime, "booking", "operator1", ward="nakahara")
+    booking = only(runtime, instance_id=case.id)
+    assert (booking.spec_name, booking.role) == ("booking", "operator")
+    runtime.complete_task(booking.id, reservation(**answers), "operator1")
+    return case
+
+
+def precheck_everything(runtime, case):
+    for task in runtime.list_tasks(instance_id=case.id, role="dept_staff"):
+        assignment = runtime.task_data(task.id)["assignment"]
+        assert {p["department"] for p in assignment["procedures"]} == {task.department}
+        decisions = [{"id": p["id"], "action": "confirm"} for p in assignment["procedures"]]
+        runtime.complete_task(task.id, {"precheck_result": {"decisions": decisions}}, f"{task.department}-staff")
+
+
+def visit(runtime, case, followup: bool):
+    task = only(runtime, instance_id=case.id)
+    assert (task.spec_name, task.role, task.ward) == ("visit", "counter", "nakahara")
+    return runtime.complete_task(task.id, {
+        "checked_in_at": VISIT.isoformat(), "checked_out_at": (VISIT + timedelta(minutes=70)).isoformat(),
+        "outcomes": [{"id": "JU03", "outcome": "corner"}], "followup_requested": followup}, "counter1")
+
+
+def test_booked_case_goes_to_every_department_then_the_visit_follow_up_and_survey(case_runtime, clock):
+    rt = case_runtime
+    case = book(rt)
+    prechecks = rt.list_tasks(instance_id=case.id)
+    departments = sorted(t.department for t in prechecks)
+    assert departments == ["hoken_nenkin", "kourei_shogai", "kumin"]
+    assert all(t.role == "dept_staff" and t.ward == "nakahara" for t in prechecks)
+    # due 17:00 one business day before the visit, stored on the task
+    assert {t.due_at for t in prechecks} == {datetime(2026, 12, 2, 17, 0, tzinfo=JST)}
+    data = rt.task_data(prechecks[0].id)
+    assert data["reminder_on"] == "2026-12-01"
+    by_id = {p["id"]: p for p in data["procedures"]}
+    assert {"JU01", "JU02", "JU03", "JU05", "KA01", "KA05", "HN01", "HN02"} <= set(by_id)
+    assert "JU04" not in by_id and "KS01" not in by_id
+
+    kumin = next(t for t in prechecks if t.department == "kumin")
+    rt.complete_task(kumin.id, {"precheck_result": {"decisions": [
+        {"id": "JU02", "action": "drop", "reason": "印鑑登録はされていなかった"},
+        {"id": "JU04", "action": "add", "reason": "住基カードの保有を確認"}]}}, "kumin1")
+    precheck_everything(rt, case)
+
+    after_visit = visit(rt, case, followup=True)
+    data = rt.instance_data(case.id)
+    procedures = {p["id"]: p for p in data["procedures"]}
+    assert procedures["JU02"]["status"] == "dropped" and procedures["JU04"]["status"] == "confirmed"
+    assert "juminido_setainushi_henko" in data["forms_due"]
+    assert "inkan_haishi" not in data["forms_due"]
+    followup = only(rt, instance_id=case.id)
+    assert (followup.spec_name, followup.role) == ("followup_call", "counter")
+    assert followup.due_at == datetime(2026, 12, 8, 17, 0, tzinfo=JST)   # 3 business days after the visit
+    assert after_visit.new_tasks == (followup.id,)
+
+    rt.complete_task(followup.id, {"called_at": NOW.isoformat(), "result": "resolved"}, "counter1")
+    assert rt.get_instance(case.id).status == "running"      # waiting for the survey
+    done = rt.message(case.id, "survey_answered", "citizen", {"satisfaction": 5})
+    assert done.status == "completed"
+    assert rt.instance_data(case.id)["survey"] == {"satisfaction": 5}
+
+
+def test_a_department_can_ask_for_a_follow_up_call(case_runtime):
+    rt = case_runtime
+    case = book(rt)
+    kumin = next(t for t in rt.list_tasks(instance_id=case.id) if t.department == "kumin")
+    rt.complete_task(kumin.id, {"precheck_result": {"decisions": [], "followup_requested": True}}, "kumin1")
+    precheck_everything(rt, case)
+    visit(rt, case, followup=False)
+    assert only(rt, instance_id=case.id).spec_name == "followup_call"
+
+
+def test_without_follow_up_the_case_closes_when_the_survey_window_ends(case_runtime, clock):
+    rt = case_runtime
+    case = book(rt)
+    precheck_everything(rt, case)
+    visit(rt, case, followup=False)
+    assert rt.list_tasks(instance_id=case.id) == []
+    clock.move_to(NOW + timedelta(days=13))
+    assert rt.wake(case.id).status == "running"
+    clock.move_to(NOW + timedelta(days=15))
+    assert rt.wake(case.id).status == "completed"
+
+
+def test_a_walk_in_starts_at_the_counter_and_skips_the_precheck(case_runtime):
+    rt = case_runtime
+    case = start_case(rt, "walk_in", "counter1", ward="nakahara")
+    intake = only(rt, instance_id=case.id)
+    assert (intake.spec_name, intake.role) == ("walkin_intake", "counter")
+    data = reservation()
+    del data["slot_start"]
+    rt.complete_task(intake.id, data, "counter1")
+    assert only(rt, instance_id=case.id).spec_name == "visit"
+
+
+def test_a_cancelled_booking_ends_the_case_and_withdraws_open_tasks(case_runtime):
+    rt = case_runtime
+    case = book(rt)
+    assert len(rt.list_tasks(instance_id=case.id)) == 3
+    ended = rt.message(case.id, "booking_cancelled", "operator1", {"reason_code": "family_request"})
+    assert ended.status == "completed"
+    assert rt.list_tasks(instance_id=case.id) == []
+    assert len(rt.list_tasks(instance_id=case.id, state="CANCELLED")) == 3
+    assert rt.instance_data(case.id)["cancellation"] == {"reason_code": "family_request"}
+    with pytest.raises(TaskConflict):
+        rt.message(case.id, "booking_moved", "operator1", {"slot_start": MOVED_VISIT.isoformat()})
+
+
+def test_a_moved_booking_moves_the_precheck_deadline(case_runtime):
+    rt = case_runtime
+    case = book(rt)
+    old = {t.id for t in rt.list_tasks(instance_id=case.id)}
+    rt.message(case.id, "booking_moved", "operator1", {"slot_start": MOVED_VISIT.isoformat()})
+    renewed = rt.list_tasks(instance_id=case.id)
+    assert len(renewed) == 3 and not old & {t.id for t in renewed}
+    assert {t.due_at for t in renewed} == {datetime(2026, 12, 7, 17, 0, tzinfo=JST)}
+    assert rt.task_data(renewed[0].id)["slot_start"] == MOVED_VISIT.isoformat()
+
+
+def test_the_precheck_deadline_passing_is_recorded_and_the_tasks_stay_open(case_runtime, clock):
+    rt = case_runtime
+    case = book(rt)
+    clock.move_to(datetime(2026, 12, 2, 17, 1, tzinfo=JST))
+    rt.wake(case.id)
+    assert len(rt.list_tasks(instance_id=case.id)) == 3
+    assert "overdue_recorded_at" in rt.instance_data(case.id)
