@@ -5,20 +5,14 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-import threading
-import time
 from datetime import date
 
 import pytest
 import yaml
-from sqlalchemy import func, select
 
-from engine.db.models import AuditEntry
 from engine.errors import NotFound, OkuyamiError
 from processes.okuyami.catalogue import (
     CATALOGUE_FILE, CatalogueError, Procedure, load_catalogue, validate_catalogue_text)
-from processes.okuyami.catalogue_store import (
-    CatalogueVersion, deploy_catalogue, list_catalogue_versions, live_catalogue)
 from tests.support import SHARED
 
 WARDS = ("kawasaki", "saiwai", "nakahara", "takatsu", "miyamae", "tama", "asao")
@@ -401,113 +395,3 @@ def test_catalogue_error_is_an_okuyami_error_with_japanese_user_message():
     assert isinstance(error, OkuyamiError)
     assert "手続カタログ" in error.user_message
     assert isinstance(load_catalogue().require("JU01"), Procedure)
-
-
-# ------------------------------------------------------------------------------------------- versions (database)
-def _edited(text: str, label: str) -> str:
-    return text.replace('version: "2026-04"', f'version: "{label}"', 1)
-
-
-def _count(database, model=CatalogueVersion, *where) -> int:
-    with database.transaction(write=False) as session:
-        return session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def _deploys(database) -> int:
-    return _count(database, AuditEntry, AuditEntry.action == "catalogue.deploy")
-
-
-def test_live_catalogue_is_the_repository_yaml_until_something_is_deployed(database):
-    with database.transaction(write=False) as session:
-        assert live_catalogue(session).content_hash == load_catalogue().content_hash
-        assert list_catalogue_versions(session) == []
-
-
-def test_the_same_content_is_stored_once(database):
-    text = load_catalogue().text
-    with database.transaction() as session:
-        first = deploy_catalogue(session, text, actor="owner1", comment="初版")
-        first_id = first.id
-    with database.transaction() as session:
-        again = deploy_catalogue(session, text.replace("\n", "\r\n"), actor="owner2", comment="再登録")
-        assert again.id == first_id and again.deployed_by == "owner1"
-    assert _count(database) == 1 and _deploys(database) == 1
-    with database.transaction(write=False) as session:
-        row = session.get(CatalogueVersion, first_id)
-        assert (row.version_label, row.effective_from, row.comment) == ("2026-04", date(2026, 4, 1), "初版")
-        assert row.content_hash == load_catalogue().content_hash and row.content == text
-
-
-def test_changed_content_is_a_new_version_and_becomes_live(database):
-    text = load_catalogue().text
-    changed = _edited(text, "2026-05").replace('deadline: "死亡日から14日以内"', 'deadline: "亡くなった日から14日以内"', 1)
-    with database.transaction() as session:
-        deploy_catalogue(session, text, actor="owner1")
-    with database.transaction() as session:
-        second = deploy_catalogue(session, changed, actor="owner1", comment="期限の表現を修正")
-    with database.transaction(write=False) as session:
-        live = live_catalogue(session)
-        assert live.version == "2026-05" and live.content_hash == second.content_hash
-        assert live.require("JU03").deadline == "亡くなった日から14日以内"
-        assert [v.version_label for v in list_catalogue_versions(session)] == ["2026-05", "2026-04"]
-    assert _count(database) == 2 and _deploys(database) == 2
-
-
-def test_redeploying_an_older_version_makes_it_live_again_without_a_copy(database):
-    text = load_catalogue().text
-    newer = _edited(text, "2026-06")
-    for version_text in (text, newer, text):
-        with database.transaction() as session:
-            deploy_catalogue(session, version_text, actor="owner1")
-    assert _count(database) == 2 and _deploys(database) == 3
-    with database.transaction(write=False) as session:
-        assert live_catalogue(session).version == "2026-04"
-        assert [v.version_label for v in list_catalogue_versions(session)] == ["2026-04", "2026-06"]
-
-
-def test_an_invalid_catalogue_writes_nothing_and_leaves_the_live_one(database):
-    document = repository_document()
-    _bad_department(document)
-    _missing_field(document)
-    with pytest.raises(CatalogueError) as caught:
-        with database.transaction() as session:
-            deploy_catalogue(session, dump(document), actor="owner1")
-    assert len(caught.value.problems) == 2
-    assert _count(database) == 0 and _deploys(database) == 0
-
-    with database.transaction() as session:
-        deploy_catalogue(session, load_catalogue().text, actor="owner1")
-    with pytest.raises(CatalogueError):
-        with database.transaction() as session:
-            deploy_catalogue(session, "version: [", actor="owner1")
-    assert _count(database) == 1 and _deploys(database) == 1
-    with database.transaction(write=False) as session:
-        assert live_catalogue(session).content_hash == load_catalogue().content_hash
-
-
-def test_concurrent_deploys_of_the_same_text_store_it_once(database):
-    text = load_catalogue().text
-    first_has_written = threading.Event()
-    ids, errors = {}, []
-
-    def deploy(name, wait_for=None):
-        try:
-            if wait_for is not None:
-                assert wait_for.wait(10)
-            with database.transaction() as session:
-                ids[name] = deploy_catalogue(session, text, actor=name).id
-                if wait_for is None:
-                    first_has_written.set()
-                    time.sleep(0.5)  # keep the first transaction open while the second one tries to insert
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=deploy, args=("owner1",)),
-               threading.Thread(target=deploy, args=("owner2", first_has_written))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert errors == []
-    assert ids["owner1"] == ids["owner2"]
-    assert _count(database) == 1 and _deploys(database) == 1

@@ -2,7 +2,7 @@
 each. The files stay in ../shared/external/dmn-tck-level2/; if they are missing the suite fails, it never skips.
 
 Cases that do not pass yet are listed in KNOWN_NOT_PASSING with the reason, and are not run one by one (this
-project has no skip/xfail); `test_the_cases_not_passing_are_exactly_the_known_ones` runs them all and asserts
+project allows no skipped or expected-to-fail tests); `test_the_cases_not_passing_are_exactly_the_known_ones` runs them all and asserts
 the exact set, so a regression or an improvement both show up, and prints the figure.
 """
 from __future__ import annotations

@@ -7,9 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select, text, update
-from sqlalchemy.orm import Session
 
-from engine.db.models import AuditEntry, HumanTask, ProcessInstance
+from engine.db.models import AuditEntry, ProcessInstance
 from engine.errors import ScriptError, TaskConflict
 from engine.runtime import service
 from engine.runtime.instance_store import InstanceStore

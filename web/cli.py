@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from engine import accounts, crypto
 from engine.db.migrate import upgrade
-from engine.db.models import ProcessInstance, ProcessVersion
+from engine.db.models import ProcessInstance
 from engine.db.session import Database
 from engine.errors import ModelRejected, OkuyamiError
 from engine.registry import ModelRegistry, ModelSource

@@ -82,12 +82,7 @@ class WorkflowRuntime:
 
     def cancel(self, instance_id: int, actor: str, reason: str = "", session: Session | None = None) -> InstanceSummary:
         with self._unit(session) as s:
-            instance = self.store.read(s, instance_id)
-            if instance.status != RUNNING:
-                raise TaskConflict(f"instance {instance_id} is {instance.status}",
-                                   user_message="この案件はすでに終了しているため、取り消せません。")
-            workflow = self._load(instance)
-            ready_before = ready_user_tasks(workflow)
+            instance, workflow, ready_before = self._running(s, instance_id, "この案件はすでに終了しているため、取り消せません。")
             # The reason is free text and may name people: it stays in the encrypted workflow, not the audit log.
             workflow.data["cancel_reason"] = reason
             workflow.cancel()
@@ -173,12 +168,7 @@ class WorkflowRuntime:
         """Deliver a BPMN message (e.g. a cancelled or moved booking) to a running instance that waits for it."""
         _require_json(payload or {})
         with self._unit(session) as s:
-            instance = self.store.read(s, instance_id)
-            if instance.status != RUNNING:
-                raise TaskConflict(f"instance {instance_id} is {instance.status}",
-                                   user_message="この案件はすでに終了しています。")
-            workflow = self._load(instance)
-            ready_before = ready_user_tasks(workflow)
+            instance, workflow, ready_before = self._running(s, instance_id, "この案件はすでに終了しています。")
             try:
                 workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload or {}))
             except WorkflowException as exc:
@@ -221,6 +211,15 @@ class WorkflowRuntime:
             raise NotFound(f"no deployed version of process {process_id!r}",
                            user_message=f"プロセス「{process_id}」はまだ登録されていません。")
         return version_id
+
+    def _running(self, s: Session, instance_id: int, ended_message: str) -> tuple[LoadedInstance, BpmnWorkflow, dict]:
+        """A running instance with its workflow and READY user tasks, or TaskConflict (in `ended_message`)."""
+        instance = self.store.read(s, instance_id)
+        if instance.status != RUNNING:
+            self._keep(instance)
+            raise TaskConflict(f"instance {instance_id} is {instance.status}", user_message=ended_message)
+        workflow = self._load(instance)
+        return instance, workflow, ready_user_tasks(workflow)
 
     def _assign(self, task_ref: int, actor: str, assignee: str | None, action: str,
                 session: Session | None) -> TaskRow:
