@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from engine import accounts, crypto
 from engine.db.migrate import upgrade
-from engine.db.models import User
+from engine.db.models import ProcessInstance, User
 from engine.errors import ModelRejected
 from engine.settings import INSTANCE_FILE
 
+from .demo_cases import seed_demo_cases
+from .okuyami.cases import CASE_PROCESS
 from .platform import Platform
 
 DEMO_PASSWORD = "okuyami-demo"
@@ -75,4 +77,13 @@ def seed_demo(platform: Platform) -> list[str]:
                 report += [f"model {v.process_id} v{v.version}" for v in result.new_versions]
         except ModelRejected as exc:
             report += [f"model refused: {p}" for p in exc.problems]
+    with platform.database.transaction(write=False) as session:
+        has_cases = session.scalar(select(ProcessInstance.id).limit(1)) is not None
+    if not has_cases and CASE_PROCESS in {v.process_id for v in _versions(platform)}:
+        report += seed_demo_cases(platform.runtime)
     return report
+
+
+def _versions(platform: Platform):
+    with platform.database.transaction(write=False) as session:
+        return platform.registry.list_versions(session)

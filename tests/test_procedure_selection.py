@@ -154,3 +154,12 @@ def test_bad_answers_are_refused_naming_the_key(answers, field):
         evaluate_answers(answers, DMN_DIR)
     assert [e.key for e in refused.value.errors] == [field]
     assert refused.value.errors[0].message
+
+
+def test_a_death_today_in_tokyo_is_not_in_the_future_while_utc_is_still_yesterday():
+    from datetime import datetime, timezone
+
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 11, 23, 23, 30, tzinfo=timezone.utc), tick=False):  # 08:30 JST on the 24th
+        assert "JU01" in selected({"date_of_death": "2026-11-24", "deceased_birth_date": "1950-01-01"})

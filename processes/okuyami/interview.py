@@ -7,7 +7,7 @@ booking, so a family's answers from home can be carried into the booking unchang
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from engine.errors import InvalidTaskData
@@ -86,7 +86,7 @@ def validate_answers(answers, today: date | None = None) -> dict:
         if not isinstance(value, list) or any(item not in allowed for item in value):
             errors.append(AnswerError(key, f"{'・'.join(allowed[:3])} などの一覧（リスト）で回答してください。"))
     birth, death = _date(answers, "deceased_birth_date", errors), _date(answers, "date_of_death", errors)
-    today = today or date.today()
+    today = today or datetime.now(JST).date()
     if death and death > today:
         errors.append(AnswerError("date_of_death", "亡くなられた日に未来の日付は指定できません。"))
     if birth and birth > today:

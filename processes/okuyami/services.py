@@ -1,7 +1,7 @@
 """The case process's service tasks (spiffworkflow:serviceTaskOperator). Each returns the variables it sets."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from processes.calendar import BusinessCalendar
@@ -76,7 +76,7 @@ def prepare_forms(params: dict, data: dict) -> dict:
 
 def followup_deadline(params: dict, data: dict) -> dict:
     checked_out = data.get("checked_out_at")
-    visit_day = datetime.fromisoformat(checked_out).astimezone(JST).date() if checked_out else date.today()
+    visit_day = datetime.fromisoformat(checked_out).astimezone(JST).date() if checked_out else datetime.now(JST).date()
     due = BusinessCalendar.default().followup_deadline(visit_day, FOLLOWUP_BUSINESS_DAYS, data.get("ward"))
     return {"followup_due": due.isoformat()}
 
