@@ -15,9 +15,17 @@ from engine.db.base import Base
 from engine.db.migrate import upgrade
 from engine.db.session import Database
 from engine.runtime import WorkflowRuntime
-from tests.support import FIXTURES, PG_ADMIN_URL, fixture_sources, make_registry, postgres_reachable, sqlalchemy_pg_url
+from tests.support import (
+    FIXTURES,
+    PG_ADMIN_URL,
+    fixture_sources,
+    make_registry,
+    postgres_reachable,
+    sqlalchemy_pg_url,
+)
 
 TEST_DATA_KEY = crypto.generate_key()
+pytest_plugins = ["tests.case_support", "tests.api_support"]
 
 
 def _backends() -> list[str]:

@@ -9,7 +9,13 @@ import time_machine
 from sqlalchemy import select, text
 
 from engine import accounts
-from engine.accounts import DuplicateUser, authenticate, create_user, issue_token, user_for_token
+from engine.accounts import (
+    DuplicateUser,
+    authenticate,
+    create_user,
+    issue_token,
+    user_for_token,
+)
 from engine.db.models import AuditEntry
 from engine.errors import InvalidTaskData, NotFound
 

@@ -11,8 +11,14 @@ import pytest
 import time_machine
 
 from engine.errors import OkuyamiError
-from processes.calendar import (JST, BusinessCalendar, CalendarError, Slot, national_holiday_name,
-                                national_holidays)
+from processes.calendar import (
+    JST,
+    BusinessCalendar,
+    CalendarError,
+    Slot,
+    national_holiday_name,
+    national_holidays,
+)
 from processes.calendar.config import DEFAULTS
 
 WARDS = ("kawasaki", "saiwai", "nakahara", "takatsu", "miyamae", "tama", "asao")

@@ -1,42 +1,19 @@
 """The bereavement case (bpmn/okuyami_case.bpmn) walked through every path on the engine: booked with and
 without follow-up, walk-in, cancelled, and moved bookings."""
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from engine.errors import TaskConflict
-from engine.registry import ModelRegistry
-from engine.registry.store import sources_in
-from engine.runtime import WorkflowRuntime
-from engine.settings import PROJECT_ROOT, load_settings
 from processes.okuyami.cases import start_case
-from processes.okuyami.services import SERVICES
-from processes.platform import check_rules
+from tests.case_support import JST, NOW
 
-JST = ZoneInfo("Asia/Tokyo")
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=JST)          # a Tuesday
 VISIT = datetime(2026, 12, 3, 10, 30, tzinfo=JST)        # the following Thursday week
 MOVED_VISIT = datetime(2026, 12, 8, 13, 0, tzinfo=JST)   # a Tuesday
 ANSWERED_NO = ("care_certification", "care_cost_limit_certificate", "care_services_used", "medical_costs_last_2y",
                "moped_or_small_vehicle", "income_in_year_of_death", "child_allowance_recipient",
                "child_medical_guardian", "single_parent_medical_recipient", "deceased_used_nursery",
                "household_child_in_nursery", "food_business_operator", "clinic_operator", "atomic_bomb_survivor")
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def case_runtime(database, clock):
-    registry = ModelRegistry(check_rules(load_settings(PROJECT_ROOT / "instance-unused", environ={})))
-    with database.transaction() as session:
-        registry.deploy(session, sources_in([PROJECT_ROOT / "bpmn", PROJECT_ROOT / "dmn"]), actor="test")
-    return WorkflowRuntime(database, registry, services=SERVICES)
 
 
 def reservation(**answers) -> dict:

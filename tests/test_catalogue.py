@@ -12,7 +12,12 @@ import yaml
 
 from engine.errors import NotFound, OkuyamiError
 from processes.okuyami.catalogue import (
-    CATALOGUE_FILE, CatalogueError, Procedure, load_catalogue, validate_catalogue_text)
+    CATALOGUE_FILE,
+    CatalogueError,
+    Procedure,
+    load_catalogue,
+    validate_catalogue_text,
+)
 from tests.support import SHARED
 
 WARDS = ("kawasaki", "saiwai", "nakahara", "takatsu", "miyamae", "tama", "asao")

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from engine.dmn import DecisionError, DecisionService, DmnCompileError, service as dmn_service
+from engine.dmn import DecisionError, DecisionService, DmnCompileError
+from engine.dmn import service as dmn_service
 from engine.dmn.parser import parse_dmn
 from tests.dmn_support import DMN13, document, literal_decision, service, table_decision
 

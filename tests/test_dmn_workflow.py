@@ -8,13 +8,14 @@ import zlib
 import pytest
 from SpiffWorkflow.util.deep_merge import DeepMerge
 
-from engine.dmn import HitPolicyViolation, service as dmn_service
+from engine.dmn import HitPolicyViolation
+from engine.dmn import service as dmn_service
 from engine.dmn.bpmn import DecisionEngine, DecisionTask, replace_outputs
 from engine.registry import ModelSource
 from engine.registry.parsing import parse_sources
 from engine.runtime import WorkflowRuntime
 from engine.serialization import WorkflowCodec
-from tests.support import FIXTURES, FIXTURE_MODELS
+from tests.support import FIXTURE_MODELS, FIXTURES
 
 DMN_FIXTURES = FIXTURES / "dmn"
 

@@ -5,8 +5,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from engine.db.base import Base
-from engine.db.model_modules import import_model_modules
 from engine.db.migrate import alembic_config, is_up_to_date, upgrade
+from engine.db.model_modules import import_model_modules
 
 
 def test_migrated_schema_matches_the_models(database):

@@ -8,7 +8,6 @@ from flask import Blueprint, g, jsonify, request
 from engine import accounts
 from processes.okuyami.interview import InvalidAnswers
 from processes.okuyami.navi import evaluate_answers
-from processes.worklists import scope_for
 
 from .extensions import platform
 from .identity import StaffUser
@@ -64,20 +63,3 @@ def me():
     user: StaffUser = g.api_user
     return jsonify({"username": user.username, "display_name": user.display_name, "role": user.role,
                     "ward": user.ward, "department": user.department})
-
-
-@bp.get("/tasks")
-@token_required
-def tasks():
-    user: StaffUser = g.api_user
-    scope = scope_for(user.role, user.ward, user.department)
-    rows = platform().runtime.list_tasks(**scope.filters()) if scope.visible else []
-    return jsonify({"tasks": [_task_json(t) for t in rows]})
-
-
-def _task_json(task) -> dict:
-    return {"id": task.id, "instance_id": task.instance_id, "name": task.spec_name, "title": task.title,
-            "role": task.role, "ward": task.ward, "department": task.department, "state": task.state,
-            "assignee": task.assignee, "form": task.form,
-            "due_at": task.due_at.isoformat() if task.due_at else None,
-            "created_at": task.created_at.isoformat() if task.created_at else None}

@@ -9,7 +9,7 @@ from flask import Flask
 from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
 
-from . import api, auth, errors, formatting, security, tasks
+from . import api, api_cases, api_slots, api_tasks, auth, errors, formatting, openapi, security, tasks
 from .extensions import csrf, login_manager
 
 SESSION_IDLE_MINUTES = 30
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
-    app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)
+    for blueprint in (api.bp, api_cases.bp, api_tasks.bp, api_slots.bp, openapi.bp):
+        app.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
     return app

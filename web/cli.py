@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -21,7 +22,7 @@ from processes.okuyami.wards import load_wards
 from processes.platform import Platform, build_platform, check_rules
 from processes.roles import ROLES, SCOPED_ROLES
 
-from .formatting import jst
+from .formatting import JST, jst
 
 
 class Context:
@@ -284,14 +285,70 @@ def serve(ctx: Context, host: str, port: int) -> None:
 @click.option("--once", is_flag=True, help="Run one pass and exit.")
 @pass_context
 def worker(ctx: Context, interval: float, once: bool) -> None:
-    """Fire due BPMN timers (APScheduler)."""
-    from engine.scheduler import make_scheduler, wake_due_instances
+    """Fire due BPMN timers (APScheduler); the first pass runs at start and catches up after downtime."""
+    from engine.scheduler import fire_due_timers, make_scheduler
     platform = ctx.platform()
     if once:
-        click.echo(f"{wake_due_instances(platform.runtime)}件の案件を進めました。")
+        click.echo(f"{fire_due_timers(platform.runtime)}件のタイマーを発火しました。")
         return
     click.echo(f"ワーカーを起動しました（{interval:g}秒ごと、終了は Ctrl+C）")
     make_scheduler(platform.runtime, interval_seconds=interval).start()
+
+
+# timers -----------------------------------------------------------------------------------------------------
+_TIMER_STATE_NAMES = {"WAITING": "待機中", "FIRED": "発火済み", "CANCELLED": "取消"}
+
+
+@main.group()
+def timers() -> None:
+    """BPMN timers: list them, fire the due ones."""
+
+
+@timers.command("list")
+@click.option("--state", type=click.Choice(["WAITING", "FIRED", "CANCELLED"], case_sensitive=False),
+              help="Only timers in this state.")
+@click.option("--newest-first", is_flag=True, help="Latest due time first (default: due order).")
+@click.option("--limit", default=100, show_default=True, type=int)
+@pass_context
+def timers_list(ctx: Context, state: str | None, newest_first: bool, limit: int) -> None:
+    """Timers with their due time (JST), case, timer event and state."""
+    from engine.scheduler import list_timers
+    rows = list_timers(ctx.platform().runtime, state.upper() if state else None, limit, newest_first)
+    if not rows:
+        click.echo("該当するタイマーはありません。")
+        return
+    click.echo(f"{'期限（JST）':16} {'案件':>7} {'プロセス':20} {'状態':8} {'発火/取消（JST）':16} タイマー")
+    for timer, process_id in rows:
+        click.echo(f"{jst(timer.due_at):16} {'#' + str(timer.instance_id):>7} {process_id:20} "
+                   f"{_TIMER_STATE_NAMES.get(timer.state, timer.state):8} {jst(timer.fired_at):16} "
+                   f"{timer.event_name}（{timer.task_id}）")
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"ISO 8601 の日時ではありません: {value}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=JST)
+
+
+@timers.command("run-due")
+@click.option("--now", "now_text", metavar="ISO-8601",
+              help="Fire what was due at this moment (replaying a missed window); without an offset it is JST. "
+                   "It cannot be later than the clock: SpiffWorkflow fires timers by the clock.")
+@pass_context
+def timers_run_due(ctx: Context, now_text: str | None) -> None:
+    """Fire the timers due now (or at --now), once each, then exit; print how many fired."""
+    from engine.scheduler import fire_due_timers
+    now = _parse_now(now_text)
+    try:
+        fired = fire_due_timers(ctx.platform().runtime, now=now)
+    except ValueError as exc:
+        click.echo(f"エラー: --now に現在より後の日時は指定できません（{exc}）", err=True)
+        sys.exit(1)
+    click.echo(f"{fired}件のタイマーを発火しました。")
 
 
 @main.command()

@@ -100,6 +100,34 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(100))
 
 
+class Timer(Base):
+    """Query table beside the workflow blob: one row per waiting BPMN timer, fired by the scheduler under a lease.
+
+    A timer whose task stops waiting without firing (the activity completed, the booking moved, the case was
+    cancelled) becomes CANCELLED; rows are never deleted, so what fired when stays visible."""
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        Index("ix_timers_waiting_due", "due_at", "id",
+              postgresql_where=text("state = 'WAITING'"), sqlite_where=text("state = 'WAITING'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    """The waiting timer event's task in the workflow."""
+    event_name: Mapped[str] = mapped_column(String(200))
+    event_kind: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When it fired, or when it was cancelled."""
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """The claiming worker's lease: another worker may claim the timer again once it has passed."""
+
+
 class AuditEntry(Base):
     """Append-only: the migration installs triggers that refuse UPDATE and DELETE on every backend."""
 

@@ -29,6 +29,9 @@ class LoadedInstance:
     blob: bytes
     specs: tuple
     cached_workflow: object | None = None
+    timers_before: dict | None = None
+    """The workflow's waiting timers when it was loaded for this operation (the base of the timers diff)."""
+    timers_fired: int = 0
 
 
 @dataclass(frozen=True)

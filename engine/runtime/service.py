@@ -26,7 +26,7 @@ from . import audit
 from .human_tasks import READY, find_task, ready_user_tasks, sync_human_tasks
 from .instance_store import InstanceStore, LoadedInstance, TaskRow
 from .statements import LIVE_VERSION_ID
-from .timers import next_wake
+from .timers import next_wake, sync_timers, waiting_timers
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ class InstanceSummary:
     row_version: int
     new_tasks: tuple[int, ...] = ()
     """Human tasks (ids) that this operation made READY: where the person's work goes next."""
+    timers_fired: int = 0
+    """Timers this operation fired (rows of the timers table it marked FIRED)."""
 
 
 class WorkflowRuntime:
@@ -72,9 +74,11 @@ class WorkflowRuntime:
             self._run_engine(workflow)
             now = utcnow()
             status = _status(workflow)
+            timers = _timers(workflow, status)
             instance = self.store.insert(s, version, self.registry.codec.dump_workflow(workflow), status=status,
-                                         ward=ward, wake_at=_wake(workflow, status), actor=actor, now=now)
+                                         ward=ward, wake_at=next_wake(timers), actor=actor, now=now)
             new_tasks = sync_human_tasks(s, instance, workflow, {}, now, actor)
+            sync_timers(s, instance.id, workflow, {}, timers, now)
             audit.record(s, actor, "instance.started", instance_id=instance.id, after=data or {},
                          detail={"process_id": process_id, "version": version.version})
             self.store.remember(s, instance, workflow)
@@ -181,11 +185,18 @@ class WorkflowRuntime:
             return _summary(instance, new_tasks)
 
     # timers -----------------------------------------------------------------------------------------------
-    def wake(self, instance_id: int, actor: str = "system", session: Session | None = None) -> InstanceSummary:
-        """Fire whatever timers of the instance are due now and run the engine on; write nothing if none was."""
+    def wake(self, instance_id: int, actor: str = "system", now: datetime | None = None,
+             session: Session | None = None) -> InstanceSummary:
+        """Fire whatever timers of the instance are due and run the engine on; write nothing if none was.
+
+        SpiffWorkflow compares timers with the real clock (`datetime.now(timezone.utc)`), so a timer fires when
+        it is due by the real clock; `now` (default: the clock) decides which of the timers that stopped waiting
+        count as FIRED and stamps them. Callers pass a `now` at or before the clock (see engine.scheduler).
+        """
         with self._unit(session) as s:
             instance = self.store.read(s, instance_id)
             if instance.status != RUNNING:
+                self._keep(instance)
                 return _summary(instance)
             workflow = self._load(instance)
             states = _task_states(workflow)
@@ -194,7 +205,7 @@ class WorkflowRuntime:
             self._run_engine(workflow)
             if _task_states(workflow) == states:
                 return _summary(instance)
-            new_tasks = self._save(s, instance, workflow, ready_before, actor)
+            new_tasks = self._save(s, instance, workflow, ready_before, actor, now=now)
             audit.record(s, actor, "instance.woken", instance_id=instance.id)
             return _summary(instance, new_tasks)
 
@@ -243,10 +254,12 @@ class WorkflowRuntime:
 
     def _load(self, instance: LoadedInstance) -> BpmnWorkflow:
         """The instance's workflow, to be advanced: from the cache if this process holds the current version."""
-        if instance.cached_workflow is not None:
-            return instance.cached_workflow
-        spec, subprocess_specs = instance.specs
-        return self.registry.codec.load_workflow(instance.blob, spec, subprocess_specs, self.script_engine)
+        workflow = instance.cached_workflow
+        if workflow is None:
+            spec, subprocess_specs = instance.specs
+            workflow = self.registry.codec.load_workflow(instance.blob, spec, subprocess_specs, self.script_engine)
+        instance.timers_before = waiting_timers(workflow)
+        return workflow
 
     def _peek(self, instance: LoadedInstance) -> BpmnWorkflow:
         """The workflow for reading only: goes back into the cache unchanged."""
@@ -270,12 +283,16 @@ class WorkflowRuntime:
             raise ScriptError(f"engine step failed: {exc}") from exc
 
     def _save(self, s: Session, instance: LoadedInstance, workflow: BpmnWorkflow, ready_before: dict, actor: str,
-              status: str | None = None) -> tuple[int, ...]:
-        now = utcnow()
+              status: str | None = None, now: datetime | None = None) -> tuple[int, ...]:
+        clock = utcnow()
         status = status or _status(workflow)
+        timers = _timers(workflow, status)
         self.store.update(s, instance, self.registry.codec.dump_workflow(workflow), status=status,
-                          wake_at=_wake(workflow, status), now=now)
-        new_tasks = sync_human_tasks(s, instance, workflow, ready_before, now, actor)
+                          wake_at=next_wake(timers), now=clock)
+        new_tasks = sync_human_tasks(s, instance, workflow, ready_before, clock, actor)
+        instance.timers_fired = sync_timers(s, instance.id, workflow, instance.timers_before or {}, timers,
+                                            now or clock)
+        instance.timers_before = timers
         if status == RUNNING:
             self.store.remember(s, instance, workflow)
         return tuple(new_tasks)
@@ -285,12 +302,14 @@ def _status(workflow: BpmnWorkflow) -> str:
     return DONE if workflow.completed else RUNNING
 
 
-def _wake(workflow: BpmnWorkflow, status: str) -> datetime | None:
-    return next_wake(workflow) if status == RUNNING else None
+def _timers(workflow: BpmnWorkflow, status: str) -> dict:
+    """The waiting timers to record: none once the instance has ended (its remaining timers are CANCELLED)."""
+    return waiting_timers(workflow) if status == RUNNING else {}
 
 
-def _task_states(workflow: BpmnWorkflow) -> list[tuple]:
-    return [(t.id, t.state) for t in workflow.get_tasks()]
+def _task_states(workflow: BpmnWorkflow) -> dict:
+    """Every task's state, by id (a plain scan: SpiffWorkflow's task iterator costs several times more)."""
+    return {t.id: t.state for flow in (workflow, *workflow.subprocesses.values()) for t in flow.tasks.values()}
 
 
 def _require_open(row: TaskRow) -> None:
@@ -308,4 +327,4 @@ def _require_json(data) -> None:
 
 def _summary(instance: LoadedInstance, new_tasks=()) -> InstanceSummary:
     return InstanceSummary(instance.id, instance.version.process_id, instance.version.version, instance.status,
-                           instance.row_version, tuple(new_tasks))
+                           instance.row_version, tuple(new_tasks), instance.timers_fired)

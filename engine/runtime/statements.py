@@ -5,14 +5,15 @@ itself, so the statements that every task completion runs are prepared here at i
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, desc, select
+from sqlalchemy import bindparam, desc, exists, or_, select
 
-from ..db.models import AuditEntry, HumanTask, ProcessInstance, ProcessVersion
+from ..db.models import AuditEntry, HumanTask, ProcessInstance, ProcessVersion, Timer
 
 instances = ProcessInstance.__table__
 human_tasks = HumanTask.__table__
 audit_log = AuditEntry.__table__
 versions = ProcessVersion.__table__
+timers = Timer.__table__
 
 INSTANCE_COLUMNS = (instances.c.id, instances.c.row_version, instances.c.status, instances.c.ward,
                     instances.c.process_version_id, instances.c.workflow)
@@ -47,3 +48,36 @@ CLOSE_HUMAN_TASKS = (
             completed_by=bindparam("completed_by")))
 
 INSERT_AUDIT = audit_log.insert()
+
+INSERT_TIMERS = timers.insert()
+
+CLOSE_TIMERS = (
+    timers.update()
+    .where(timers.c.instance_id == bindparam("b_instance_id"), timers.c.task_id == bindparam("b_task_id"),
+           timers.c.state == "WAITING")
+    .values(state=bindparam("state"), fired_at=bindparam("fired_at"), claimed_until=None))
+
+_CLAIMABLE = (
+    select(timers.c.id)
+    .where(timers.c.state == "WAITING", timers.c.due_at < bindparam("now"),
+           or_(timers.c.claimed_until.is_(None), timers.c.claimed_until < bindparam("lease_now")))
+    .order_by(timers.c.due_at, timers.c.id)
+    .limit(bindparam("batch"))
+    .with_for_update(skip_locked=True))
+"""Due, waiting timers nobody holds a live lease on. PostgreSQL: rows another worker is claiming right now are
+skipped, not waited for (SKIP LOCKED); SQLite: the writer's BEGIN IMMEDIATE already serialises claims."""
+
+CLAIM_TIMERS = (
+    timers.update()
+    .where(timers.c.id.in_(_CLAIMABLE.scalar_subquery()))
+    .values(claimed_by=bindparam("worker"), claimed_until=bindparam("claimed_until"))
+    .returning(timers.c.id, timers.c.instance_id, timers.c.due_at))
+
+UNTRACKED_DUE_INSTANCES = (
+    select(instances.c.id)
+    .where(instances.c.status == "running", instances.c.wake_at < bindparam("now"),
+           ~exists().where(timers.c.instance_id == instances.c.id))
+    .order_by(instances.c.wake_at)
+    .limit(bindparam("batch")))
+"""Running instances with a due timer but no timers rows: saved before the timers table existed (migration
+0003). Waking one writes its rows; two workers waking the same one are kept apart by its row_version."""

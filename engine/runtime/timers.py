@@ -1,11 +1,34 @@
-"""When an instance next needs waking: the earliest due time among its waiting timer events."""
+"""Waiting BPMN timers: their due times, and the timers query table kept in step with the workflow.
+
+Like the human-task table, the diff is computed in memory (the waiting timers when the workflow was loaded
+and after the operation), so keeping the table in step costs at most one statement per kind of change.
+A timer whose task stops waiting is FIRED when its task ran (or, for a cycle, when it was due at the moment
+of the operation) and CANCELLED otherwise: a rebooked visit moves its deadlines, it does not fire them.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Mapping
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from .statements import CLOSE_TIMERS, INSERT_TIMERS
 
 _TIMER_EVENTS = {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}
+WAITING, FIRED, CANCELLED = "WAITING", "FIRED", "CANCELLED"
+_RAN = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    name: str
+    kind: str
+    due_at: datetime
 
 
 def _due(value) -> datetime | None:
@@ -25,6 +48,47 @@ def event_due(event) -> datetime | None:
     return _due(event.value) if event.event_type in _TIMER_EVENTS else None
 
 
-def next_wake(workflow) -> datetime | None:
-    dues = [d for d in map(event_due, workflow.waiting_events()) if d is not None]
-    return min(dues) if dues else None
+def waiting_timers(workflow) -> dict[str, WaitingTimer]:
+    """The workflow's waiting timer events by task id (what `waiting_events()` lists, with the task)."""
+    found = {}
+    for task_id, task in workflow.event_manager.tasks.items():
+        event = task.task_spec.event_definition.details(task)
+        due = event_due(event)
+        if due is not None:
+            found[str(task_id)] = WaitingTimer(event.name or task.task_spec.bpmn_id or task.task_spec.name,
+                                               event.event_type, due)
+    return found
+
+
+def next_wake(timers: Mapping[str, WaitingTimer]) -> datetime | None:
+    """When the instance next needs waking: the earliest due time among its waiting timers."""
+    return min((t.due_at for t in timers.values()), default=None)
+
+
+def _closed_state(workflow, task_id: str, timer: WaitingTimer, now: datetime) -> str:
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except TaskNotFoundException:
+        return CANCELLED
+    if task.state & _RAN or (task.state == TaskState.WAITING and timer.due_at <= now):
+        return FIRED
+    return CANCELLED
+
+
+def sync_timers(session: Session, instance_id: int, workflow, before: Mapping[str, WaitingTimer],
+                after: Mapping[str, WaitingTimer], now: datetime) -> int:
+    """Close the rows of timers no longer waiting (or waiting for another time), insert rows for new ones;
+    returns how many of the closed ones fired."""
+    closing = [{"b_instance_id": instance_id, "b_task_id": task_id, "state": _closed_state(workflow, task_id, timer, now),
+                "fired_at": now}
+               for task_id, timer in before.items() if after.get(task_id) != timer]
+    connection = session.connection()
+    if closing:
+        connection.execute(CLOSE_TIMERS, closing)
+    rows = [{"instance_id": instance_id, "task_id": task_id, "event_name": timer.name[:200],
+             "event_kind": timer.kind[:40], "due_at": timer.due_at, "state": WAITING, "created_at": now,
+             "fired_at": None, "claimed_by": None, "claimed_until": None}
+            for task_id, timer in after.items() if before.get(task_id) != timer]
+    if rows:
+        connection.execute(INSERT_TIMERS, rows)
+    return sum(1 for row in closing if row["state"] == FIRED)

@@ -5,9 +5,18 @@
 
 Everything is in Asia/Tokyo (`JST`); closures, hours and slots are configuration in calendar.yaml.
 """
-from processes.calendar.calendar import CALENDAR_FILE, BusinessCalendar, now_jst, today_jst
+from processes.calendar.calendar import (
+    CALENDAR_FILE,
+    BusinessCalendar,
+    now_jst,
+    today_jst,
+)
 from processes.calendar.errors import CalendarError
-from processes.calendar.holidays import is_national_holiday, national_holiday_name, national_holidays
+from processes.calendar.holidays import (
+    is_national_holiday,
+    national_holiday_name,
+    national_holidays,
+)
 from processes.calendar.slots import JST, BookedCounter, Slot
 
 __all__ = [

@@ -140,7 +140,9 @@ def _after(live: CatalogueVersion | None) -> datetime:
 
 def _audit(session: Session, actor: str, row: CatalogueVersion, *, reverted: bool,
            previous: CatalogueVersion | None, comment: str) -> None:
-    from engine.runtime.audit import record  # the runtime package is heavy; Alembic's env imports this module
+    from engine.runtime.audit import (
+        record,  # the runtime package is heavy; Alembic's env imports this module
+    )
 
     record(session, actor, AUDIT_ACTION, detail={
         "catalogue_version_id": row.id, "version_label": row.version_label, "content_hash": row.content_hash,

@@ -1,0 +1,58 @@
+"""A case as the API shows it: summary, status, ward, procedures, open tasks; personal data only for roles
+allowed to see it, and every such read written to the audit log."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFound
+from engine.runtime import WorkflowRuntime, audit
+
+from ..access import (
+    Actor,
+    check_case_read,
+    not_found,
+    require_id,
+    sees_personal_data,
+    without_personal_data,
+)
+from .cases import CASE_PROCESS
+
+SUMMARY_KEYS = ("channel", "ward", "slot_start", "precheck_due", "reminder_on", "forms_due", "closed_on",
+                "cancelled_on")
+
+
+def task_json(task) -> dict:
+    return {"id": task.id, "instance_id": task.instance_id, "name": task.spec_name, "title": task.title,
+            "role": task.role, "ward": task.ward, "department": task.department, "state": task.state,
+            "assignee": task.assignee, "form": task.form,
+            "due_at": task.due_at.isoformat() if task.due_at else None,
+            "created_at": task.created_at.isoformat() if task.created_at else None}
+
+
+def read_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id: int) -> dict:
+    require_id(case_id)
+    try:
+        summary = runtime.get_instance(case_id, session=session)
+    except NotFound:
+        raise not_found() from None
+    if summary.process_id != CASE_PROCESS:
+        raise not_found()
+    data = runtime.instance_data(case_id, session=session)
+    ward = data.get("ward")
+    tasks = runtime.list_tasks(instance_id=case_id, session=session)
+    check_case_read(actor, _instance_ward(tasks, ward))
+    procedures = [{"id": p.get("id"), "name": p.get("name"), "department": p.get("department"),
+                   "needs_confirmation": bool(p.get("needs_confirmation")), "reason": p.get("reason") or "",
+                   "status": p.get("status") or "selected"} for p in data.get("procedures") or []]
+    result = {"id": summary.id, "status": summary.status, "ward": ward, "version": summary.version,
+              "summary": {k: data[k] for k in SUMMARY_KEYS if k in data}, "procedures": procedures,
+              "tasks": [task_json(t) for t in tasks if actor.role != "dept_staff" or t.department == actor.department],
+              "personal_data": None}
+    if sees_personal_data(actor):
+        result["personal_data"] = {k: v for k, v in data.items() if k not in without_personal_data(data)}
+        audit.record(session, actor.username, "case.viewed", instance_id=case_id, detail={"personal_data": True})
+    return result
+
+
+def _instance_ward(tasks, data_ward):
+    return next((t.ward for t in tasks if t.ward), data_ward)

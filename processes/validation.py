@@ -1,0 +1,84 @@
+"""Validation errors that name each bad field, and JSON Schema validation of task forms with Japanese messages."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from engine.errors import InvalidTaskData, NotFound
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"field": self.field, "message": self.message}
+
+
+class ValidationFailed(InvalidTaskData):
+    """Input that breaks a form or a business rule; `errors` names every bad field. `status` is the HTTP answer
+    an API gives (422 for content that is wrong, 409 for a slot that was taken meanwhile)."""
+
+    user_message = "入力内容に誤りがあります。"
+
+    def __init__(self, errors: list[FieldError], *, status: int = 422, user_message: str | None = None):
+        self.errors = list(errors)
+        self.status = status
+        super().__init__("invalid input: " + ", ".join(e.field for e in self.errors), user_message=user_message)
+
+
+_MESSAGES = {
+    "type": "値の種類が正しくありません。", "enum": "選択肢の中から選んでください。",
+    "pattern": "入力形式が正しくありません。", "format": "形式が正しくありません（日付は YYYY-MM-DD）。",
+    "minLength": "入力してください。", "maxLength": "文字数が多すぎます。",
+    "additionalProperties": "この項目は受け付けられません。", "minimum": "値が小さすぎます。",
+    "maximum": "値が大きすぎます。", "minItems": "項目が足りません。", "maxItems": "項目が多すぎます。",
+}
+KANA_MESSAGE = "フリガナは全角カタカナで入力してください。"
+
+
+def _path(parts) -> str:
+    return ".".join(str(p) for p in parts)
+
+
+def _field_errors(error) -> list[FieldError]:
+    if error.validator in ("allOf", "anyOf", "oneOf") and error.context:
+        return [fe for sub in error.context for fe in _field_errors(sub)]
+    base = list(error.absolute_path)
+    if error.validator == "required":
+        missing = [p for p in error.validator_value if isinstance(error.instance, dict) and p not in error.instance]
+        return [FieldError(_path([*base, p]), "必須項目です。") for p in missing]
+    field = _path(base) or "body"
+    if error.validator == "pattern" and base and str(base[-1]).endswith("kana"):
+        return [FieldError(field, KANA_MESSAGE)]
+    return [FieldError(field, _MESSAGES.get(error.validator, "入力内容が正しくありません。"))]
+
+
+def schema_errors(schema: dict, data) -> list[FieldError]:
+    """Every violation of the JSON Schema, one FieldError per field (dotted path), in a stable order."""
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    found: dict[str, FieldError] = {}
+    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        for field_error in _field_errors(error):
+            found.setdefault(field_error.field, field_error)
+    return list(found.values())
+
+
+@lru_cache(maxsize=64)
+def _read(path: Path, mtime: float) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def load_form(forms_dir: Path, name: str | None) -> dict:
+    """The JSON Schema of a user task's form (forms/tasks/NAME)."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise NotFound(f"form {name!r} not found", user_message="このタスクのフォームが見つかりません。")
+    path = Path(forms_dir) / "tasks" / name
+    if not path.is_file():
+        raise NotFound(f"form {name!r} not found", user_message="このタスクのフォームが見つかりません。")
+    return json.loads(_read(path, path.stat().st_mtime))

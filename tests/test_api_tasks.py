@@ -1,0 +1,101 @@
+"""Tasks through the JSON API: filters, a task's form and data, claim, completion validated against the form,
+and a stale completion answered with 409."""
+from datetime import timedelta
+
+from tests.api_support import VISIT, fields, reservation, walk_in
+
+
+def _prechecks(api, user="sv", query=""):
+    return api.get(f"/tasks?{query}", user).get_json()["tasks"]
+
+
+def test_filters_narrow_the_supervisors_list(api):
+    booked = api.post("/cases", "op", reservation()).get_json()
+    api.post("/cases", "op", reservation(ward="tama", slot_start=VISIT.isoformat()))
+    everything = _prechecks(api)
+    assert {t["ward"] for t in everything} == {"nakahara", "tama"}
+    assert {t["ward"] for t in _prechecks(api, query="ward=tama")} == {"tama"}
+    kumin = _prechecks(api, query="ward=nakahara&department=kumin")
+    assert [(t["instance_id"], t["department"]) for t in kumin] == [(booked["id"], "kumin")]
+    assert {t["role"] for t in _prechecks(api, query="role=dept_staff")} == {"dept_staff"}
+    assert _prechecks(api, query="role=counter") == []
+    assert _prechecks(api, query="due_before=2026-12-02") == []          # all due 2026-12-02 17:00
+    assert len(_prechecks(api, query="due_before=2026-12-03")) == len(everything)
+    assert _prechecks(api, query="assignee=me") == []
+    api.post(f"/tasks/{kumin[0]['id']}/claim", "sv")
+    assert [t["id"] for t in _prechecks(api, query="assignee=me")] == [kumin[0]["id"]]
+    assert [t["name"] for t in _prechecks(api, query="state=COMPLETED")] == ["booking", "booking"]
+
+
+def test_a_scoped_role_cannot_widen_its_scope_with_a_filter(api):
+    api.post("/cases", "op", reservation(ward="tama"))
+    assert _prechecks(api, "kumin_naka", "ward=tama") == []
+    assert _prechecks(api, "counter_naka", "ward=tama") == []
+
+
+def test_bad_filters_are_400_naming_each(api):
+    response = api.get("/tasks?ward=osaka&state=DONE&assignee=someone&due_before=soon&department=x&role=y", "sv")
+    assert response.status_code == 400
+    assert fields(response) == {"ward", "state", "assignee", "due_before", "department", "role"}
+
+
+def test_a_task_shows_its_form_and_a_precheck_only_its_assignment(api):
+    case = api.post("/cases", "op", reservation()).get_json()
+    kumin = next(t for t in case["tasks"] if t["department"] == "kumin")
+    detail = api.get(f"/tasks/{kumin['id']}", "kumin_naka").get_json()
+    assert detail["form_schema"]["required"] == ["precheck_result"]
+    assert list(detail["data"]) == ["assignment"]
+    assert {p["department"] for p in detail["data"]["assignment"]["procedures"]} == {"kumin"}
+    assert "applicant" not in str(detail["data"])
+
+
+def test_completion_is_validated_against_the_form_naming_each_field(api):
+    case = api.post("/cases", "counter_naka", walk_in()).get_json()
+    [visit] = case["tasks"]
+    response = api.post(f"/tasks/{visit['id']}/complete", "counter_naka", {
+        "checked_in_at": VISIT.isoformat(), "outcomes": [{"id": "JU03", "outcome": "somewhere"}],
+        "followup_requested": "no"})
+    assert response.status_code == 422
+    assert fields(response) == {"checked_out_at", "outcomes.0.outcome", "followup_requested"}
+    assert all(e["message"] for e in response.get_json()["errors"])
+    assert api.post(f"/tasks/{visit['id']}/complete", "counter_naka", ["x"]).status_code == 400
+
+
+def test_a_stale_completion_is_409(api):
+    case = api.post("/cases", "counter_naka", walk_in()).get_json()
+    [visit] = case["tasks"]
+    data = {"checked_in_at": VISIT.isoformat(), "checked_out_at": (VISIT + timedelta(hours=1)).isoformat(),
+            "outcomes": [], "followup_requested": False}
+    assert api.post(f"/tasks/{visit['id']}/complete", "counter_naka", data).status_code == 200
+    stale = api.post(f"/tasks/{visit['id']}/complete", "counter_naka", data)
+    assert stale.status_code == 409 and stale.get_json()["error"]["message"]
+
+
+def test_a_task_claimed_by_someone_else_is_409(api):
+    case = api.post("/cases", "op", reservation()).get_json()
+    kumin = next(t for t in case["tasks"] if t["department"] == "kumin")
+    assert api.post(f"/tasks/{kumin['id']}/claim", "sv").status_code == 200
+    assert api.post(f"/tasks/{kumin['id']}/claim", "kumin_naka").status_code == 409
+    complete = api.post(f"/tasks/{kumin['id']}/complete", "kumin_naka", {"precheck_result": {"decisions": []}})
+    assert complete.status_code == 409
+
+
+def test_a_booking_task_completed_through_the_task_api_obeys_the_reservation_rules(api, api_app, database):
+    from sqlalchemy import text
+
+    from processes.okuyami.cases import start_case
+
+    runtime = api_app.extensions["okuyami"].runtime
+    case = start_case(runtime, "booking", "op", ward="nakahara")
+    [task] = api.get("/tasks", "op").get_json()["tasks"]
+    assert task["name"] == "booking" and task["instance_id"] == case.id
+    detail = api.get(f"/tasks/{task['id']}", "op").get_json()
+    assert detail["form_schema"]["title"] == "予約受付・問診" and detail["data"] == {"channel": "booking"}
+    bad = api.post(f"/tasks/{task['id']}/complete", "op", reservation(death_registered_on="2026-11-01"))
+    assert bad.status_code == 422 and fields(bad) == {"death_registered_on"}
+    assert api.post(f"/tasks/{task['id']}/complete", "op", reservation()).status_code == 200
+    assert {t["name"] for t in api.get(f"/cases/{case.id}", "op").get_json()["tasks"]} == {"precheck"}
+    with database.transaction(write=False) as session:
+        viewed = session.execute(text("SELECT count(*) FROM audit_log WHERE action = 'case.viewed' "
+                                      "AND actor = 'op' AND instance_id = :i"), {"i": case.id}).scalar()
+    assert viewed == 2          # the task with the case's data, then the case

@@ -1,0 +1,155 @@
+"""The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json (built from the task forms, so a form
+change shows up here without code)."""
+from __future__ import annotations
+
+import copy
+import json
+
+from flask import Blueprint, jsonify
+
+from processes.okuyami.wards import load_wards
+from processes.validation import load_form
+
+from .extensions import platform
+
+bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
+
+ROLES_TEXT = ("Roles: operator and supervisor work city-wide; counter is scoped to its ward; dept_staff to its "
+              "ward and department; process_owner, admin and auditor have no access to case data or tasks "
+              "(403). An object of another ward (or department) answers 404, never revealing that it exists.")
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _ok(description: str, schema: dict | None = None) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema or {"type": "object"}}}}
+
+
+def _secured(operation: dict, *codes: int) -> dict:
+    texts = {400: "Malformed request or query", 401: "Missing or invalid bearer token", 403: "Role not allowed",
+             404: "Not found or outside the caller's scope", 409: "Conflict (stale task, slot taken)",
+             422: "Invalid data; `errors` names each field"}
+    operation.setdefault("responses", {}).update({str(c): _error(texts[c]) for c in (401, *codes)})
+    operation["security"] = [{"bearer": []}]
+    return operation
+
+
+def _rewrite_refs(node):
+    if isinstance(node, dict):
+        return {k: (v.replace("#/$defs/", "#/components/schemas/") if k == "$ref" and isinstance(v, str)
+                    else _rewrite_refs(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rewrite_refs(v) for v in node]
+    return node
+
+
+def _case_request(forms_dir) -> tuple[dict, dict]:
+    form = copy.deepcopy(load_form(forms_dir, "booking.json"))
+    defs = _rewrite_refs(form.pop("$defs", {}))
+    schema = _rewrite_refs({k: v for k, v in form.items() if k not in ("$schema",)})
+    schema["required"] = [r for r in schema["required"] if r != "slot_start"]
+    schema["description"] = ("予約情報と問診の回答。`slot_start` があれば電話予約（operator・supervisor）、なければ窓口受付"
+                             "（counter、自区のみ）。 " + schema.get("description", ""))
+    return schema, defs
+
+
+def build_document(forms_dir) -> dict:
+    case_request, defs = _case_request(forms_dir)
+    id_param = lambda name: {"name": name, "in": "path", "required": True,
+                             "schema": {"type": "integer"}}
+    query = lambda name, description, schema=None: {"name": name, "in": "query", "required": False,
+                                                    "description": description, "schema": schema or {"type": "string"}}
+    ward_schema = {"type": "string", "enum": sorted(load_wards())}
+    paths = {
+        "/api/v1/health": {"get": {"operationId": "health", "summary": "Liveness",
+                                   "responses": {"200": _ok("OK")}}},
+        "/api/v1/openapi.json": {"get": {"operationId": "openapi", "summary": "This document",
+                                         "responses": {"200": _ok("The OpenAPI document")}}},
+        "/api/v1/navi/evaluate": {"post": {
+            "operationId": "naviEvaluate", "summary": "Public navi: answers in, procedures out (no login)",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": _ok("The selected procedures", {}), "400": _error("Invalid answers")}}},
+        "/api/v1/me": {"get": _secured({"operationId": "me", "summary": "The caller",
+                                        "responses": {"200": _ok("The caller's account")}})},
+        "/api/v1/cases": {"post": _secured({
+            "operationId": "createCase", "summary": "Create a case with its reservation data and answers",
+            "description": "A booking (with `slot_start`, a free bookable slot of the ward): operator, supervisor. "
+                           "A walk-in (without `slot_start`): counter of that ward. " + ROLES_TEXT,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": case_request}}},
+            "responses": {"201": _ok("The case", {"$ref": "#/components/schemas/Case"})}}, 400, 403, 409, 422)},
+        "/api/v1/cases/{case_id}": {"get": _secured({
+            "operationId": "getCase", "summary": "Read a case",
+            "description": "operator, supervisor, counter (own ward): with personal data, each read audited "
+                           "(`case.viewed`). dept_staff (own ward): procedures and own department's tasks, no "
+                           "personal data. " + ROLES_TEXT,
+            "parameters": [id_param("case_id")],
+            "responses": {"200": _ok("The case", {"$ref": "#/components/schemas/Case"})}}, 403, 404)},
+        "/api/v1/tasks": {"get": _secured({
+            "operationId": "listTasks", "summary": "Open tasks in the caller's scope",
+            "description": "operator: operator tasks; supervisor: all; counter: own ward; dept_staff: own ward and "
+                           "department. " + ROLES_TEXT,
+            "parameters": [query("ward", "Ward code", ward_schema), query("department", "Department code"),
+                           query("role", "Role code"),
+                           query("state", "Task state", {"type": "string", "enum": ["READY", "COMPLETED", "CANCELLED"]}),
+                           query("assignee", "Only `me`", {"type": "string", "enum": ["me"]}),
+                           query("due_before", "Date (YYYY-MM-DD, JST) or date-time")],
+            "responses": {"200": _ok("Tasks", {"type": "object", "properties": {
+                "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}})}}, 400, 403)},
+        "/api/v1/tasks/{task_id}": {"get": _secured({
+            "operationId": "getTask", "summary": "One task with its form (JSON Schema) and current data",
+            "description": "A department's pre-check shows only its `assignment`. " + ROLES_TEXT,
+            "parameters": [id_param("task_id")],
+            "responses": {"200": _ok("The task", {"$ref": "#/components/schemas/TaskDetail"})}}, 403, 404)},
+        "/api/v1/tasks/{task_id}/claim": {"post": _secured({
+            "operationId": "claimTask", "summary": "Claim a task", "parameters": [id_param("task_id")],
+            "responses": {"200": _ok("The claimed task", {"$ref": "#/components/schemas/Task"})}}, 403, 404, 409)},
+        "/api/v1/tasks/{task_id}/complete": {"post": _secured({
+            "operationId": "completeTask", "summary": "Complete a task with its form data",
+            "description": "The body is validated against the task's form (`form_schema`). " + ROLES_TEXT,
+            "parameters": [id_param("task_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": _ok("Where the case went next")}}, 400, 403, 404, 409, 422)},
+        "/api/v1/slots": {"get": _secured({
+            "operationId": "listSlots", "summary": "Visit slots of a ward corner (operator, supervisor, counter)",
+            "parameters": [{**query("ward", "Ward code", ward_schema), "required": True},
+                           query("from", "First day (YYYY-MM-DD)", {"type": "string", "format": "date"}),
+                           query("to", "Last day (YYYY-MM-DD)", {"type": "string", "format": "date"})],
+            "responses": {"200": _ok("Slots", {"type": "object", "properties": {
+                "ward": {"type": "string"},
+                "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}}})}}, 400, 403)},
+    }
+    task = {"type": "object", "properties": {k: {} for k in (
+        "id", "instance_id", "name", "title", "role", "ward", "department", "state", "assignee", "form", "due_at",
+        "created_at")}}
+    schemas = {
+        **defs,
+        "Error": {"type": "object", "required": ["error"], "properties": {
+            "error": {"type": "object", "properties": {"status": {"type": "integer"}, "message": {"type": "string"}}},
+            "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
+                "field": {"type": "string"}, "message": {"type": "string"}}}}}},
+        "Task": task,
+        "TaskDetail": {"allOf": [{"$ref": "#/components/schemas/Task"}, {"type": "object", "properties": {
+            "form_schema": {"type": ["object", "null"]}, "data": {"type": "object"}}}]},
+        "Case": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "status": {"type": "string"}, "ward": {"type": ["string", "null"]},
+            "summary": {"type": "object"}, "personal_data": {"type": ["object", "null"]},
+            "procedures": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "string"}, "needs_confirmation": {"type": "boolean"}, "reason": {"type": "string"}}}},
+            "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}},
+        "Slot": {"type": "object", "required": ["start", "end", "available", "capacity", "booked"], "properties": {
+            "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
+            "available": {"type": "boolean"}, "capacity": {"type": "integer"}, "booked": {"type": "integer"}}},
+    }
+    return {"openapi": "3.1.0",
+            "info": {"title": "okuyami API", "version": "1", "description": ROLES_TEXT},
+            "paths": paths,
+            "components": {"schemas": json.loads(json.dumps(schemas)),
+                           "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                                          "description": "`okuyami users token NAME`"}}}}
+
+
+@bp.get("/openapi.json")
+def document():
+    return jsonify(build_document(platform().settings.forms_dir))
