@@ -1,21 +1,17 @@
 """Catalogue versions in the database: stored once per content, the live one, refusals that write nothing."""
 from __future__ import annotations
 
-import re
 import threading
 import time
 from datetime import date
 
 import pytest
-import yaml
 from sqlalchemy import func, select
 
 from engine.db.models import AuditEntry
 from processes.okuyami.catalogue import (
-    CATALOGUE_FILE,
     CatalogueError,
     load_catalogue,
-    validate_catalogue_text,
 )
 from processes.okuyami.catalogue_store import (
     CatalogueVersion,
@@ -23,69 +19,14 @@ from processes.okuyami.catalogue_store import (
     list_catalogue_versions,
     live_catalogue,
 )
-from tests.support import SHARED
-from tests.test_catalogue import _bad_department, _missing_field
-
-WARDS = ("kawasaki", "saiwai", "nakahara", "takatsu", "miyamae", "tama", "asao")
-WARD_OFFICES = {"kawasaki": "川崎区役所", "saiwai": "幸区役所", "nakahara": "中原区役所", "takatsu": "高津区役所",
-                "miyamae": "宮前区役所", "tama": "多摩区役所", "asao": "麻生区役所"}
-# The specification 5(3)① groups the procedures under these headings.
-SPEC_CATEGORIES = {"JU": "戸籍住民", "KA": "介護保険", "KS": "高齢・障害等", "HN": "保険年金", "ZE": "税務",
-                   "JI": "児童家庭", "HO": "保育", "EI": "衛生", "FU": "福祉"}
+from tests.test_catalogue import (
+    _bad_department,
+    _missing_field,
+    dump,
+    repository_document,
+)
 
 
-# ------------------------------------------------------------------------------------------- DOMAIN.md
-def _domain_text() -> str:
-    return (SHARED / "DOMAIN.md").read_text(encoding="utf-8")
-
-
-def _expand(cell: str) -> list[str]:
-    ids = []
-    for part in (p.strip() for p in cell.split(",")):
-        match = re.fullmatch(r"([A-Z]{2})(\d{2})–[A-Z]{2}(\d{2})", part)
-        if match:
-            prefix, first, last = match.group(1), int(match.group(2)), int(match.group(3))
-            ids += [f"{prefix}{n:02d}" for n in range(first, last + 1)]
-        else:
-            ids.append(part)
-    return ids
-
-
-def domain_names() -> dict[str, str]:
-    section = _domain_text().split("## The procedure catalogue", 1)[1].split("\n## ", 1)[0]
-    return dict(re.findall(r"\| ([A-Z]{2}\d{2}) \| ([^|]+?) (?=\|)", section))
-
-
-def domain_departments() -> dict[str, list[str]]:
-    section = _domain_text().split("## Departments", 1)[1].split("\n## ", 1)[0]
-    return {code: _expand(cell) for code, cell in re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+?) \|$", section, re.M)}
-
-
-# ------------------------------------------------------------------------------------------- helpers
-def repository_document() -> dict:
-    return yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
-
-
-def dump(document: dict) -> str:
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-
-
-def entry(document: dict, procedure_id: str) -> dict:
-    return next(e for e in document["procedures"] if e["id"] == procedure_id)
-
-
-def refusal(document: dict) -> CatalogueError:
-    with pytest.raises(CatalogueError) as caught:
-        validate_catalogue_text(dump(document))
-    return caught.value
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-# ------------------------------------------------------------------------------------------- versions (database)
 def _edited(text: str, label: str) -> str:
     return text.replace('version: "2026-04"', f'version: "{label}"', 1)
 
