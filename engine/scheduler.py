@@ -30,7 +30,6 @@ from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-
 from sqlalchemy import select
 
 from .db.models import ProcessInstance, Timer
@@ -90,11 +89,6 @@ def _wake(runtime: WorkflowRuntime, instance_id: int, now: datetime) -> int:
         log.exception("waking instance %s failed; its timers stay WAITING and are retried once the lease ends",
                       instance_id)
     return 0
-
-
-def wake_due_instances(runtime: WorkflowRuntime, now: datetime | None = None, batch: int = 500) -> int:
-    """Kept for callers of the earlier name: a pass of `fire_due_timers`."""
-    return fire_due_timers(runtime, now, batch)
 
 
 TIMER_STATES = ("WAITING", "FIRED", "CANCELLED")

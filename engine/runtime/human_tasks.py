@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
-from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from ..registry.checks import DEPARTMENT_PROPERTY, FORM_PROPERTY
 from .instance_store import LoadedInstance
 from .statements import CLOSE_HUMAN_TASKS, INSERT_HUMAN_TASKS
+from .task_lookup import find_task
 from .timers import event_due
 
 READY, COMPLETED, CANCELLED = "READY", "COMPLETED", "CANCELLED"
@@ -32,14 +31,6 @@ def ready_user_tasks(workflow) -> dict[str, object]:
             if task.state == TaskState.READY and task.task_spec.manual:
                 found[str(task.id)] = task
     return found
-
-
-def find_task(workflow, task_id: str):
-    """The task, or None when the engine has removed it (e.g. the instances of a cancelled multi-instance task)."""
-    try:
-        return workflow.get_task_from_id(UUID(task_id))
-    except TaskNotFoundException:
-        return None
 
 
 def _properties(task) -> dict:

@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 from ..db.session import after_commit
 from ..errors import NotFound, TaskConflict
 from ..registry.versions import VersionInfo
-from .statements import INSERT_INSTANCE, READ_INSTANCE, READ_TASK_AND_INSTANCE, UPDATE_INSTANCE
+from .statements import (
+    INSERT_INSTANCE,
+    READ_INSTANCE,
+    READ_TASK_AND_INSTANCE,
+    UPDATE_INSTANCE,
+)
 
 
 @dataclass

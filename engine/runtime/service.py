@@ -23,9 +23,10 @@ from ..registry import ModelRegistry
 from ..sandbox import SandboxScriptEngine
 from ..sandbox.environment import ServiceHandler
 from . import audit
-from .human_tasks import READY, find_task, ready_user_tasks, sync_human_tasks
+from .human_tasks import READY, ready_user_tasks, sync_human_tasks
 from .instance_store import InstanceStore, LoadedInstance, TaskRow
 from .statements import LIVE_VERSION_ID
+from .task_lookup import find_task
 from .timers import next_wake, sync_timers, waiting_timers
 
 log = logging.getLogger(__name__)

@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Mapping
-from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from .statements import CLOSE_TIMERS, INSERT_TIMERS
+from .task_lookup import find_task
 
 _TIMER_EVENTS = {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}
 WAITING, FIRED, CANCELLED = "WAITING", "FIRED", "CANCELLED"
@@ -66,9 +65,8 @@ def next_wake(timers: Mapping[str, WaitingTimer]) -> datetime | None:
 
 
 def _closed_state(workflow, task_id: str, timer: WaitingTimer, now: datetime) -> str:
-    try:
-        task = workflow.get_task_from_id(UUID(task_id))
-    except TaskNotFoundException:
+    task = find_task(workflow, task_id)
+    if task is None:
         return CANCELLED
     if task.state & _RAN or (task.state == TaskState.WAITING and timer.due_at <= now):
         return FIRED
