@@ -99,3 +99,20 @@ def test_a_booking_task_completed_through_the_task_api_obeys_the_reservation_rul
         viewed = session.execute(text("SELECT count(*) FROM audit_log WHERE action = 'case.viewed' "
                                       "AND actor = 'op' AND instance_id = :i"), {"i": case.id}).scalar()
     assert viewed == 2          # the task with the case's data, then the case
+
+
+def test_a_precheck_must_resolve_every_procedure_to_confirm(api):
+    case = api.post("/cases", "op", reservation(answers={"medical_costs_last_2y": "unknown"})).get_json()
+    nenkin = next(t for t in case["tasks"] if t["department"] == "hoken_nenkin")
+    assignment = api.get(f"/tasks/{nenkin['id']}", "hoken_naka").get_json()["data"]["assignment"]
+    assert [p["id"] for p in assignment["procedures"] if p["needs_confirmation"]] == ["HN03"]
+
+    def complete(decisions):
+        return api.post(f"/tasks/{nenkin['id']}/complete", "hoken_naka", {"precheck_result": {"decisions": decisions}})
+
+    unresolved = complete([])
+    assert unresolved.status_code == 422 and "HN03" in str(unresolved.get_json()["errors"])
+    assert fields(complete([{"id": "HN03", "action": "drop"}])) == {"precheck_result.decisions.0.reason"}
+    assert fields(complete([{"id": "HN03", "action": "confirm"}, {"id": "JU03", "action": "add"}])) == {
+        "precheck_result.decisions.1.id"}                                   # another department's procedure
+    assert complete([{"id": "HN03", "action": "drop", "reason": "医療費の支払いはなかった"}]).status_code == 200

@@ -14,6 +14,7 @@ from processes.access import (
 )
 from processes.okuyami.booking import RESERVATION_FORMS, validate_intake_task
 from processes.okuyami.case_view import task_json
+from processes.okuyami.precheck import PRECHECK_FORM, precheck_errors
 from processes.task_queries import find_tasks, parse_filters, task_by_id
 from processes.validation import ValidationFailed, load_form, schema_errors
 
@@ -87,5 +88,10 @@ def complete(task_id: int):
                 raise ValidationFailed(errors)
             if row.form in RESERVATION_FORMS:
                 validate_intake_task(p.settings.forms_dir, row.form, data, session, p.runtime)
+            if row.form == PRECHECK_FORM:
+                assignment = p.runtime.task_data(row.id, session=session).get("assignment") or {}
+                errors = precheck_errors(assignment, data.get("precheck_result"))
+                if errors:
+                    raise ValidationFailed(errors)
         result = p.runtime.complete_task(row.id, data, who.username, session=session)
         return jsonify({"instance_id": result.id, "status": result.status, "new_tasks": list(result.new_tasks)})
