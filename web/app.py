@@ -9,8 +9,23 @@ from flask import Flask
 from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
 
-from . import api, api_cases, api_slots, api_tasks, auth, errors, formatting, openapi, security, tasks
+from . import api, api_cases, api_slots, api_tasks, auth, errors, formatting, openapi, packets, security, tasks
 from .extensions import csrf, login_manager
+
+# Pages (CSRF-protected forms), one blueprint per feature; one line each.
+PAGE_BLUEPRINTS = [
+    auth.bp,
+    tasks.bp,
+    packets.bp,
+]
+# The JSON API under /api/v1 (bearer tokens, no cookies, so no CSRF); one line each.
+API_BLUEPRINTS = [
+    api.bp,
+    api_cases.bp,
+    api_tasks.bp,
+    api_slots.bp,
+    openapi.bp,
+]
 
 SESSION_IDLE_MINUTES = 30
 
@@ -40,9 +55,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     security.init_app(app)
     formatting.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(tasks.bp)
-    for blueprint in (api.bp, api_cases.bp, api_tasks.bp, api_slots.bp, openapi.bp):
+    for blueprint in PAGE_BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for blueprint in API_BLUEPRINTS:
         app.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     return app

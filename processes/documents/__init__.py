@@ -1,0 +1,1 @@
+"""Municipal forms: docxtpl templates filled from the case, PDF conversion, the visit's print packet."""

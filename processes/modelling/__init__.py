@@ -1,0 +1,1 @@
+"""What process owners change without code: model drafts, versions, saved example interviews, case migration."""

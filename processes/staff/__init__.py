@@ -1,0 +1,1 @@
+"""The staff application's own records: server-side sessions, TOTP, task drafts."""
