@@ -14,6 +14,7 @@ from engine.errors import ModelRejected
 from engine.settings import INSTANCE_FILE
 
 from .demo_cases import seed_demo_cases
+from .modelling.demo_examples import seed_demo_examples
 from .okuyami.cases import CASE_PROCESS
 from .platform import Platform
 
@@ -77,6 +78,8 @@ def seed_demo(platform: Platform) -> list[str]:
                 report += [f"model {v.process_id} v{v.version}" for v in result.new_versions]
         except ModelRejected as exc:
             report += [f"model refused: {p}" for p in exc.problems]
+    with platform.database.transaction() as session:
+        report += seed_demo_examples(session)
     with platform.database.transaction(write=False) as session:
         has_cases = session.scalar(select(ProcessInstance.id).limit(1)) is not None
     if not has_cases and CASE_PROCESS in {v.process_id for v in _versions(platform)}:
