@@ -1,8 +1,10 @@
-"""Tasks through the JSON API: filtered lists, one task with its form (JSON Schema) and data, claim, complete."""
+"""Tasks through the JSON API: filtered lists (with due dates and overdue flags), one task with its form (JSON
+Schema) and data, claim, unclaim, reassign (supervisor), complete."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from engine.db.types import utcnow
 from engine.runtime import audit
 from processes.access import (
     check_task,
@@ -12,11 +14,12 @@ from processes.access import (
     task_scope,
     visible_task_data,
 )
-from processes.okuyami.booking import RESERVATION_FORMS, validate_intake_task
 from processes.okuyami.case_view import task_json
-from processes.okuyami.precheck import PRECHECK_FORM, precheck_errors
-from processes.task_queries import find_tasks, parse_filters, task_by_id
-from processes.validation import ValidationFailed, load_form, schema_errors
+from processes.task_assignment import reassign as reassign_task
+from processes.task_assignment import unclaim as unclaim_task
+from processes.task_completion import complete as complete_task
+from processes.task_queries import find_tasks, is_overdue, parse_filters, task_by_id
+from processes.validation import load_form
 
 from .api import token_required
 from .api_support import actor, json_body, register_errors
@@ -26,15 +29,21 @@ bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1")
 register_errors(bp)
 
 
+def listed(task, now=None) -> dict:
+    """A task as task lists show it: its fields plus whether it is overdue."""
+    return {**task_json(task), "overdue": is_overdue(task, now)}
+
+
 @bp.get("/tasks")
 @token_required
 def tasks():
     who = actor()
     scope = task_scope(who)
     filters = parse_filters(request.args, who.username)
+    now = utcnow()
     with platform().database.transaction(write=False) as session:
-        rows = find_tasks(session, scope, filters)
-        return jsonify({"tasks": [task_json(t) for t in rows]})
+        rows = find_tasks(session, scope, filters, now=now)
+        return jsonify({"tasks": [listed(t, now) for t in rows]})
 
 
 def _task(session, task_id: int):
@@ -52,7 +61,7 @@ def show(task_id: int):
     who = actor()
     with p.database.transaction() as session:
         row = _task(session, task_id)
-        body = task_json(row)
+        body = listed(row)
         body["form_schema"] = load_form(p.settings.forms_dir, row.form) if row.form else None
         data = p.runtime.task_data(row.id, session=session) if row.state == "READY" else {}
         body["data"] = visible_task_data(row, data)
@@ -71,7 +80,32 @@ def claim(task_id: int):
         row = _task(session, task_id)
         p.runtime.claim(row.id, who.username, session=session)
         session.refresh(row)
-        return jsonify(task_json(row))
+        return jsonify(listed(row))
+
+
+@bp.post("/tasks/<int:task_id>/unclaim")
+@token_required
+def unclaim(task_id: int):
+    p = platform()
+    who = actor()
+    with p.database.transaction() as session:
+        row = _task(session, task_id)
+        unclaim_task(session, p.runtime, who, row)
+        session.refresh(row)
+        return jsonify(listed(row))
+
+
+@bp.post("/tasks/<int:task_id>/reassign")
+@token_required
+def reassign(task_id: int):
+    p = platform()
+    who = actor()
+    body = json_body()
+    with p.database.transaction() as session:
+        row = _task(session, task_id)
+        reassign_task(session, who, row, body.get("assignee"))
+        session.refresh(row)
+        return jsonify(listed(row))
 
 
 @bp.post("/tasks/<int:task_id>/complete")
@@ -82,16 +116,5 @@ def complete(task_id: int):
     data = json_body()
     with p.database.transaction() as session:
         row = _task(session, task_id)
-        if row.form:
-            errors = schema_errors(load_form(p.settings.forms_dir, row.form), data)
-            if errors:
-                raise ValidationFailed(errors)
-            if row.form in RESERVATION_FORMS:
-                validate_intake_task(p.settings.forms_dir, row.form, data, session, p.runtime)
-            if row.form == PRECHECK_FORM:
-                assignment = p.runtime.task_data(row.id, session=session).get("assignment") or {}
-                errors = precheck_errors(assignment, data.get("precheck_result"))
-                if errors:
-                    raise ValidationFailed(errors)
-        result = p.runtime.complete_task(row.id, data, who.username, session=session)
+        result = complete_task(session, p.runtime, p.settings.forms_dir, who, row, data)
         return jsonify({"instance_id": result.id, "status": result.status, "new_tasks": list(result.new_tasks)})

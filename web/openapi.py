@@ -94,7 +94,9 @@ def build_document(forms_dir) -> dict:
                            query("role", "Role code"),
                            query("state", "Task state", {"type": "string", "enum": ["READY", "COMPLETED", "CANCELLED"]}),
                            query("assignee", "Only `me`", {"type": "string", "enum": ["me"]}),
-                           query("due_before", "Date (YYYY-MM-DD, JST) or date-time")],
+                           query("due_before", "Date (YYYY-MM-DD, JST) or date-time"),
+                           query("overdue", "`true`: only open tasks past their due time; `false`: none of those",
+                                 {"type": "string", "enum": ["true", "false"]})],
             "responses": {"200": _ok("Tasks", {"type": "object", "properties": {
                 "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}})}}, 400, 403)},
         "/api/v1/tasks/{task_id}": {"get": _secured({
@@ -105,6 +107,19 @@ def build_document(forms_dir) -> dict:
         "/api/v1/tasks/{task_id}/claim": {"post": _secured({
             "operationId": "claimTask", "summary": "Claim a task", "parameters": [id_param("task_id")],
             "responses": {"200": _ok("The claimed task", {"$ref": "#/components/schemas/Task"})}}, 403, 404, 409)},
+        "/api/v1/tasks/{task_id}/unclaim": {"post": _secured({
+            "operationId": "unclaimTask", "summary": "Give back a task the caller has claimed (audit-logged)",
+            "parameters": [id_param("task_id")],
+            "responses": {"200": _ok("The task, unclaimed", {"$ref": "#/components/schemas/Task"})}}, 403, 404, 409)},
+        "/api/v1/tasks/{task_id}/reassign": {"post": _secured({
+            "operationId": "reassignTask", "summary": "Supervisor: hand a task to a named person (audit-logged)",
+            "description": "`assignee` must be an active user of the task's role and ward/department, else 422 "
+                           "naming `assignee`. Only a supervisor may reassign (403). " + ROLES_TEXT,
+            "parameters": [id_param("task_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["assignee"], "properties": {"assignee": {"type": "string"}}}}}},
+            "responses": {"200": _ok("The reassigned task", {"$ref": "#/components/schemas/Task"})}},
+            400, 403, 404, 409, 422)},
         "/api/v1/tasks/{task_id}/complete": {"post": _secured({
             "operationId": "completeTask", "summary": "Complete a task with its form data",
             "description": "The body is validated against the task's form (`form_schema`). " + ROLES_TEXT,
@@ -123,6 +138,8 @@ def build_document(forms_dir) -> dict:
     task = {"type": "object", "properties": {k: {} for k in (
         "id", "instance_id", "name", "title", "role", "ward", "department", "state", "assignee", "form", "due_at",
         "created_at")}}
+    task["properties"]["due_at"] = {"type": ["string", "null"], "format": "date-time"}
+    task["properties"]["overdue"] = {"type": "boolean", "description": "Open and past its due time"}
     schemas = {
         **defs,
         "Error": {"type": "object", "required": ["error"], "properties": {
