@@ -10,6 +10,7 @@ from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
 
 from . import api, api_cases, api_slots, api_tasks, auth, errors, formatting, openapi, packets, security, tasks
+from . import api_case_actions, booking_pages, case_pages, visit_pages
 from .extensions import csrf, login_manager
 
 # Pages (CSRF-protected forms), one blueprint per feature; one line each.
@@ -17,6 +18,9 @@ PAGE_BLUEPRINTS = [
     auth.bp,
     tasks.bp,
     packets.bp,
+    booking_pages.bp,
+    case_pages.bp,
+    visit_pages.bp,
 ]
 # The JSON API under /api/v1 (bearer tokens, no cookies, so no CSRF); one line each.
 API_BLUEPRINTS = [
@@ -24,6 +28,7 @@ API_BLUEPRINTS = [
     api_cases.bp,
     api_tasks.bp,
     api_slots.bp,
+    api_case_actions.bp,
     openapi.bp,
 ]
 

@@ -86,6 +86,22 @@ def build_document(forms_dir) -> dict:
                            "personal data. " + ROLES_TEXT,
             "parameters": [id_param("case_id")],
             "responses": {"200": _ok("The case", {"$ref": "#/components/schemas/Case"})}}, 403, 404)},
+        "/api/v1/cases/{case_id}/move": {"post": _secured({
+            "operationId": "moveCase", "summary": "Rebook a booked case to another free slot of its ward",
+            "description": "operator, supervisor; while the pre-checks run. " + ROLES_TEXT,
+            "parameters": [id_param("case_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["slot_start"],
+                "properties": {"slot_start": {"type": "string", "format": "date-time"}}}}}},
+            "responses": {"200": _ok("The case", {"$ref": "#/components/schemas/Case"})}}, 400, 403, 404, 409, 422)},
+        "/api/v1/cases/{case_id}/cancel": {"post": _secured({
+            "operationId": "cancelCase", "summary": "Cancel a booked case (before or awaiting the visit)",
+            "description": "operator, supervisor. " + ROLES_TEXT,
+            "parameters": [id_param("case_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["reason"],
+                "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 400}}}}}},
+            "responses": {"200": _ok("The case", {"$ref": "#/components/schemas/Case"})}}, 400, 403, 404, 409, 422)},
         "/api/v1/tasks": {"get": _secured({
             "operationId": "listTasks", "summary": "Open tasks in the caller's scope",
             "description": "operator: operator tasks; supervisor: all; counter: own ward; dept_staff: own ward and "

@@ -135,9 +135,10 @@ def validate_reservation(forms_dir: Path, channel: str, data, session: Session, 
     """The reservation data checked against its form and every rule; returns what the intake task is completed with."""
     if not isinstance(data, dict):
         raise ValidationFailed([FieldError("body", "JSON オブジェクトで送ってください。")], status=400)
-    errors = schema_errors(load_form(forms_dir, FORMS[channel]), data)
-    bad = {e.field for e in errors}
-    errors += [e for e in rule_errors(data) if e.field not in bad]
+    rules = rule_errors(data)
+    # A rule's message says more than the schema's generic one ("入力形式が正しくありません。") for the same field.
+    ruled = {e.field for e in rules}
+    errors = [e for e in schema_errors(load_form(forms_dir, FORMS[channel]), data) if e.field not in ruled] + rules
     if channel == "walk_in" and "slot_start" in data:
         errors.append(FieldError("slot_start", "予約なしの来庁では予約日時を指定しません。"))
     if errors:

@@ -15,10 +15,13 @@ from ..access import (
     sees_personal_data,
     without_personal_data,
 )
+from ..calendar import today_jst
 from .cases import CASE_PROCESS
+from .guidance import GuidanceSheet, guidance_sheet
 
 SUMMARY_KEYS = ("channel", "ward", "slot_start", "precheck_due", "reminder_on", "forms_due", "closed_on",
-                "cancelled_on")
+                "cancelled_on", "checked_in_at", "checked_out_at", "followup_requested", "followup_due",
+                "overdue_recorded_at")
 
 
 def task_json(task) -> dict:
@@ -41,9 +44,11 @@ def read_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id:
     ward = data.get("ward")
     tasks = runtime.list_tasks(instance_id=case_id, session=session)
     check_case_read(actor, _instance_ward(tasks, ward))
+    outcomes = {o.get("id"): o.get("outcome") for o in data.get("outcomes") or [] if isinstance(o, dict)}
     procedures = [{"id": p.get("id"), "name": p.get("name"), "department": p.get("department"),
                    "needs_confirmation": bool(p.get("needs_confirmation")), "reason": p.get("reason") or "",
-                   "status": p.get("status") or "selected"} for p in data.get("procedures") or []]
+                   "status": p.get("status") or "selected", "precheck_reason": p.get("precheck_reason") or "",
+                   "outcome": outcomes.get(p.get("id"))} for p in data.get("procedures") or []]
     result = {"id": summary.id, "status": summary.status, "ward": ward, "version": summary.version,
               "summary": {k: data[k] for k in SUMMARY_KEYS if k in data}, "procedures": procedures,
               "tasks": [task_json(t) for t in tasks if actor.role != "dept_staff" or t.department == actor.department],
@@ -56,3 +61,11 @@ def read_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id:
 
 def _instance_ward(tasks, data_ward):
     return next((t.ward for t in tasks if t.ward), data_ward)
+
+
+def read_guidance(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id: int) -> GuidanceSheet:
+    """The family's guidance sheet; it names the family, so only personal-data readers get it (audited)."""
+    case = read_case(session, runtime, actor, case_id)
+    if case["personal_data"] is None:
+        raise not_found()
+    return guidance_sheet(case_id, runtime.instance_data(case_id, session=session), issued_on=today_jst())

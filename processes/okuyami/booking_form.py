@@ -1,0 +1,57 @@
+"""The booking screen's fields (flat names such as `deceased.kana`) read into the reservation data that
+booking.create_case validates, and back (for the confirmation page's hidden fields)."""
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+from .interview_questions import answers_from_form
+
+GetList = Callable[[str], list[str]]
+TOP_FIELDS = ("ward", "slot_start", "date_of_death", "death_registered_on", "death_registered_municipality",
+              "relationship")
+PERSON_FIELDS = ("name", "kana", "address", "birth_date")
+REQUIRED_PEOPLE = {"deceased": PERSON_FIELDS, "applicant": (*PERSON_FIELDS, "phone")}
+OPTIONAL_GROUPS = {"funeral_host": ("name", "kana", "address"), "new_householder": ("name", "kana", "address"),
+                   "refund_account": ("bank", "branch", "account_type", "account_number", "holder_kana")}
+FULL_WIDTH_SPACE = "\u3000"
+
+
+def _clean(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def reservation_from_form(form: Mapping[str, str], getlist: GetList) -> dict:
+    """Fields left empty are left out, so that validation says 「必須項目です。」 next to each. An optional group
+    (喪主, 新世帯主, 口座) is kept only when something in it was filled in."""
+    data: dict = {}
+    for name in TOP_FIELDS:
+        if _clean(form.get(name)):
+            data[name] = _clean(form.get(name))
+    heir = _clean(form.get("representative_heir"))
+    if heir in ("yes", "no"):
+        data["representative_heir"] = heir == "yes"
+    for group, fields in (*REQUIRED_PEOPLE.items(), *OPTIONAL_GROUPS.items()):
+        values = {f: _clean(form.get(f"{group}.{f}")) for f in fields}
+        values = {f: v for f, v in values.items() if v}
+        if values or group in REQUIRED_PEOPLE:
+            data[group] = values
+    for person in ("deceased", "applicant", "funeral_host", "new_householder"):
+        if "kana" in data.get(person, {}):
+            data[person]["kana"] = data[person]["kana"].replace(FULL_WIDTH_SPACE, " ")
+    data["answers"] = answers_from_form(getlist)
+    return data
+
+
+def form_fields(data: dict) -> list[tuple[str, str]]:
+    """The reservation as (field name, value) pairs: what the confirmation page carries in hidden fields."""
+    pairs = [(name, str(data[name])) for name in TOP_FIELDS if name in data]
+    if "representative_heir" in data:
+        pairs.append(("representative_heir", "yes" if data["representative_heir"] else "no"))
+    for group in (*REQUIRED_PEOPLE, *OPTIONAL_GROUPS):
+        pairs += [(f"{group}.{k}", str(v)) for k, v in (data.get(group) or {}).items()]
+    for key, value in (data.get("answers") or {}).items():
+        if isinstance(value, list):
+            pairs += [(f"answers.{key}", item) for item in value] or [(f"answers.{key}", "none")]
+        else:
+            pairs.append((f"answers.{key}", str(value)))
+    return pairs
