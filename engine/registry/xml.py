@@ -27,9 +27,9 @@ def _parser() -> etree.XMLParser:
 
 def parse_model_xml(content: bytes) -> etree._Element:
     if len(content) > MAX_MODEL_BYTES:
-        raise UnsafeOrInvalidXml(f"file is larger than {MAX_MODEL_BYTES // (1024 * 1024)} MiB")
+        raise UnsafeOrInvalidXml(f"ファイルが大きすぎます（上限 {MAX_MODEL_BYTES // (1024 * 1024)} MiB）")
     if b"<!DOCTYPE" in content[:4096].upper() or b"<!ENTITY" in content.upper():
-        raise UnsafeOrInvalidXml("DOCTYPE and ENTITY declarations are not allowed in models")
+        raise UnsafeOrInvalidXml("DOCTYPE・ENTITY 宣言を含むモデルは受け付けません（外部ファイルの読み込みや実体の展開を防ぐため）")
     try:
         root = etree.fromstring(content, _parser())
     except etree.XMLSyntaxError as exc:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -184,6 +185,10 @@ def _catalogue_problems(content: bytes) -> list[ModelProblem]:
         validate_catalogue_text(content)
     except CatalogueError as exc:
         return [ModelProblem(p.entry, p.message) for p in exc.problems]
+    except UnicodeDecodeError:
+        return [ModelProblem(None, "手続カタログは UTF-8 のテキストで送ってください。")]
+    except yaml.YAMLError as exc:  # the YAML reader refuses control characters before the catalogue sees them
+        return [ModelProblem(None, f"YAMLとして読み取れません（{exc}）。")]
     return []
 
 
