@@ -10,6 +10,7 @@ from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
 
 from . import api, api_cases, api_slots, api_tasks, auth, errors, formatting, openapi, packets, security, tasks
+from . import api_models
 from . import api_case_actions, booking_pages, case_pages, visit_pages
 from .extensions import csrf, login_manager
 
@@ -29,6 +30,7 @@ API_BLUEPRINTS = [
     api_tasks.bp,
     api_slots.bp,
     api_case_actions.bp,
+    api_models.bp,
     openapi.bp,
 ]
 

@@ -55,6 +55,22 @@ def _case_request(forms_dir) -> tuple[dict, dict]:
     return schema, defs
 
 
+def _model_operation(operation_id: str, summary: str, ok: dict, extra: dict | None = None) -> dict:
+    """The request body is the model file itself (XML, or YAML for kind=catalogue), at most 5 MiB."""
+    param = lambda name, description, schema=None: {"name": name, "in": "query", "required": False,
+                                                    "description": description, "schema": schema or {"type": "string"}}
+    return {"operationId": operation_id, "summary": summary,
+            "parameters": [param("kind", "bpmn, dmn or catalogue (default: from the XML namespace)",
+                                 {"type": "string", "enum": ["bpmn", "dmn", "catalogue"]}),
+                           param("name", "Registry file name, e.g. okuyami_case.bpmn (default: from the ids)"),
+                           param("comment", "Version comment (deploy)")],
+            "requestBody": {"required": True, "content": {t: {"schema": {"type": "string"}} for t in
+                                                          ("application/xml", "text/xml", "application/octet-stream")}},
+            "responses": {"200" if operation_id == "validateModel" else "201": ok, **(extra or {}),
+                          "400": _ok("Empty body or unknown kind", {"$ref": "#/components/schemas/ModelCheck"}),
+                          "413": _error("The file is larger than 5 MiB")}}
+
+
 def build_document(forms_dir) -> dict:
     case_request, defs = _case_request(forms_dir)
     id_param = lambda name: {"name": name, "in": "path", "required": True,
@@ -142,6 +158,16 @@ def build_document(forms_dir) -> dict:
             "parameters": [id_param("task_id")],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
             "responses": {"200": _ok("Where the case went next")}}, 400, 403, 404, 409, 422)},
+        "/api/v1/models/validate": {"post": _secured(_model_operation(
+            "validateModel", "Validate a BPMN or DMN file without deploying (process_owner, supervisor, auditor)",
+            _ok("`ok` and every problem (`element`: the element id or null, `message`: Japanese)",
+                {"$ref": "#/components/schemas/ModelCheck"})), 403)},
+        "/api/v1/models/deploy": {"post": _secured(_model_operation(
+            "deployModel", "Deploy a valid BPMN or DMN file as a new version (process_owner)",
+            _ok("Deployed: its `version`", {"$ref": "#/components/schemas/ModelCheck"}),
+            {"200": _ok("Already the live version (`unchanged`)"),
+             "422": _ok("Refused: `errors` and, for the selection DMN, `example_failures`; nothing written")}),
+            403)},
         "/api/v1/slots": {"get": _secured({
             "operationId": "listSlots", "summary": "Visit slots of a ward corner (operator, supervisor, counter)",
             "parameters": [{**query("ward", "Ward code", ward_schema), "required": True},
@@ -163,6 +189,10 @@ def build_document(forms_dir) -> dict:
             "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
                 "field": {"type": "string"}, "message": {"type": "string"}}}}}},
         "Task": task,
+        "ModelCheck": {"type": "object", "required": ["ok", "errors"], "properties": {
+            "ok": {"type": "boolean"}, "version": {"type": ["integer", "null"]},
+            "errors": {"type": "array", "items": {"type": "object", "required": ["element", "message"], "properties": {
+                "element": {"type": ["string", "null"]}, "message": {"type": "string"}}}}}},
         "TaskDetail": {"allOf": [{"$ref": "#/components/schemas/Task"}, {"type": "object", "properties": {
             "form_schema": {"type": ["object", "null"]}, "data": {"type": "object"}}}]},
         "Case": {"type": "object", "properties": {
