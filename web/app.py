@@ -10,6 +10,7 @@ from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
 
 from . import api, api_cases, api_slots, api_tasks, auth, errors, formatting, openapi, packets, security, tasks
+from . import model_editor
 from . import api_models
 from . import api_case_actions, booking_pages, case_pages, visit_pages
 from .extensions import csrf, login_manager
@@ -19,6 +20,7 @@ PAGE_BLUEPRINTS = [
     auth.bp,
     tasks.bp,
     packets.bp,
+    model_editor.bp,
     booking_pages.bp,
     case_pages.bp,
     visit_pages.bp,
