@@ -1,0 +1,135 @@
+"""docx templates (docxtpl) rendered safely, and the fields a template asks for.
+
+Templates are uploaded by process owners, so they are untrusted: they are rendered by a Jinja
+SandboxedEnvironment (no attribute starting with `_`, no unsafe callables: a template cannot reach Python
+internals) with autoescape (data such as `&` or `<` becomes XML entities instead of breaking the document), a
+StrictUndefined (a field the data does not have is an error, never a silent blank) and a finalizer that prints
+None as nothing (a known field without a value is an empty box, never "None").
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping
+
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import TemplateRejected
+
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+
+def _blank_none(value):
+    return "" if value is None else value
+
+
+def template_environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_blank_none)
+
+
+def _open(template: bytes) -> DocxTemplate:
+    if len(template) > MAX_TEMPLATE_BYTES:
+        raise TemplateRejected("template too large", [f"ファイルが大きすぎます（上限 {MAX_TEMPLATE_BYTES // 1024 // 1024} MB）。"])
+    document = DocxTemplate(io.BytesIO(template))
+    try:
+        document.init_docx()
+        return document
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateRejected(f"not a docx file: {exc}", ["Word 形式（.docx）のファイルとして開けません。"]) from exc
+
+
+def render_docx(template: bytes, context: Mapping) -> bytes:
+    """The filled document. Raises TemplateRejected (with Japanese reasons) for a template that breaks a rule."""
+    document = _open(template)
+    try:
+        document.render(dict(context), jinja_env=template_environment(), autoescape=True)
+    except SecurityError as exc:
+        raise TemplateRejected(f"template broke the sandbox: {exc}",
+                               ["テンプレートに使用できない記述（内部情報への参照）が含まれています。"]) from exc
+    except UndefinedError as exc:
+        raise TemplateRejected(f"template asks for an unknown field: {exc}",
+                               [f"テンプレートが存在しない項目を参照しています（{exc.message}）。"]) from exc
+    except TemplateError as exc:
+        raise TemplateRejected(f"template syntax error: {exc}",
+                               [f"テンプレートの差し込み記述に誤りがあります（{exc}）。"]) from exc
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------ fields asked for
+def template_source(template: bytes) -> str:
+    """The Jinja source of the body, headers and footers, as docxtpl will render it."""
+    document = _open(template)
+    docx = document.docx
+    xml = document.patch_xml(document.xml_to_string(docx._element.body))
+    for relation in docx._part.rels.values():
+        if relation.reltype in (document.HEADER_URI, document.FOOTER_URI) and relation.target_part.blob:
+            xml += document.patch_xml(document.xml_to_string(parse_xml(relation.target_part.blob)))
+    return xml
+
+
+def template_fields(template: bytes) -> set[str]:
+    """Every field path the template reads: `deceased.name`, and `procedures[].name` for a loop over a list."""
+    try:
+        tree = template_environment().parse(template_source(template))
+    except TemplateError as exc:
+        raise TemplateRejected(f"template syntax error: {exc}",
+                               [f"テンプレートの差し込み記述に誤りがあります（{exc}）。"]) from exc
+    found: set[str] = set()
+    _walk(tree, {}, found)
+    return found
+
+
+def _path(node: nodes.Node, aliases: dict[str, str | None]) -> str | None:
+    """`a.b.c` for a chain of attribute / constant-subscript reads on a name; None for anything else."""
+    parts = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            parts.append(node.arg.value)
+            node = node.node
+        elif isinstance(node, nodes.Name):
+            if node.name in aliases:
+                base = aliases[node.name]
+                if base is None:
+                    return None
+                parts.append(base)
+            else:
+                parts.append(node.name)
+            return ".".join(reversed(parts))
+        else:
+            return None
+
+
+def _walk(node: nodes.Node, aliases: dict[str, str | None], found: set[str]) -> None:
+    if isinstance(node, nodes.For):
+        _walk(node.iter, aliases, found)
+        iterated = _path(node.iter, aliases)
+        inner = dict(aliases)
+        for target in node.target.find_all(nodes.Name) if not isinstance(node.target, nodes.Name) else [node.target]:
+            inner[target.name] = f"{iterated}[]" if iterated and isinstance(node.target, nodes.Name) else None
+        inner["loop"] = None
+        for child in (*node.body, *node.else_, *([node.test] if node.test else [])):
+            _walk(child, inner, found)
+        return
+    if isinstance(node, nodes.Assign) and isinstance(node.target, nodes.Name):
+        _walk(node.node, aliases, found)
+        aliases[node.target.name] = None
+        return
+    if isinstance(node, (nodes.Getattr, nodes.Getitem, nodes.Name)):
+        path = _path(node, aliases)
+        if path is not None:
+            found.add(path)
+            return
+        if isinstance(node, nodes.Name):
+            return
+    for child in node.iter_child_nodes():
+        _walk(child, aliases, found)
