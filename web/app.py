@@ -13,6 +13,7 @@ from . import api, api_cases, api_slots, api_tasks, auth, errors, formatting, op
 from . import model_editor
 from . import api_models
 from . import api_case_actions, booking_pages, case_pages, visit_pages
+from . import api_packets, form_templates
 from .extensions import csrf, login_manager
 
 # Pages (CSRF-protected forms), one blueprint per feature; one line each.
@@ -20,6 +21,7 @@ PAGE_BLUEPRINTS = [
     auth.bp,
     tasks.bp,
     packets.bp,
+    form_templates.bp,
     model_editor.bp,
     booking_pages.bp,
     case_pages.bp,
@@ -31,6 +33,7 @@ API_BLUEPRINTS = [
     api_cases.bp,
     api_tasks.bp,
     api_slots.bp,
+    api_packets.bp,
     api_case_actions.bp,
     api_models.bp,
     openapi.bp,

@@ -16,6 +16,7 @@ from engine.db.session import Database
 from engine.errors import ModelRejected, OkuyamiError
 from engine.registry import ModelRegistry, ModelSource
 from engine.settings import Settings, load_settings
+from processes.documents.jobs import add_packet_job
 from processes.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_instance, seed_demo
 from processes.departments import DEPARTMENTS
 from processes.okuyami.wards import load_wards
@@ -261,6 +262,7 @@ def _serve(platform: Platform, host: str, port: int, with_scheduler: bool) -> No
     app = create_app(platform=platform)
     scheduler = make_scheduler(platform.runtime, background=True) if with_scheduler else None
     if scheduler:
+        add_packet_job(scheduler, platform.database, platform.runtime)
         scheduler.start()
     click.echo(f"http://{host}:{port}/ で待ち受けています（終了は Ctrl+C）")
     try:
@@ -292,7 +294,9 @@ def worker(ctx: Context, interval: float, once: bool) -> None:
         click.echo(f"{fire_due_timers(platform.runtime)}件のタイマーを発火しました。")
         return
     click.echo(f"ワーカーを起動しました（{interval:g}秒ごと、終了は Ctrl+C）")
-    make_scheduler(platform.runtime, interval_seconds=interval).start()
+    scheduler = make_scheduler(platform.runtime, interval_seconds=interval)
+    add_packet_job(scheduler, platform.database, platform.runtime, interval)
+    scheduler.start()
 
 
 # timers -----------------------------------------------------------------------------------------------------
@@ -371,6 +375,12 @@ def demo(ctx: Context, seed_only: bool, host: str, port: int) -> None:
     if not seed_only:
         _serve(platform, host, port, with_scheduler=True)
 
+
+from .cli_forms import forms  # noqa: E402 - a group in its own module, registered here
+main.add_command(forms)
+
+from .staff_cli import USER_COMMANDS  # noqa: E402 - `users totp-reset`, `users password`, in their own module
+for command in USER_COMMANDS: users.add_command(command)  # noqa: E701
 
 if __name__ == "__main__":
     main()

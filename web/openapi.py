@@ -102,6 +102,17 @@ def build_document(forms_dir) -> dict:
                            "personal data. " + ROLES_TEXT,
             "parameters": [id_param("case_id")],
             "responses": {"200": _ok("The case", {"$ref": "#/components/schemas/Case"})}}, 403, 404)},
+        "/api/v1/cases/{case_id}/packet.pdf": {"get": _secured({
+            "operationId": "getCasePacket", "summary": "The case's print packet: guidance sheet and forms, one PDF",
+            "description": "Who may read the case with its personal data (operator, supervisor, counter of the ward); "
+                           "each download audited (`packet.downloaded`). Made in the background once the pre-checks "
+                           "are done and again when the case changes. " + ROLES_TEXT,
+            "parameters": [id_param("case_id")],
+            "responses": {"200": {"description": "The packet", "content": {"application/pdf": {
+                              "schema": {"type": "string", "format": "binary"}}}},
+                          "409": {**_error("Still being made; `progress` tells how far; retry after `Retry-After` s"),
+                                  "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+                          "503": _error("No PDF converter (LibreOffice) on this server")}}, 403, 404)},
         "/api/v1/cases/{case_id}/move": {"post": _secured({
             "operationId": "moveCase", "summary": "Rebook a booked case to another free slot of its ward",
             "description": "operator, supervisor; while the pre-checks run. " + ROLES_TEXT,
