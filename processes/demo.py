@@ -35,6 +35,7 @@ DEMO_USERS = [
     DemoUser("supervisor1", "監督 花子", "supervisor"),
     DemoUser("kumin_nakahara", "中原区 区民課 次郎", "dept_staff", "nakahara", "kumin"),
     DemoUser("nenkin_nakahara", "中原区 保険年金課 三郎", "dept_staff", "nakahara", "hoken_nenkin"),
+    DemoUser("kourei_nakahara", "中原区 高齢・障害課 七海", "dept_staff", "nakahara", "kourei_shogai"),
     DemoUser("counter_nakahara", "中原区 おくやみコーナー 桜", "counter", "nakahara"),
     DemoUser("counter_kawasaki", "川崎区 おくやみコーナー 楓", "counter", "kawasaki"),
     DemoUser("owner1", "区政推進課 四郎", "process_owner"),
