@@ -1,0 +1,152 @@
+"""The worklist as staff use it: my tasks, the group's unclaimed tasks, overdue tasks and completed tasks; claim,
+unclaim and a supervisor's reassign (by htmx, the row and the tab counts change without reloading the page);
+filters, sorting, and scope (another ward's task is 404)."""
+import re
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from tests.api_support import VISIT
+from tests.case_support import NOW
+from tests.page_support import browsers, new_case, page_csrf, text_of  # noqa: F401 - fixture
+
+HTMX = {"HX-Request": "true"}
+
+
+def _precheck(app, case_id, department):
+    runtime = app.extensions["okuyami"].runtime
+    return next(t for t in runtime.list_tasks(instance_id=case_id) if t.department == department)
+
+
+def _count(page: str, tab: str) -> int:
+    return int(re.search(rf'data-tab="{tab}">(\d+)<', page).group(1))
+
+
+def _post(client, path, data=None, headers=None):
+    return client.post(path, data={"csrf_token": page_csrf(client, "/tasks"), **(data or {})}, headers=headers or {})
+
+
+def test_a_department_sees_its_unclaimed_precheck_claims_it_and_the_counts_follow(api_app, browsers):
+    case_id = new_case(api_app)
+    task = _precheck(api_app, case_id, "kumin")
+    kumin = browsers["kumin_naka"]
+    page = text_of(kumin.get("/tasks"))
+    assert 'aria-current="page"' in page and "グループの未着手タスク" in page   # nothing claimed: the group's work
+    assert "事前確認" in page and f"/tasks/{task.id}/form" in page
+    assert (_count(page, "mine"), _count(page, "group"), _count(page, "overdue")) == (0, 1, 0)
+    assert "hoken_nenkin" not in page and "保険年金課" not in page.split("<tbody>")[1]
+
+    claimed = _post(kumin, f"/tasks/{task.id}/claim", headers=HTMX)
+    assert claimed.status_code == 200 and claimed.headers["HX-Trigger"] == "worklist-changed"
+    row = text_of(claimed)
+    assert row.lstrip().startswith(f'<tr id="task-{task.id}"') and "自分" in row and "解除する" in row
+    counts = text_of(kumin.get("/tasks/counts"))
+    assert "<html" not in counts and (_count(counts, "mine"), _count(counts, "group")) == (1, 0)
+    mine = text_of(kumin.get("/tasks?tab=mine"))
+    assert f'id="task-{task.id}"' in mine and "対応待ちのタスク（1件）" in mine
+
+    released = _post(kumin, f"/tasks/{task.id}/unclaim")                  # without htmx: back to the list
+    assert released.status_code == 302 and released.headers["Location"].startswith("/tasks")
+    page = text_of(kumin.get("/tasks?tab=group"))
+    assert "引き受けを解除しました" in page and _count(page, "group") == 1
+
+
+def test_someone_elses_claim_cannot_be_released_or_taken(api_app, browsers):
+    task = _precheck(api_app, new_case(api_app), "kumin")
+    assert _post(browsers["sv"], f"/tasks/{task.id}/claim").status_code == 302
+    refused = _post(browsers["kumin_naka"], f"/tasks/{task.id}/unclaim", headers=HTMX)
+    assert "引き受けを解除できるのは" in text_of(refused)
+    taken = _post(browsers["kumin_naka"], f"/tasks/{task.id}/claim", headers=HTMX)
+    assert "すでに他の担当者が引き受けています" in text_of(taken)
+    assert "sv" in text_of(taken)                                           # the row shows who holds it
+
+
+def test_a_supervisor_reassigns_to_a_person_of_the_tasks_role_and_scope(api_app, browsers, database):
+    task = _precheck(api_app, new_case(api_app), "kumin")
+    for name in ("kumin_naka", "hoken_naka", "kumin_tama"):
+        browsers[name]                                                     # the accounts exist
+    supervisor = browsers["sv"]
+    page = text_of(supervisor.get("/tasks?tab=group"))
+    options = re.search(rf'id="assignee-{task.id}".*?</select>', page, re.S).group(0)
+    assert "kumin_naka" in options and "hoken_naka" not in options and "kumin_tama" not in options
+
+    wrong = _post(supervisor, f"/tasks/{task.id}/reassign", {"assignee": "kumin_tama"}, HTMX)
+    assert "このタスクの役割・担当範囲の担当者を選んでください" in text_of(wrong)
+    done = _post(supervisor, f"/tasks/{task.id}/reassign", {"assignee": "kumin_naka"}, HTMX)
+    assert "kumin_naka さんに割り当てました" in text_of(done)
+    assert f'id="task-{task.id}"' in text_of(browsers["kumin_naka"].get("/tasks?tab=mine"))
+    with database.transaction(write=False) as session:
+        entry = session.execute(text("SELECT actor, detail FROM audit_log WHERE action = 'task.reassigned'")).one()
+    assert entry.actor == "sv" and "kumin_naka" in str(entry.detail)
+    assert _post(browsers["kumin_naka"], f"/tasks/{task.id}/reassign", {"assignee": "kumin_naka"}).status_code == 403
+
+
+def test_overdue_tasks_are_flagged_in_words_and_have_their_own_tab(api_app, browsers, clock):
+    case_id = new_case(api_app)
+    assert _count(text_of(browsers["kumin_naka"].get("/tasks")), "overdue") == 0
+    clock.move_to(VISIT - timedelta(hours=16))                              # past the pre-check deadline (17:00)
+    del browsers["kumin_naka"]                                              # a week later: signed in anew
+    page = text_of(browsers["kumin_naka"].get("/tasks?tab=overdue"))
+    assert _count(page, "overdue") == 1 and f"/tasks/{_precheck(api_app, case_id, 'kumin').id}/form" in page
+    assert "期限超過" in page.split("<tbody>")[1] and 'class="overdue"' in page
+    assert "2026-12-02 17:00" in page and "令和8年12月2日" in page           # due shown in JST and 和暦
+
+
+def test_completed_tasks_stay_findable_by_case_number_and_date(api_app, browsers, clock):
+    first, second = new_case(api_app), new_case(api_app, ward="tama")
+    supervisor = browsers["sv"]
+    page = text_of(supervisor.get("/tasks?tab=completed"))
+    assert _count(page, "completed") == 2 and "予約受付・問診" in page and "op" in page
+    only_first = text_of(supervisor.get(f"/tasks?tab=completed&case={first}"))
+    assert f">{first}<" in only_first and f">{second}<" not in only_first
+    today = NOW.date().isoformat()
+    assert _count(text_of(supervisor.get(f"/tasks?tab=completed&completed_from={today}&completed_to={today}")),
+                  "completed") == 2
+    tomorrow = (NOW.date() + timedelta(days=1)).isoformat()
+    assert "条件に合う完了したタスクはありません" in text_of(supervisor.get(f"/tasks?tab=completed&completed_from={tomorrow}"))
+
+
+def test_filters_and_sorting_and_unreadable_filters_explained(api_app, browsers):
+    new_case(api_app)
+    new_case(api_app, ward="tama", slot_start=(VISIT + timedelta(days=1)).isoformat())
+    supervisor = browsers["sv"]
+    tama = text_of(supervisor.get("/tasks?tab=group&ward=tama"))
+    assert "多摩区" in tama.split("<tbody>")[1] and "中原区" not in tama.split("<tbody>")[1]
+    kumin = text_of(supervisor.get("/tasks?tab=group&department=kumin"))
+    assert "区民課" in kumin.split("<tbody>")[1] and "保険年金課" not in kumin.split("<tbody>")[1]
+    late_first = text_of(supervisor.get("/tasks?tab=group&sort=-due")).split("<tbody>")[1]
+    assert late_first.index("多摩区") < late_first.index("中原区")
+    early_first = text_of(supervisor.get("/tasks?tab=group&sort=due")).split("<tbody>")[1]
+    assert early_first.index("中原区") < early_first.index("多摩区")
+    assert "中原区" not in text_of(supervisor.get("/tasks?tab=group&due_from=2026-12-03")).split("</form>")[-1]
+    bad = text_of(supervisor.get("/tasks?tab=group&due_to=someday&case=abc"))
+    assert "日付は YYYY-MM-DD の形式で入力してください" in bad and "案件番号は数字で入力してください" in bad
+    assert 'aria-invalid="true"' in bad
+
+
+def test_another_wards_task_is_not_found_and_roles_without_tasks_see_none(api_app, browsers):
+    task = _precheck(api_app, new_case(api_app, ward="tama", slot_start=VISIT.isoformat()), "kumin")
+    assert _post(browsers["kumin_naka"], f"/tasks/{task.id}/claim").status_code == 404
+    assert browsers["kumin_naka"].get(f"/tasks/{task.id}/form").status_code == 404
+    assert "このロールには担当するタスクがありません" in text_of(browsers["po"].get("/tasks"))
+    assert browsers["po"].get("/tasks/counts").status_code == 403
+    anonymous = api_app.test_client().get("/tasks/counts")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def test_every_worklist_and_task_form_route_declares_its_roles(api_app):
+    ours = [name for name in api_app.view_functions if name.startswith(("tasks.", "task_forms."))]
+    assert len(ours) >= 7
+    for name in ours:
+        assert getattr(api_app.view_functions[name], "allowed_roles", None), name
+    assert "supervisor" in api_app.view_functions["tasks.reassign_task"].allowed_roles
+    assert api_app.view_functions["tasks.reassign_task"].allowed_roles == {"supervisor"}
+
+
+def test_a_booking_started_elsewhere_waits_in_the_operators_group_tab(api_app, browsers):
+    from processes.okuyami.cases import start_case
+
+    runtime = api_app.extensions["okuyami"].runtime
+    case = start_case(runtime, "booking", "op", ward="nakahara")
+    page = text_of(browsers["op"].get("/tasks"))
+    assert "予約受付・問診" in page and f">{case.id}<" in page
