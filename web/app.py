@@ -14,12 +14,14 @@ from . import model_editor
 from . import api_models
 from . import api_case_actions, booking_pages, case_pages, visit_pages
 from . import api_packets, form_templates
+from . import task_form_pages
 from .extensions import csrf, login_manager
 
 # Pages (CSRF-protected forms), one blueprint per feature; one line each.
 PAGE_BLUEPRINTS = [
     auth.bp,
     tasks.bp,
+    task_form_pages.bp,
     packets.bp,
     form_templates.bp,
     model_editor.bp,
