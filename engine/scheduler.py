@@ -19,6 +19,10 @@ SpiffWorkflow would not fire.
 
 Instances saved before the timers table existed (migration 0003) have no rows: a pass also wakes running
 instances whose `wake_at` is due and that have no timers rows at all; that save writes their rows.
+
+A `wake_hook(session, instance_id)` (a context manager factory) wraps each wake inside its transaction: what the
+fired timers' service tasks asked for (notifications, e-mail in an outbox) is written in that same transaction, so
+it commits with the fired timer or not at all. `after_pass()` runs once a pass has committed (sending that e-mail).
 """
 from __future__ import annotations
 
@@ -26,11 +30,14 @@ import logging
 import os
 import socket
 from collections import defaultdict
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
+from typing import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .db.models import ProcessInstance, Timer
 from .db.types import utcnow
@@ -42,6 +49,7 @@ log = logging.getLogger(__name__)
 JOB_ID = "okuyami-fire-due-timers"
 LEASE = timedelta(minutes=5)
 CLOCK_TOLERANCE = timedelta(seconds=1)
+WakeHook = Callable[[Session, int], AbstractContextManager]
 
 
 def worker_name() -> str:
@@ -62,7 +70,8 @@ def claim_due_timers(runtime: WorkflowRuntime, now: datetime, batch: int, worker
 
 
 def fire_due_timers(runtime: WorkflowRuntime, now: datetime | None = None, batch: int = 500,
-                    worker: str | None = None) -> int:
+                    worker: str | None = None, wake_hook: WakeHook | None = None,
+                    after_pass: Callable[[], object] | None = None) -> int:
     """One pass: fire every timer due at `now` (default: the clock); returns how many timers fired."""
     clock = utcnow()
     now = now or clock
@@ -72,17 +81,25 @@ def fire_due_timers(runtime: WorkflowRuntime, now: datetime | None = None, batch
     worker = worker or worker_name()
     fired = 0
     while claimed := claim_due_timers(runtime, now, batch, worker):
-        fired += sum(_wake(runtime, instance_id, now) for instance_id in claimed)
+        fired += sum(_wake(runtime, instance_id, now, wake_hook) for instance_id in claimed)
         if sum(map(len, claimed.values())) < batch:
             break
     with runtime.db.transaction(write=False) as s:
         untracked = list(s.connection().execute(UNTRACKED_DUE_INSTANCES, {"now": now, "batch": batch}).scalars())
-    return fired + sum(_wake(runtime, instance_id, now) for instance_id in untracked)
+    fired += sum(_wake(runtime, instance_id, now, wake_hook) for instance_id in untracked)
+    if after_pass is not None:
+        try:
+            after_pass()
+        except Exception:  # noqa: BLE001 - the next pass retries; a failure here must not stop the timers
+            log.exception("after-pass step failed; it is retried on the next pass")
+    return fired
 
 
-def _wake(runtime: WorkflowRuntime, instance_id: int, now: datetime) -> int:
+def _wake(runtime: WorkflowRuntime, instance_id: int, now: datetime, wake_hook: WakeHook | None = None) -> int:
     try:
-        return runtime.wake(instance_id, actor="worker", now=now).timers_fired
+        with runtime.db.transaction() as s:
+            with wake_hook(s, instance_id) if wake_hook is not None else nullcontext():
+                return runtime.wake(instance_id, actor="worker", now=now, session=s).timers_fired
     except TaskConflict:
         log.info("instance %s was advanced by another process; skipped", instance_id)
     except OkuyamiError:
@@ -105,10 +122,12 @@ def list_timers(runtime: WorkflowRuntime, state: str | None = None, limit: int =
         return [(timer, process_id) for timer, process_id in s.execute(query.order_by(*order).limit(limit))]
 
 
-def make_scheduler(runtime: WorkflowRuntime, interval_seconds: float = 30, background: bool = False):
+def make_scheduler(runtime: WorkflowRuntime, interval_seconds: float = 30, background: bool = False,
+                   wake_hook: WakeHook | None = None, after_pass: Callable[[], object] | None = None):
     """A scheduler that runs a pass every `interval_seconds`, the first one at once (catch-up after downtime).
     One pass at a time per process (max_instances=1); missed runs are coalesced into one."""
     scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone="Asia/Tokyo")
     scheduler.add_job(fire_due_timers, "interval", seconds=interval_seconds, args=[runtime], id=JOB_ID,
+                      kwargs={"wake_hook": wake_hook, "after_pass": after_pass},
                       max_instances=1, coalesce=True, next_run_time=utcnow(), misfire_grace_time=None)
     return scheduler

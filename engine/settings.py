@@ -31,6 +31,15 @@ class Settings:
     script_timeout_seconds: float = 2.0
     timezone: str = "Asia/Tokyo"
     log_level: str = "INFO"
+    # E-mail notifications (an empty smtp_host sends none: they wait in the outbox). smtp_tls: none | starttls | ssl
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "okuyami@localhost"
+    smtp_tls: str = "none"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    base_url: str = "http://127.0.0.1:5000"
+    """Where staff open the application: the links in e-mail notifications."""
 
     @property
     def data_keys(self) -> list[str]:
@@ -62,6 +71,8 @@ def _coerce(kind: type | str, raw):
         return raw if isinstance(raw, bool) else str(raw).strip().lower() in {"1", "true", "yes", "on"}
     if "float" in kind_name:
         return float(raw)
+    if "int" in kind_name:
+        return int(raw)
     return str(raw)
 
 

@@ -17,6 +17,7 @@ from tests.support import fixture_sources
 from tests.test_case_process import book
 
 T0 = datetime(2025, 4, 1, 0, 30, tzinfo=timezone.utc)
+PRECHECK, ESCALATION, REMINDER = "事前確認の期限", "事前確認のエスカレーション期限", "来庁の2営業日前"
 HOUR = timedelta(hours=1)
 
 
@@ -100,29 +101,42 @@ def test_cancelling_the_case_cancels_its_timers(timer_runtime):
     assert woken_count(timer_runtime, case.id) == 0
 
 
-def test_a_rebooked_visit_moves_its_deadline_the_old_timer_is_cancelled_not_fired(case_runtime, clock):
+def test_a_rebooked_visit_moves_its_deadlines_the_old_timers_are_cancelled_not_fired(case_runtime, clock):
     rt = case_runtime
     case = book(rt)
-    [old] = [t for t in timers_of(rt, case.id) if t.state == "WAITING"]
-    assert old.due_at == datetime(2026, 12, 2, 17, 0, tzinfo=JST)
+    old = {t.event_name: t for t in timers_of(rt, case.id) if t.state == "WAITING"}
+    assert {name: t.due_at for name, t in old.items()} == {
+        PRECHECK: datetime(2026, 12, 2, 17, 0, tzinfo=JST),      # 17:00 one business day before the visit
+        ESCALATION: datetime(2026, 12, 3, 8, 30, tzinfo=JST),     # the visit day, before the corner opens
+        REMINDER: datetime(2026, 12, 1, 9, 0, tzinfo=JST)}        # 2 business days before the visit
 
     rt.message(case.id, "booking_moved", "operator1", {"slot_start": MOVED_VISIT.isoformat()})
     timers = {t.id: t for t in timers_of(rt, case.id)}
-    assert timers[old.id].state == "CANCELLED"
-    [new] = [t for t in timers.values() if t.state == "WAITING"]
-    assert new.due_at == datetime(2026, 12, 7, 17, 0, tzinfo=JST) and new.task_id != old.task_id
+    assert {timers[t.id].state for t in old.values()} == {"CANCELLED"}
+    new = {t.event_name: t for t in timers.values() if t.state == "WAITING"}
+    assert {name: t.due_at for name, t in new.items()} == {
+        PRECHECK: datetime(2026, 12, 7, 17, 0, tzinfo=JST), ESCALATION: datetime(2026, 12, 8, 8, 30, tzinfo=JST),
+        REMINDER: datetime(2026, 12, 4, 9, 0, tzinfo=JST)}
+    assert not {t.task_id for t in new.values()} & {t.task_id for t in old.values()}
 
-    clock.move_to(datetime(2026, 12, 2, 17, 1, tzinfo=JST))  # the old deadline has passed: nothing fires
+    clock.move_to(datetime(2026, 12, 3, 9, 0, tzinfo=JST))  # every old deadline has passed: nothing fires
     assert fire_due_timers(rt) == 0
-    assert timers_of(rt, case.id)[0].state == "CANCELLED" and woken_count(rt, case.id) == 0
+    assert {timers_of_id(rt, t.id).state for t in old.values()} == {"CANCELLED"}
+    assert woken_count(rt, case.id) == 0
 
-    clock.move_to(datetime(2026, 12, 7, 17, 1, tzinfo=JST))  # the new one fires, once
-    assert fire_due_timers(rt) == 1
-    assert fire_due_timers(rt) == 0
-    states = {t.id: t.state for t in timers_of(rt, case.id)}
-    assert (states[old.id], states[new.id]) == ("CANCELLED", "FIRED")
-    assert woken_count(rt, case.id) == 1
+    clock.move_to(datetime(2026, 12, 4, 9, 1, tzinfo=JST))  # the new reminder fires, once
+    assert fire_due_timers(rt) == 1 and fire_due_timers(rt) == 0
+    clock.move_to(datetime(2026, 12, 7, 17, 1, tzinfo=JST))  # then the new pre-check deadline, once
+    assert fire_due_timers(rt) == 1 and fire_due_timers(rt) == 0
+    states = {t.event_name: t.state for t in timers_of(rt, case.id) if t.id not in {o.id for o in old.values()}}
+    assert states == {PRECHECK: "FIRED", REMINDER: "FIRED", ESCALATION: "WAITING"}
+    assert woken_count(rt, case.id) == 2
     assert "overdue_recorded_at" in rt.instance_data(case.id)
+
+
+def timers_of_id(runtime, timer_id: int) -> Timer:
+    with runtime.db.transaction(write=False) as s:
+        return s.get(Timer, timer_id)
 
 
 def test_after_downtime_the_scheduler_catches_up_at_start_once(timer_runtime):

@@ -256,11 +256,11 @@ def users_token(ctx: Context, name: str) -> None:
 def _serve(platform: Platform, host: str, port: int, with_scheduler: bool) -> None:
     import waitress
 
-    from engine.scheduler import make_scheduler
+    from processes.notifications.scheduling import make_scheduler
     from .app import create_app
 
     app = create_app(platform=platform)
-    scheduler = make_scheduler(platform.runtime, background=True) if with_scheduler else None
+    scheduler = make_scheduler(platform, background=True) if with_scheduler else None
     if scheduler:
         add_packet_job(scheduler, platform.database, platform.runtime)
         scheduler.start()
@@ -288,13 +288,13 @@ def serve(ctx: Context, host: str, port: int) -> None:
 @pass_context
 def worker(ctx: Context, interval: float, once: bool) -> None:
     """Fire due BPMN timers (APScheduler); the first pass runs at start and catches up after downtime."""
-    from engine.scheduler import fire_due_timers, make_scheduler
+    from processes.notifications.scheduling import fire_due_timers, make_scheduler
     platform = ctx.platform()
     if once:
-        click.echo(f"{fire_due_timers(platform.runtime)}件のタイマーを発火しました。")
+        click.echo(f"{fire_due_timers(platform)}件のタイマーを発火しました。")
         return
     click.echo(f"ワーカーを起動しました（{interval:g}秒ごと、終了は Ctrl+C）")
-    scheduler = make_scheduler(platform.runtime, interval_seconds=interval)
+    scheduler = make_scheduler(platform, interval_seconds=interval)
     add_packet_job(scheduler, platform.database, platform.runtime, interval)
     scheduler.start()
 
@@ -345,10 +345,10 @@ def _parse_now(value: str | None) -> datetime | None:
 @pass_context
 def timers_run_due(ctx: Context, now_text: str | None) -> None:
     """Fire the timers due now (or at --now), once each, then exit; print how many fired."""
-    from engine.scheduler import fire_due_timers
+    from processes.notifications.scheduling import fire_due_timers
     now = _parse_now(now_text)
     try:
-        fired = fire_due_timers(ctx.platform().runtime, now=now)
+        fired = fire_due_timers(ctx.platform(), now=now)
     except ValueError as exc:
         click.echo(f"エラー: --now に現在より後の日時は指定できません（{exc}）", err=True)
         sys.exit(1)

@@ -47,13 +47,25 @@ def event_due(event) -> datetime | None:
     return _due(event.value) if event.event_type in _TIMER_EVENTS else None
 
 
+def _pending_timer(task) -> tuple[object, datetime] | None:
+    """The task's pending timer event and due time. An event-based gateway waits on a MultipleEventDefinition
+    (its timer keeps its due time in the gateway task's data), which `details()` does not describe."""
+    definition = task.task_spec.event_definition
+    for candidate in (definition, *getattr(definition, "event_definitions", ())):
+        event = candidate.details(task)
+        due = event_due(event)
+        if due is not None:
+            return event, due
+    return None
+
+
 def waiting_timers(workflow) -> dict[str, WaitingTimer]:
     """The workflow's waiting timer events by task id (what `waiting_events()` lists, with the task)."""
     found = {}
     for task_id, task in workflow.event_manager.tasks.items():
-        event = task.task_spec.event_definition.details(task)
-        due = event_due(event)
-        if due is not None:
+        pending = _pending_timer(task)
+        if pending is not None:
+            event, due = pending
             found[str(task_id)] = WaitingTimer(event.name or task.task_spec.bpmn_id or task.task_spec.name,
                                                event.event_type, due)
     return found
@@ -68,6 +80,10 @@ def _closed_state(workflow, task_id: str, timer: WaitingTimer, now: datetime) ->
     task = find_task(workflow, task_id)
     if task is None:
         return CANCELLED
+    if getattr(task.task_spec.event_definition, "event_definitions", None) is not None:
+        # An event-based gateway also runs when a message wins the race: only a timer it saw counts as fired.
+        seen = task.internal_data.get("seen_events") or []
+        return FIRED if any(isinstance(e.event_definition, TimerEventDefinition) for e in seen) else CANCELLED
     if task.state & _RAN or (task.state == TaskState.WAITING and timer.due_at <= now):
         return FIRED
     return CANCELLED

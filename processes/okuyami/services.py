@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from processes.calendar import BusinessCalendar
+from processes.calendar import JST, BusinessCalendar
+from processes.calendar.deadline_rules import at_time, deadline_rules
+from processes.notifications.effects import ESCALATED, OVERDUE, REMINDER, Effect, emit
+from processes.notifications.reminders import reminder_channel
 
 from .catalogue import load_catalogue
 from .interview import decision_inputs, validate_answers
 from .selection import decision_rows, merge_rows
 
-JST = ZoneInfo("Asia/Tokyo")
-FOLLOWUP_BUSINESS_DAYS = 3
 DROPPED = "dropped"
 
 
@@ -31,15 +31,21 @@ def organize_selection(params: dict, data: dict) -> dict:
 
 
 def booking_deadlines(params: dict, data: dict) -> dict:
-    """Pre-check due 17:00 one business day before the visit; the family's reminder 2 business days before.
-    A moved booking (message `booking_moved`, payload in `booking_change`) brings its new slot and ward."""
+    """Pre-check due 17:00 one business day before the visit, escalated to a supervisor the rules' business days
+    later; the family's reminder 2 business days before. A moved booking (message `booking_moved`, payload in
+    `booking_change`) brings its new slot and ward, and with them new deadlines (the old timers are cancelled)."""
     change = data.get("booking_change") or {}
     slot_start, ward = change.get("slot_start", data["slot_start"]), change.get("ward", data.get("ward"))
     visit_start = datetime.fromisoformat(slot_start).astimezone(JST)
     calendar = BusinessCalendar.default()
-    return {"slot_start": slot_start, "ward": ward,
-            "precheck_due": calendar.precheck_deadline(visit_start, ward).isoformat(),
-            "reminder_on": calendar.reminder_date(visit_start.date(), ward).isoformat()}
+    rules = deadline_rules(data)
+    precheck_due = calendar.precheck_deadline(visit_start, ward)
+    escalation_day = calendar.add_business_days(precheck_due.date(), rules["precheck_escalation_business_days"], ward)
+    reminder_on = calendar.reminder_date(visit_start.date(), ward)
+    return {"slot_start": slot_start, "ward": ward, "precheck_due": precheck_due.isoformat(),
+            "precheck_escalation_due": at_time(escalation_day, rules["precheck_escalation_time"]).isoformat(),
+            "reminder_on": reminder_on.isoformat(),
+            "reminder_at": at_time(reminder_on, rules["reminder_time"]).isoformat()}
 
 
 def apply_precheck(params: dict, data: dict) -> dict:
@@ -75,15 +81,44 @@ def prepare_forms(params: dict, data: dict) -> dict:
 
 
 def followup_deadline(params: dict, data: dict) -> dict:
+    """The follow-up call is due N business days after the visit (N from dmn/deadlines.dmn) at 17:00, and goes
+    to a supervisor the rules' business days after that."""
     checked_out = data.get("checked_out_at")
     visit_day = datetime.fromisoformat(checked_out).astimezone(JST).date() if checked_out else datetime.now(JST).date()
-    due = BusinessCalendar.default().followup_deadline(visit_day, FOLLOWUP_BUSINESS_DAYS, data.get("ward"))
-    return {"followup_due": due.isoformat()}
+    rules, ward = deadline_rules(data), data.get("ward")
+    calendar = BusinessCalendar.default()
+    due = calendar.followup_deadline(visit_day, rules["followup_business_days"], ward)
+    escalation = calendar.followup_deadline(due.date(), rules["followup_escalation_business_days"], ward)
+    return {"followup_due": due.isoformat(), "followup_escalation_due": escalation.isoformat()}
 
 
 def record_overdue(params: dict, data: dict) -> dict:
-    """A deadline passed while the task stays open: recorded on the case (notifications are the scheduler's)."""
+    """A deadline passed while the task stays open: recorded on the case (cases on model versions before
+    `okuyami.notify_overdue`)."""
     return {"overdue_recorded_at": datetime.now(JST).isoformat()}
+
+
+def notify_overdue(params: dict, data: dict) -> dict:
+    """A deadline of task `params["task"]` passed while it stays open. Stage "overdue": its assignee (or its
+    group) and the supervisors are told; stage "escalated": the supervisors get a task to reassign or call."""
+    task, stage = str(params.get("task") or ""), params.get("stage") or OVERDUE
+    if stage not in (OVERDUE, ESCALATED):
+        raise ValueError(f"notify_overdue: unknown stage {stage!r}")
+    now = datetime.now(JST).isoformat()
+    emit(Effect(stage, task))
+    if stage == OVERDUE:
+        return {"overdue_recorded_at": now}
+    return {"escalation": {"task": task, "escalated_at": now}}
+
+
+def booking_reminder(params: dict, data: dict) -> dict:
+    """Remind the family of the visit: by e-mail when they chose it and gave an address, else by letter (the
+    ward's corner is asked to post it). Recorded on the case; the e-mail goes out through the outbox."""
+    channel, address = reminder_channel(data)
+    now = datetime.now(JST).isoformat()
+    emit(Effect(REMINDER, details={"channel": channel, "email": address, "slot_start": data.get("slot_start"),
+                                   "ward": data.get("ward")}))
+    return {"reminder": {"channel": channel, "recorded_at": now, "slot_start": data.get("slot_start")}}
 
 
 SERVICES = {
@@ -94,4 +129,6 @@ SERVICES = {
     "okuyami.prepare_forms": prepare_forms,
     "okuyami.followup_deadline": followup_deadline,
     "okuyami.record_overdue": record_overdue,
+    "okuyami.notify_overdue": notify_overdue,
+    "okuyami.booking_reminder": booking_reminder,
 }
