@@ -58,7 +58,9 @@ class _Seeder:
     def __init__(self, runtime: WorkflowRuntime, today: date):
         self.runtime, self.today = runtime, today
         self.calendar = BusinessCalendar.default()
-        self.died = self.calendar.previous_business_day(self.calendar.previous_business_day(today))
+        self.died = today
+        for _ in range(6):   # a week before the earliest visit of the demo
+            self.died = self.calendar.previous_business_day(self.died)
         self.taken: set[tuple[str, datetime]] = set()
 
     def free_slot(self, ward: str, skip: int = 0) -> datetime:
@@ -67,6 +69,9 @@ class _Seeder:
                 if s.available and (ward, s.start) not in self.taken]
         self.taken.add((ward, free[skip]))
         return free[skip]
+
+    def at(self, day: date, hour: int, minute: int) -> datetime:
+        return datetime.combine(day, datetime.min.time(), tzinfo=JST).replace(hour=hour, minute=minute)
 
     def book(self, key: str, slot: datetime | None = None) -> int:
         family = FAMILIES[key]
@@ -87,8 +92,7 @@ class _Seeder:
     def visit(self, case_id: int, ward: str, followup: bool) -> None:
         [task] = [t for t in self.runtime.list_tasks(instance_id=case_id) if t.spec_name == "visit"]
         data = self.runtime.instance_data(case_id)
-        start = datetime.combine(self.calendar.previous_business_day(self.today), datetime.min.time(), tzinfo=JST)
-        checked_in = start.replace(hour=10, minute=30)
+        checked_in = datetime.fromisoformat(data["slot_start"]) + timedelta(minutes=5)
         outcomes = [{"id": p["id"], "outcome": "corner" if p["id"].startswith("JU") else "guided"}
                     for p in data.get("procedures", []) if p.get("status") != "dropped"]
         form = {"checked_in_at": checked_in.isoformat(),
@@ -104,6 +108,9 @@ def seed_demo_cases(runtime: WorkflowRuntime, today: date | None = None) -> list
     seeder = _Seeder(runtime, today or today_jst())
     rt = seeder.runtime
     report = []
+    # Visits already made were booked for the last business day; today's visits for today.
+    yesterday = seeder.calendar.previous_business_day(seeder.today)
+    visit_day = seeder.today if seeder.calendar.is_business_day(seeder.today) else seeder.calendar.next_business_day(seeder.today)
 
     waiting = start_case(rt, "booking", OPERATOR)
     report.append(f"case {waiting.id}: 予約受付中（オペレーターのタスク）")
@@ -118,23 +125,23 @@ def seed_demo_cases(runtime: WorkflowRuntime, today: date | None = None) -> list
     ready = seeder.book("ready_for_visit")
     seeder.precheck(ready)
     report.append(f"case {ready}: 来庁待ち（事前確認完了）")
-    arrived = seeder.book("checked_in")
+    arrived = seeder.book("checked_in", seeder.at(visit_day, 10, 30))
     seeder.precheck(arrived)
     with rt.db.transaction() as session:
         check_in(session, rt, Actor(COUNTER["nakahara"], "counter", "nakahara", None), arrived)
     report.append(f"case {arrived}: 来庁中（受付済み）")
 
-    followup = seeder.book("awaiting_followup")
+    followup = seeder.book("awaiting_followup", seeder.at(yesterday, 10, 30))
     seeder.precheck(followup)
     seeder.visit(followup, "nakahara", followup=True)
     report.append(f"case {followup}: 来庁済み・フォローアップ電話待ち")
 
-    survey = seeder.book("awaiting_survey")
+    survey = seeder.book("awaiting_survey", seeder.at(yesterday, 13, 0))
     seeder.precheck(survey)
     seeder.visit(survey, "kawasaki", followup=False)
     report.append(f"case {survey}: 来庁済み・アンケート待ち（川崎区）")
 
-    closed = seeder.book("closed")
+    closed = seeder.book("closed", seeder.at(seeder.calendar.previous_business_day(yesterday), 9, 0))
     seeder.precheck(closed)
     seeder.visit(closed, "saiwai", followup=False)
     rt.message(closed, "survey_answered", "citizen", {"satisfaction_corner": 5, "satisfaction_call_centre": 4})
@@ -153,8 +160,7 @@ def seed_demo_cases(runtime: WorkflowRuntime, today: date | None = None) -> list
     report.append(f"case {walk_in.id}: 予約なしの来庁・対応中（川崎区）")
 
     # A visit due today whose pre-checks are still open: the deadline (17:00 the business day before) has passed.
-    visit_day = seeder.today if seeder.calendar.is_business_day(seeder.today) else seeder.calendar.next_business_day(seeder.today)
-    overdue = seeder.book("overdue_precheck", datetime.combine(visit_day, datetime.min.time(), tzinfo=JST).replace(hour=14, minute=30))
+    overdue = seeder.book("overdue_precheck", seeder.at(visit_day, 14, 30))
     rt.wake(overdue)
     report.append(f"case {overdue}: 事前確認の期限超過")
     return report
