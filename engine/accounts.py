@@ -30,10 +30,19 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_user(session: Session, username: str, role: str, password: str, *, display_name: str | None = None,
-                ward: str | None = None, department: str | None = None, actor: str = "system") -> User:
+def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidTaskData("password too short", user_message=f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。")
+
+
+def hash_password(password: str) -> str:
+    check_password_rules(password)
+    return _hasher.hash(password)
+
+
+def create_user(session: Session, username: str, role: str, password: str, *, display_name: str | None = None,
+                ward: str | None = None, department: str | None = None, actor: str = "system") -> User:
+    check_password_rules(password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise DuplicateUser(f"user {username!r} exists")
     user = User(username=username, display_name=display_name or username, role=role, ward=ward,
@@ -56,27 +65,54 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The user if the password is right and the account usable; counts failures and locks after too many."""
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def record_failed_login(session: Session, user: User) -> bool:
+    """One more failure (a wrong password or a wrong second-factor code); True when it locked the account."""
+    user.failed_logins += 1
+    if user.failed_logins < MAX_FAILED_LOGINS:
+        return False
+    user.locked_until, user.failed_logins = utcnow() + LOCKOUT, 0
+    audit.record(session, "system", "user.locked", detail={"user_id": user.id})
+    return True
+
+
+def password_matches(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password(session: Session, username: str, password: str) -> User | None:
+    """The user if the password is right and the account usable; counts a failure (locking after too many) but
+    does not clear the count: with a second factor to come, only the whole sign-in does that."""
     user = session.scalar(select(User).where(User.username == username))
-    now = utcnow()
     if user is None:
         _hasher.hash(password)  # same cost as a real check: no user enumeration by timing
         return None
-    if not user.active or (user.locked_until is not None and user.locked_until > now):
+    if not user.active or is_locked(user):
         _hasher.hash(password)  # a locked account answers in the same time as a wrong password
         return None
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until, user.failed_logins = now + LOCKOUT, 0
-            audit.record(session, "system", "user.locked", detail={"user_id": user.id})
+    if not password_matches(user, password):
+        record_failed_login(session, user)
         return None
-    user.failed_logins, user.locked_until = 0, None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
+    return user
+
+
+def record_successful_login(user: User) -> None:
+    user.failed_logins, user.locked_until = 0, None
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """Sign-in with the password alone: the user if it is right (the failure count starts again), else None."""
+    user = check_password(session, username, password)
+    if user is not None:
+        record_successful_login(user)
     return user
 
 

@@ -15,11 +15,13 @@ from . import api_models
 from . import api_case_actions, booking_pages, case_pages, visit_pages
 from . import api_packets, form_templates
 from . import task_form_pages
+from . import account
 from .extensions import csrf, login_manager
 
 # Pages (CSRF-protected forms), one blueprint per feature; one line each.
 PAGE_BLUEPRINTS = [
     auth.bp,
+    account.bp,
     tasks.bp,
     task_form_pages.bp,
     packets.bp,

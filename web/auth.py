@@ -1,20 +1,33 @@
-"""Login and logout."""
+"""Login (password, then the TOTP code for those who enrolled one), logout, and why a session ended."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from engine import accounts
 from engine.runtime import audit
+from processes.staff import sessions as staff_sessions
+from processes.staff import totp
+from processes.staff.totp import LoginCode
 
 from .extensions import platform
+from .guards import roles_required
 from .identity import StaffUser
 
 bp = Blueprint("auth", __name__)
-ABSOLUTE_SESSION_HOURS = 12
+
+WRONG_CREDENTIALS = "ユーザー名またはパスワードが正しくありません。続けて間違えると一定時間ログインできなくなります。"
+ENDED_MESSAGES = {
+    "idle": "30分間操作がなかったため、ログアウトしました。もう一度ログインしてください。",
+    "absolute": "ログインから12時間が経過したため、ログアウトしました。もう一度ログインしてください。",
+    "password_changed": "パスワードが変更されたため、ログアウトしました。新しいパスワードでログインしてください。",
+    "second_factor": "確認コードの入力期限（5分）が過ぎました。もう一度ログインしてください。",
+    "locked": "ログインの失敗が続いたため、このアカウントは一時的にロックされています。しばらくしてから再度ログインしてください。",
+    "deactivated": "このアカウントは利用できなくなりました。管理者に連絡してください。",
+    "visitor_idle": "ログイン画面を開いてから30分以上経過したため、送信できませんでした。もう一度入力してください。",
+}
 
 
 def _safe_next(target: str | None) -> str:
@@ -27,45 +40,92 @@ def _safe_next(target: str | None) -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("tasks.worklist"))
-    if request.method == "POST":
-        username = request.form.get("username", "").strip()
-        password = request.form.get("password", "")
-        with platform().database.transaction() as s:
-            user = accounts.authenticate(s, username, password)
-            if user is not None:
+    if request.method == "GET":
+        return render_template("login.html", username="")
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    with platform().database.transaction() as s:
+        user = accounts.check_password(s, username, password)
+        if user is not None:
+            needs_code = totp.is_enrolled(s, user.id)
+            if not needs_code:
+                accounts.record_successful_login(user)
+            if session.token is not None:
+                staff_sessions.revoke(s, session.token, "signed_in_again")
+            staff_sessions.purge_visitor_sessions(s)
+            if not needs_code:
                 audit.record(s, user.username, "user.login", detail={"user_id": user.id})
-                staff = StaffUser.from_row(user)
-        if user is None:
-            flash("ユーザー名またはパスワードが正しくありません。続けて間違えると一定時間ログインできなくなります。", "error")
-            return render_template("login.html", username=username), 401
-        session.clear()
-        session.permanent = True
-        session["signed_in_at"] = datetime.now(timezone.utc).timestamp()
-        login_user(staff)
+            staff = StaffUser.from_row(user)
+    if user is None:
+        flash(WRONG_CREDENTIALS, "error")
+        return render_template("login.html", username=username), 401
+    session.start(staff, second_factor_pending=needs_code)
+    if needs_code:
+        return redirect(url_for("auth.second_factor", next=request.args.get("next")))
+    login_user(staff)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.route("/login/totp", methods=["GET", "POST"])
+def second_factor():
+    """The second step: the 6-digit code of the person's authenticator app."""
+    pending = session.user if session.second_factor_pending else None
+    if pending is None:
+        return redirect(url_for("auth.login"))
+    if request.method == "GET":
+        return render_template("account/login_totp.html")
+    with platform().database.transaction() as s:
+        result = totp.verify_login_code(s, pending.user_id, request.form.get("code", ""))
+        if result is LoginCode.ACCEPTED:
+            staff_sessions.revoke(s, session.token, "second_factor_done")
+            audit.record(s, pending.username, "user.login", detail={"user_id": pending.user_id,
+                                                                     "second_factor": True})
+        elif result is LoginCode.LOCKED:
+            staff_sessions.revoke(s, session.token, "locked")
+    if result is LoginCode.ACCEPTED:
+        session.start(pending, second_factor_pending=False)
+        login_user(pending)
         return redirect(_safe_next(request.args.get("next")))
-    return render_template("login.html", username="")
+    if result is LoginCode.LOCKED:
+        session.end()
+        flash(ENDED_MESSAGES["locked"], "error")
+        return redirect(url_for("auth.login"))
+    message = ("確認コードは6桁の数字で入力してください。" if result is LoginCode.MALFORMED else
+               "確認コードが正しくありません。続けて間違えると一定時間ログインできなくなります。")
+    return render_template("account/login_totp.html", error=message), 401
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
+@roles_required()
 def logout():
     with platform().database.transaction() as s:
+        staff_sessions.revoke(s, session.token, "logout")
         audit.record(s, current_user.username, "user.logout")
     logout_user()
-    session.clear()
+    session.end()
     flash("ログアウトしました。", "info")
     return redirect(url_for("auth.login"))
 
 
-@bp.before_app_request
-def enforce_absolute_session_limit():
-    signed_in_at = session.get("signed_in_at")
-    if signed_in_at is None or not current_user.is_authenticated:
+def explain_ended_session():
+    """A session that ended by a limit (not by logout) sends the person to the login page with the reason. It
+    runs before the CSRF check: a form sent after the idle limit is explained, not refused as a bad request."""
+    reason = getattr(session, "ended_reason", None)
+    if reason is None:
         return None
-    age_hours = (datetime.now(timezone.utc).timestamp() - signed_in_at) / 3600
-    if age_hours > ABSOLUTE_SESSION_HOURS:
-        logout_user()
-        session.clear()
-        flash("ログインから12時間が経過したため、ログアウトしました。もう一度ログインしてください。", "info")
-        return redirect(url_for("auth.login"))
-    return None
+    session.ended_reason = None
+    message = ENDED_MESSAGES.get(reason)
+    if request.method == "GET" and (message is None or reason == "visitor_idle"):
+        return None  # signed out by logout, or a visitor's old login form: nothing to explain
+    if message is not None:
+        flash(message, "info")
+    if request.method == "GET" and request.endpoint == "auth.login":
+        return None
+    target = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    if request.headers.get("HX-Request"):
+        return "", 401, {"HX-Redirect": target}
+    return redirect(target)
+
+@bp.record_once
+def _run_first(state) -> None:
+    state.app.before_request_funcs.setdefault(None, []).insert(0, explain_ended_session)

@@ -1,14 +1,17 @@
-"""The signed-in person as the web layer sees them: no password hash, no ORM object kept across requests."""
+"""The signed-in person as the web layer sees them: no password hash, no ORM object kept across requests.
+
+Who is signed in comes from the server-side session (web/sessions.py), never from the cookie's content."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import session
 from flask_login import UserMixin
 
 from engine.db.models import User
 from processes.roles import ROLES
 
-from .extensions import login_manager, platform
+from .extensions import login_manager
 
 
 @dataclass(frozen=True)
@@ -19,10 +22,9 @@ class StaffUser(UserMixin):
     role: str
     ward: str | None
     department: str | None
-    session_stamp: str
 
     def get_id(self) -> str:
-        return f"{self.user_id}:{self.session_stamp}"
+        return str(self.user_id)
 
     @property
     def role_label(self) -> str:
@@ -30,19 +32,10 @@ class StaffUser(UserMixin):
 
     @classmethod
     def from_row(cls, user: User) -> "StaffUser":
-        return cls(user.id, user.username, user.display_name, user.role, user.ward, user.department,
-                   user.password_hash[-12:])
+        return cls(user.id, user.username, user.display_name, user.role, user.ward, user.department)
 
 
 @login_manager.user_loader
 def load_user(identity: str) -> StaffUser | None:
-    user_id, _, stamp = identity.partition(":")
-    if not user_id.isdigit():
-        return None
-    with platform().database.transaction(write=False) as session:
-        user = session.get(User, int(user_id))
-        if user is None or not user.active:
-            return None
-        staff = StaffUser.from_row(user)
-    # A changed password invalidates every existing session of that user.
-    return staff if staff.session_stamp == stamp else None
+    user = getattr(session, "signed_in_user", None)
+    return user if user is not None and user.get_id() == identity else None

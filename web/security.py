@@ -1,10 +1,15 @@
-"""Security headers on every response. The CSP allows no inline script or style."""
+"""Security of every response: headers (a CSP without inline script or style, no framing, no referrer leaving the
+site, HSTS over HTTPS, no caching of anything but static files, since pages, API answers and downloads may hold
+personal data) and server-side sessions (web/sessions.py) in place of Flask's signed-cookie sessions."""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+
+from . import sessions
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def _headers(response: Response) -> Response:
@@ -13,10 +18,18 @@ def _headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if response.mimetype == "text/html" or response.mimetype == "application/json":
-        response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        # Served over HTTPS (directly, or behind a proxy trusted to set X-Forwarded-Proto): browsers must not
+        # fall back to plain HTTP for a year. Over plain HTTP the header would be ignored, so it is not sent.
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if not request.path.startswith("/static/"):
+        # Pages, API answers and downloads (a print packet is a PDF full of names) stay out of every cache.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("Pragma", "no-cache")
     return response
 
 
 def init_app(app: Flask) -> None:
+    sessions.init_app(app)
     app.after_request(_headers)
