@@ -1,0 +1,66 @@
+"""The model library's form templates: the municipal .docx templates (repository file and uploaded versions,
+with the running cases whose print packet uses each) and the JSON-Schema task forms of forms/tasks/."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.db.models import ProcessInstance
+from processes.documents.models import CasePacket
+from processes.documents.templates import (
+    REPOSITORY_LABEL,
+    TEMPLATES_DIR,
+    repository_template,
+    template_names,
+    versions_of,
+)
+
+
+@dataclass(frozen=True)
+class TemplateVersion:
+    label: str
+    uploaded_at: datetime | None
+    uploaded_by: str
+    comment: str
+    live: bool
+    running_cases: int | None
+    """None for task forms: a task reads its form from the repository when it opens"""
+
+
+@dataclass(frozen=True)
+class FormTemplateEntry:
+    name: str
+    kind: str
+    """docx (a municipal form, versioned) or task (a JSON-Schema task form in the repository)"""
+    versions: list[TemplateVersion]
+
+
+def _pins_of_running_cases(session: Session) -> list[dict]:
+    return [pins or {} for pins in session.scalars(
+        select(CasePacket.template_pins).join(ProcessInstance, ProcessInstance.id == CasePacket.case_id)
+        .where(ProcessInstance.status == "running"))]
+
+
+def form_templates(session: Session, templates_dir: Path = TEMPLATES_DIR, task_forms_dir: Path | None = None
+                   ) -> list[FormTemplateEntry]:
+    pins = _pins_of_running_cases(session)
+    using = lambda name, digest: sum(1 for p in pins if p.get(name) == digest)  # noqa: E731
+    entries = []
+    for name in template_names(session, templates_dir):
+        rows = versions_of(session, name)  # newest first
+        versions = []
+        repository = repository_template(name, templates_dir)
+        if repository is not None:
+            versions.append(TemplateVersion(REPOSITORY_LABEL, None, "", "", not rows,
+                                            using(name, repository.content_hash)))
+        versions += [TemplateVersion(f"第{r.version}版", r.uploaded_at, r.uploaded_by, r.comment, r is rows[0],
+                                     using(name, r.content_hash)) for r in reversed(rows)]
+        entries.append(FormTemplateEntry(name, "docx", versions))
+    if task_forms_dir is not None and task_forms_dir.is_dir():
+        for path in sorted(task_forms_dir.glob("*.json")):
+            entries.append(FormTemplateEntry(path.name, "task", [TemplateVersion(REPOSITORY_LABEL, None, "", "", True, None)]))
+    return entries

@@ -1,0 +1,52 @@
+"""The model library page: every BPMN process, DMN decision, the catalogue and the form templates, with versions
+(who, when, comment), the live one and running cases; process owners, supervisors and auditors only."""
+from __future__ import annotations
+
+import pytest
+
+from engine.settings import PROJECT_ROOT
+from processes.modelling.service import deploy_model
+from tests.page_support import browsers, new_case, text_of  # noqa: F401 - fixture
+
+CASE = (PROJECT_ROOT / "bpmn" / "okuyami_case.bpmn").read_text(encoding="utf-8")
+
+
+def deploy_case_v2(app):
+    platform = app.extensions["okuyami"]
+    with platform.database.transaction() as session:
+        result = deploy_model(session, platform.registry, "bpmn", CASE.replace("案件の終了", "案件を閉じる").encode(),
+                              "po", "終了タスクの名前を変更")
+    assert result.ok and result.version == 2
+
+
+def test_the_library_lists_models_catalogue_and_templates_with_live_versions_and_running_cases(browsers, api_app):
+    new_case(api_app, "walk_in", actor="counter_naka")
+    deploy_case_v2(api_app)
+    new_case(api_app, "walk_in", actor="counter_naka")
+    new_case(api_app, "walk_in", actor="counter_naka")
+    page = text_of(browsers["po"].get("/models/"))
+    assert "okuyami_case.bpmn" in page and "procedure_selection.dmn" in page and "手続カタログ" in page
+    assert "booking.json" in page  # a task form
+    row = page[page.index("okuyami_case.bpmn"):page.index("procedure_selection.dmn")]
+    assert "第2版" in row and "3件" in row
+
+    versions = text_of(browsers["po"].get("/models/bpmn/okuyami_case.bpmn/versions"))
+    assert "終了タスクの名前を変更" in versions and "使用中" in versions
+    first, second = versions.index("第1版"), versions.index("第2版</th>")
+    assert "1件" in versions[first:] and "2件" in versions[second:first] and "po" in versions[second:first]
+
+
+@pytest.mark.parametrize(("user", "status"), [("po", 200), ("sv", 200), ("auditor", 200), ("op", 403),
+                                               ("counter_naka", 403), ("admin", 403)])
+def test_who_may_open_the_library(browsers, user, status):
+    assert browsers[user].get("/models/").status_code == status
+
+
+def test_read_only_readers_see_no_edit_links(browsers):
+    assert "確認例" not in text_of(browsers["auditor"].get("/models/"))
+    assert "確認例" in text_of(browsers["po"].get("/models/"))
+
+
+def test_an_unknown_model_is_404(browsers):
+    assert browsers["po"].get("/models/bpmn/nothing.bpmn/versions").status_code == 404
+    assert browsers["po"].get("/models/xlsx/a.xlsx/versions").status_code == 404
