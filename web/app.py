@@ -12,6 +12,7 @@ from processes.platform import Platform, build_platform
 from . import api, api_cases, api_slots, api_tasks, auth, errors, formatting, openapi, packets, security, tasks
 from . import model_editor
 from . import api_models
+from . import case_migration_pages, model_examples, model_library
 from . import api_case_actions, booking_pages, case_pages, visit_pages
 from . import api_packets, form_templates
 from . import task_form_pages
@@ -30,6 +31,9 @@ PAGE_BLUEPRINTS = [
     booking_pages.bp,
     case_pages.bp,
     visit_pages.bp,
+    model_library.bp,
+    model_examples.bp,
+    case_migration_pages.bp,
 ]
 # The JSON API under /api/v1 (bearer tokens, no cookies, so no CSRF); one line each.
 API_BLUEPRINTS = [
