@@ -116,3 +116,64 @@ def test_a_precheck_must_resolve_every_procedure_to_confirm(api):
     assert fields(complete([{"id": "HN03", "action": "confirm"}, {"id": "JU03", "action": "add"}])) == {
         "precheck_result.decisions.1.id"}                                   # another department's procedure
     assert complete([{"id": "HN03", "action": "drop", "reason": "医療費の支払いはなかった"}]).status_code == 200
+
+
+def _kumin_task(api, ward="nakahara"):
+    case = api.post("/cases", "op", reservation(ward=ward)).get_json()
+    return next(t for t in case["tasks"] if t["department"] == "kumin")
+
+
+def _audited(database, action):
+    from sqlalchemy import select
+
+    from engine.db.models import AuditEntry
+
+    with database.transaction(write=False) as session:
+        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+
+
+def test_task_lists_carry_due_at_and_overdue_and_filter_overdue(api, clock):
+    kumin = _kumin_task(api)
+    listed = _prechecks(api, "kumin_naka")
+    assert [(t["id"], t["overdue"]) for t in listed] == [(kumin["id"], False)]
+    assert listed[0]["due_at"].startswith("2026-12-02T08:00:00")              # 17:00 JST, in UTC
+    assert _prechecks(api, "kumin_naka", "overdue=true") == []
+    clock.move_to(VISIT - timedelta(hours=16))
+    overdue = _prechecks(api, "kumin_naka", "overdue=true")
+    assert [(t["id"], t["overdue"]) for t in overdue] == [(kumin["id"], True)]
+    assert _prechecks(api, "kumin_naka", "overdue=false") == []
+    assert _prechecks(api, "sv", "overdue=true&state=COMPLETED") == []        # only open tasks are overdue
+    assert api.get(f"/tasks/{kumin['id']}", "kumin_naka").get_json()["overdue"] is True
+    bad = api.get("/tasks?overdue=maybe", "sv")
+    assert bad.status_code == 400 and fields(bad) == {"overdue"}
+
+
+def test_unclaim_gives_back_only_ones_own_task_and_is_audited(api, database):
+    kumin = _kumin_task(api)
+    assert api.post(f"/tasks/{kumin['id']}/claim", "kumin_naka").get_json()["assignee"] == "kumin_naka"
+    assert api.post(f"/tasks/{kumin['id']}/unclaim", "sv").status_code == 409
+    released = api.post(f"/tasks/{kumin['id']}/unclaim", "kumin_naka")
+    assert released.status_code == 200 and released.get_json()["assignee"] is None
+    assert [row.actor for row in _audited(database, "task.unclaimed")] == ["kumin_naka"]
+    assert api.post(f"/tasks/{kumin['id']}/unclaim", "kumin_tama").status_code == 404   # another ward's task
+
+
+def test_a_supervisor_reassigns_to_a_person_of_the_tasks_role_and_scope(api, database):
+    kumin = _kumin_task(api)
+    for name in ("kumin_naka", "kumin_tama", "hoken_naka"):
+        api.tokens[name]                                                     # the accounts exist
+    api.post(f"/tasks/{kumin['id']}/claim", "sv")
+    for wrong in ("kumin_tama", "hoken_naka", "op", "nobody", ""):
+        refused = api.post(f"/tasks/{kumin['id']}/reassign", "sv", {"assignee": wrong})
+        assert refused.status_code == 422 and fields(refused) == {"assignee"}, wrong
+    assert api.post(f"/tasks/{kumin['id']}/reassign", "sv", {}).status_code == 422
+    assert api.post(f"/tasks/{kumin['id']}/reassign", "sv", ["kumin_naka"]).status_code == 400
+    assert api.post(f"/tasks/{kumin['id']}/reassign", "kumin_naka", {"assignee": "kumin_naka"}).status_code == 403
+    done = api.post(f"/tasks/{kumin['id']}/reassign", "sv", {"assignee": "kumin_naka"})
+    assert done.status_code == 200 and done.get_json()["assignee"] == "kumin_naka"
+    assert [t["id"] for t in _prechecks(api, "kumin_naka", "assignee=me")] == [kumin["id"]]
+    [entry] = _audited(database, "task.reassigned")
+    assert entry.actor == "sv" and entry.detail == {"from": "sv", "to": "kumin_naka"}
+    complete = api.post(f"/tasks/{kumin['id']}/complete", "kumin_naka", {"precheck_result": {"decisions": []}})
+    assert complete.status_code == 200
+    assert api.post(f"/tasks/{kumin['id']}/reassign", "sv", {"assignee": "kumin_naka"}).status_code == 409
