@@ -24,7 +24,11 @@ function createModeler(root, readOnly, options) {
   }
   return new BpmnModeler({
     container,
-    propertiesPanel: { parent: root.querySelector("[data-role=properties]") },
+    propertiesPanel: {
+      parent: root.querySelector("[data-role=properties]"),
+      // Our group opens by itself: it holds what a process owner of this city edits most.
+      layout: { groups: { general: { open: true }, okuyami: { open: true } } },
+    },
     additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, OkuyamiPropertiesModule],
     moddleExtensions: { spiffworkflow },
     okuyami: options,

@@ -18,6 +18,10 @@ export function bindActions(root, { exportXml, showProblems }) {
       const answer = await postJson(url, { content, comment: comment ? comment.value : "" });
       showProblems(answer.errors || []);
       say(describe(answer), answer.ok ? "ok" : "error");
+      const note = root.querySelector("[data-role=source-note]");
+      if (note && answer.ok && url === root.dataset.deployUrl && answer.version) {
+        note.textContent = `登録済みの版 ${answer.version} を開いています（ページを開き直すと版の履歴も更新されます）。`;
+      }
     } catch (error) {
       say(`モデルを書き出せませんでした（${error.message}）。`, "error");
     } finally {

@@ -6,7 +6,9 @@
 //                (property "deadlineBusinessDays", e.g. `-1` = one business day before the visit)
 // The choices (roles, forms, decisions) come from the server through the page's data-options attribute.
 import { h } from "@bpmn-io/properties-panel/preact";
-import { isSelectEntryEdited, isTextFieldEntryEdited, SelectEntry, TextFieldEntry } from "@bpmn-io/properties-panel";
+import {
+  isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited, SelectEntry, TextAreaEntry, TextFieldEntry,
+} from "@bpmn-io/properties-panel";
 import { useService } from "bpmn-js-properties-panel";
 import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
 
@@ -114,6 +116,33 @@ function DeadlineDaysEntry({ element, id }) {
 }
 
 
+// A condition on a flow leaving an exclusive or inclusive gateway: a Python expression on the task data, as
+// SpiffWorkflow evaluates it (checked by the server's sandbox compiler when the model is validated).
+function ConditionEntry({ element, id }) {
+  const bpmnFactory = useService("bpmnFactory");
+  const modeling = useService("modeling");
+  return h(TextAreaEntry, {
+    element, id, label: "条件式（Python の式）",
+    description: "例: channel == \"walk_in\"　空欄にすると条件なし（既定の流れ）になります。",
+    debounce: (fn) => fn,
+    getValue: () => {
+      const expression = getBusinessObject(element).get("conditionExpression");
+      return expression ? expression.get("body") || "" : "";
+    },
+    setValue: (value) => {
+      const body = (value || "").trim();
+      modeling.updateProperties(element, {
+        conditionExpression: body ? bpmnFactory.create("bpmn:FormalExpression", { body }) : undefined,
+      });
+    },
+  });
+}
+
+function isConditionalFlow(element) {
+  const source = is(element, "bpmn:SequenceFlow") && element.source;
+  return Boolean(source) && (is(source, "bpmn:ExclusiveGateway") || is(source, "bpmn:InclusiveGateway"));
+}
+
 function entry(id, component, _options, isEdited) {
   return { id, component, isEdited };
 }
@@ -125,6 +154,9 @@ export default function OkuyamiPropertiesProvider(propertiesPanel, config) {
     const entries = [];
     if (is(element, "bpmn:Lane")) {
       entries.push(entry("okuyami-lane-role", LaneRoleEntry, options, isSelectEntryEdited));
+    }
+    if (isConditionalFlow(element)) {
+      entries.push(entry("okuyami-condition", ConditionEntry, options, isTextAreaEntryEdited));
     }
     if (is(element, "bpmn:UserTask")) {
       entries.push(entry("okuyami-form", FormEntry, options, isSelectEntryEdited));

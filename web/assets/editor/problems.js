@@ -2,6 +2,7 @@
 // Japanese message(s), and the full list beside the diagram (problems without an element are listed there).
 const MARKER = "okuyami-problem";
 const OVERLAY_TYPE = "okuyami-problem";
+const READABLE_ZOOM = 0.9;
 
 function textElement(tag, className, text) {
   const node = document.createElement(tag);
@@ -56,11 +57,16 @@ export class ProblemDisplay {
       }
       this.overlays.add(id, OVERLAY_TYPE, { position: { bottom: -6, left: 0 }, html: box });
     }
+    const first = problems.find((p) => p.element && this.elementRegistry.get(p.element));
+    if (first) {
+      this.focus(first.element, { select: false });
+    }
     for (const problem of problems) {
       const item = document.createElement("li");
       const onDiagram = problem.element && this.elementRegistry.get(problem.element);
       if (onDiagram) {
-        const link = textElement("button", "link-button", problem.element);
+        const name = onDiagram.businessObject && onDiagram.businessObject.name;
+        const link = textElement("button", "link-button", name ? `${name}（${problem.element}）` : problem.element);
         link.type = "button";
         link.addEventListener("click", () => this.focus(problem.element));
         item.append(link, "：");
@@ -72,12 +78,18 @@ export class ProblemDisplay {
     }
   }
 
-  focus(id) {
+  /** Bring an element into view at a readable zoom (the whole case process fits only when zoomed far out). */
+  focus(id, { select = true } = {}) {
     const element = this.elementRegistry.get(id);
     if (!element) {
       return;
     }
-    this.selection.select(element);
-    this.canvas.scrollToElement(element);
+    if (select) {
+      this.selection.select(element);
+    }
+    if (this.canvas.zoom() < READABLE_ZOOM) {
+      this.canvas.zoom(READABLE_ZOOM);
+    }
+    this.canvas.scrollToElement(element, { top: 120, bottom: 120, left: 240, right: 160 });
   }
 }

@@ -1,0 +1,182 @@
+"""The BPMN editor in a real browser (Debian's Chromium through Playwright) against a live server on a temporary
+SQLite instance: a process owner opens the case process, renames a task, breaks a gateway condition and sees the
+problem on the gateway, fixes it, deploys version 2; a new case runs on version 2 while an older case stays on 1.
+Screenshots go to test-artifacts/."""
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from engine import accounts
+from engine.db.migrate import upgrade
+from engine.db.session import Database
+from engine.settings import PROJECT_ROOT, load_settings
+from processes.platform import build_platform
+from tests.api_support import walk_in
+from tests.web_support import PASSWORD
+
+pytestmark = pytest.mark.slow
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+NEW_NAME = "来庁対応（おくやみコーナー）"
+USERS = {"owner": ("process_owner", None), "counter": ("counter", "nakahara"), "sv": ("supervisor", None)}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, data_key):
+    """The staff app on a free port, over a fresh SQLite instance with the repository's models deployed."""
+    folder = tmp_path_factory.mktemp("browser-instance")
+    url = f"sqlite:///{folder / 'okuyami.db'}"
+    (folder / "okuyami.toml").write_text(
+        f'database_url = "{url}"\nsecret_key = "browser-{uuid.uuid4().hex}"\ndata_key = "{data_key}"\n',
+        encoding="utf-8")
+    database = Database(url)
+    upgrade(database)
+    database.dispose()
+    platform = build_platform(load_settings(folder, environ={}))
+    with platform.database.transaction() as session:
+        platform.registry.deploy(session, platform.repository_models(), actor="setup")
+        for name, (role, ward) in USERS.items():
+            accounts.create_user(session, name, role, PASSWORD, ward=ward)
+    with platform.database.transaction() as session:
+        token = accounts.issue_token(session, "counter")
+
+    from web import create_app
+
+    app = create_app(platform=platform)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    api = app.test_client()
+
+    def new_case() -> int:
+        response = api.post("/api/v1/cases", json=walk_in(), headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    yield f"http://127.0.0.1:{server.server_port}", new_case
+    server.shutdown()
+    thread.join()
+    platform.database.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"model-editor-{name}.png"), full_page=True)
+
+
+def sign_in(browser, base: str, username: str):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="ja-JP")
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "/login" not in page.url, page.content()
+    return page
+
+
+def select_element(page, element_id: str) -> None:
+    """Click an element of the diagram so the properties panel shows it (a click on a selected element would
+    deselect it). The event goes to the element itself: the wide diagram may hide it behind the palette."""
+    page.evaluate("""(id) => {
+        const gfx = document.querySelector(`.djs-element[data-element-id="${id}"]`);
+        if (!gfx.classList.contains('selected')) {
+            gfx.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+        }
+    }""", element_id)
+    page.locator(f'.djs-element.selected[data-element-id="{element_id}"]').wait_for(state="attached")
+
+
+def condition_box(page):
+    return page.locator("#bio-properties-panel-okuyami-condition")
+
+
+def press(page, action: str, expected: str) -> str:
+    page.click(f"[data-action={action}]")
+    status = page.locator("[data-role=status]")
+    playwright_api.expect(status).to_contain_text(expected, timeout=20_000)
+    return status.inner_text()
+
+
+def test_a_process_owner_edits_validates_and_deploys_the_case_process(live_server, browser):
+    base, new_case = live_server
+    old_case = new_case()
+    page = sign_in(browser, base, "owner")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base}/models/bpmn/okuyami_case.bpmn/edit")
+    page.locator("#bpmn-editor[data-ready=true]").wait_for(timeout=20_000)
+    shot(page, "1-opened")
+
+    # Rename the visit task on the diagram itself (direct editing of its label).
+    page.locator('[data-element-id="visit"]').first.dblclick()
+    editor = page.locator(".djs-direct-editing-parent")
+    editor.wait_for()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(NEW_NAME)
+    page.locator('[data-element-id="f_start"]').first.click(force=True)
+    playwright_api.expect(page.locator('[data-element-id="visit"] .djs-label, [data-element-id="visit"] text')
+                          .first).to_contain_text("来庁対応")
+
+    # Our panel on a user task: its form and the deadline rule.
+    select_element(page, "visit")
+    playwright_api.expect(page.locator("#bio-properties-panel-okuyami-form")).to_have_value("visit.json")
+
+    # Break the walk-in condition of the gateway 受付の経路: the problem appears on the gateway, in Japanese.
+    select_element(page, "f_walkin")
+    playwright_api.expect(condition_box(page)).to_have_value('channel == "walk_in"')
+    condition_box(page).fill("channel == ")
+    press(page, "validate", "件の問題があります")
+    overlay = page.locator('.okuyami-problem-overlay[data-element="gw_channel"]')
+    playwright_api.expect(overlay).to_contain_text("ゲートウェイ「受付の経路」の条件式")
+    playwright_api.expect(page.locator('.djs-element.okuyami-problem[data-element-id="gw_channel"]')).to_have_count(1)
+    overlay.scroll_into_view_if_needed()
+    shot(page, "2-problem-on-gateway")
+
+    # Fix it: no problem left, no marker left.
+    select_element(page, "f_walkin")
+    condition_box(page).fill('channel == "walk_in"')
+    press(page, "validate", "問題はありません")
+    playwright_api.expect(page.locator(".okuyami-problem-overlay")).to_have_count(0)
+
+    page.fill("[data-role=comment]", "来庁対応の名称を変更")
+    press(page, "deploy", "版 2 として登録しました")
+    shot(page, "3-deployed")
+    assert errors == []
+    deployed = page.request.get(f"{base}/models/bpmn/okuyami_case.bpmn/source?version=2").text()
+    assert f'name="{NEW_NAME}"' in deployed
+    # What SpiffWorkflow reads as variable names survives bpmn-js (it drops references it cannot resolve).
+    assert "<bpmn:loopDataInputRef>precheck_assignments</bpmn:loopDataInputRef>" in deployed
+    assert "<spiffworkflow:serviceTaskOperator" in deployed and 'value="visit.json"' in deployed
+
+    # A new case starts on version 2; the older one keeps version 1 (the case screen says so).
+    fresh_case = new_case()
+    reader = sign_in(browser, base, "sv")
+    for case_id, version in ((fresh_case, "v2"), (old_case, "v1")):
+        reader.goto(f"{base}/cases/{case_id}")
+        version_cell = reader.locator("dt:has-text('モデルの版') + dd")
+        playwright_api.expect(version_cell).to_have_text(version)
+        renamed_tasks = reader.locator("td").filter(has_text=NEW_NAME)  # the task history
+        playwright_api.expect(renamed_tasks).to_have_count(1 if version == "v2" else 0)
+        shot(reader, f"4-case-{case_id}-{version}")
+
+    # The diff between the versions lists the renamed task as changed.
+    page.goto(f"{base}/models/bpmn/okuyami_case.bpmn/diff?from=1&to=2")
+    changed = page.locator("section.diff-changed")
+    playwright_api.expect(changed).to_contain_text(NEW_NAME)
+    shot(page, "5-diff")
