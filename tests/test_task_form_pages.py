@@ -145,3 +145,22 @@ def test_a_form_of_another_ward_is_not_found_and_needs_a_worklist_role(api_app, 
     assert browsers["kumin_naka"].get(f"/tasks/{task.id}/form").status_code == 404
     assert browsers["kumin_tama"].get(f"/tasks/{task.id}/form").status_code == 200
     assert browsers["auditor"].get(f"/tasks/{task.id}/form").status_code == 403
+
+
+def test_the_followup_call_shows_whom_to_call_and_why(api_app, browsers, api):
+    case_id = new_case(api_app, "walk_in", actor="counter_naka")
+    visit = _task(api_app, case_id, "visit")
+    assert api.post(f"/tasks/{visit.id}/complete", "counter_naka", {
+        "checked_in_at": "2026-11-24T10:00:00+09:00", "checked_out_at": "2026-11-24T11:00:00+09:00",
+        "outcomes": [{"id": "JU03", "outcome": "guided", "note": "区民課へ"}], "followup_requested": True,
+        "followup_reason": "年金の窓口を再確認"}).status_code == 200
+    followup = _task(api_app, case_id, "followup_call")
+    page = text_of(browsers["counter_naka"].get(f"/tasks/{followup.id}/form"))
+    assert "044-200-0000" in page and "年金の窓口を再確認" in page and "担当窓口へ案内" in page
+    assert 'type="radio" name="result" value="no_answer"' in page and "不在（再度連絡）" in page
+    missing = _submit(browsers["counter_naka"], followup.id, {"note": "留守電"})
+    assert missing.status_code == 422 and "入力内容に誤りがあります（2件）" in text_of(missing)
+    for field in ("called_at", "result"):                                  # each message beside its field
+        assert re.search(rf'<p class="field-error" id="f-{field}-error">.*必須項目です。', text_of(missing))
+    assert _submit(browsers["counter_naka"], followup.id, {"called_at": "2026-11-25T10:00", "result": "resolved"}
+                   ).status_code == 302
