@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -92,13 +92,14 @@ def _shade(cell, fill: str) -> None:
 
 def _cell_text(cell, text: str, *, label: bool, size: float = 10.5) -> None:
     cell.paragraphs[0].text = ""
+    cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     lines = text.split("\n")
     for index, line in enumerate(lines):
         p = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         run = p.add_run(line)
         run.font.size = Pt(9.5 if label else size)
         if label:
-            p.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE if len(line) <= 6 else WD_ALIGN_PARAGRAPH.LEFT
+            p.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE if len(line) <= 7 else WD_ALIGN_PARAGRAPH.LEFT
     if label:
         _shade(cell, LABEL_SHADE)
 
