@@ -13,39 +13,45 @@ from datetime import datetime
 from functools import lru_cache
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.db.models import ModelFile, ProcessInstance, ProcessVersion
-from engine.errors import ModelRejected, NotFound
+from engine.db.models import ModelFile
+from engine.errors import ModelRejected
 from engine.registry import ModelRegistry, ModelSource
 from engine.registry.checks import CheckRules
-from engine.registry.diff import ElementRef, ModelDiff, diff_model_xml
 from engine.registry.xml import MAX_MODEL_BYTES, UnsafeOrInvalidXml, model_kind, parse_model_xml
 from engine.runtime import audit
 from engine.settings import PROJECT_ROOT
 from processes.okuyami.catalogue import CatalogueError, validate_catalogue_text
-from processes.okuyami.catalogue_store import (
-    CatalogueVersion,
-    deploy_catalogue,
-    list_catalogue_versions,
-    live_catalogue,
-    live_catalogue_version,
-)
+from processes.okuyami.catalogue_store import deploy_catalogue, live_catalogue, live_catalogue_version
 from processes.okuyami.navi import SELECTION_FILE
 from processes.okuyami.selection import DECISION_ID
 from processes.roles import lane_policy
 
 from .examples import ExampleFailure, list_examples, run_examples
 from .models import ModelDraft
+from .versions import (  # noqa: F401 - re-exported: the editors and the library call them through this module
+    CATALOGUE,
+    KINDS,
+    ElementRef,
+    ModelDiff,
+    ModelEntry,
+    ModelVersion,
+    catalogue_version_number,
+    check_kind,
+    diff_versions,
+    list_models,
+    model_content,
+    model_versions,
+)
 
-KINDS = ("bpmn", "dmn", "catalogue")
-CATALOGUE = "catalogue"
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,150}\.(bpmn|dmn)")
 
 __all__ = [
-    "DeployResult", "Draft", "ElementRef", "ModelDiff", "ModelEntry", "ModelProblem", "ModelVersion", "deploy_model",
-    "diff_versions", "latest_draft", "list_models", "model_versions", "save_draft", "validate_model",
+    "KINDS", "DeployResult", "Draft", "ElementRef", "ModelDiff", "ModelEntry", "ModelProblem", "ModelVersion",
+    "deploy_model", "diff_versions", "latest_draft", "list_models", "model_content", "model_versions", "save_draft",
+    "validate_model",
 ]
 
 
@@ -95,29 +101,6 @@ class DeployResult:
                 "process_versions": [{"process_id": p, "version": v} for p, v in self.process_versions]}
 
 
-@dataclass(frozen=True)
-class ModelEntry:
-    kind: str
-    name: str
-    title: str
-    """the processes or decisions the file defines, by name (the catalogue: its version label)"""
-    live_version: int | None
-    versions: int
-    running_cases: int | None
-    """running cases on any version of it; None for the catalogue (cases read the catalogue live)"""
-
-
-@dataclass(frozen=True)
-class ModelVersion:
-    version: int
-    deployed_at: datetime
-    deployed_by: str
-    comment: str
-    live: bool
-    running_cases: int | None
-    label: str = ""
-
-
 # -- rules ----------------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def default_registry() -> ModelRegistry:
@@ -133,11 +116,6 @@ def _registry(platform_or_registry) -> ModelRegistry:
     if platform_or_registry is None:
         return default_registry()
     return getattr(platform_or_registry, "registry", platform_or_registry)
-
-
-def _check_kind(kind: str) -> None:
-    if kind not in KINDS:
-        raise ValueError(f"unknown model kind {kind!r}")
 
 
 # -- validation -----------------------------------------------------------------------------------------------
@@ -201,7 +179,7 @@ def validate_model(kind: str, content: bytes, *, session: Session | None = None,
                    name: str | None = None) -> list[ModelProblem]:
     """Every problem of this model, without deploying. With a session, it is checked together with the live
     models (a BPMN file's business rule tasks find the deployed DMN); alone otherwise."""
-    _check_kind(kind)
+    check_kind(kind)
     if kind == CATALOGUE:
         return _catalogue_problems(content)
     problems = _xml_problems(kind, content)
@@ -222,7 +200,7 @@ def _draft(row: ModelDraft) -> Draft:
 
 def save_draft(session: Session, kind: str, name: str, content: bytes, author: str, comment: str = "") -> Draft:
     """Keep a draft (not validated: a half-finished model may be saved); the previous drafts stay."""
-    _check_kind(kind)
+    check_kind(kind)
     if len(content) > MAX_MODEL_BYTES:
         raise ModelRejected([ModelProblem(None, "ファイルが大きすぎます。")], "draft too large")
     row = ModelDraft(kind=kind, name=name, content=content.decode("utf-8"), author=author, comment=comment or "")
@@ -257,11 +235,6 @@ def check_examples(session: Session, *, dmn_content: bytes | None = None, catalo
     return run_examples(list_examples(session), dmn, catalogue)
 
 
-def _catalogue_version_number(session: Session, row: CatalogueVersion) -> int:
-    """Catalogue versions are numbered by when they were first stored (ids only grow)."""
-    return session.scalar(select(func.count()).select_from(CatalogueVersion).where(CatalogueVersion.id <= row.id))
-
-
 def _deploy_catalogue(session: Session, content: bytes, author: str, comment: str) -> DeployResult:
     result = DeployResult(ok=False, kind=CATALOGUE, name=CATALOGUE)
     result.problems = _catalogue_problems(content)
@@ -275,7 +248,7 @@ def _deploy_catalogue(session: Session, content: bytes, author: str, comment: st
     live = live_catalogue_version(session)
     row = deploy_catalogue(session, content, author, comment)
     result.ok, result.unchanged = True, live is not None and live.id == row.id
-    result.version = _catalogue_version_number(session, row)
+    result.version = catalogue_version_number(session, row)
     return result
 
 
@@ -284,7 +257,7 @@ def deploy_model(session: Session, platform_or_registry, kind: str, content: byt
     """Validate and deploy as a new version. Refused (ok False, nothing written) when the model has problems or,
     for the selection DMN and the catalogue, when a saved example fails (the failure says which answer led
     where)."""
-    _check_kind(kind)
+    check_kind(kind)
     if kind == CATALOGUE:
         return _deploy_catalogue(session, content, author, comment)
     registry = _registry(platform_or_registry)
@@ -321,93 +294,3 @@ def deploy_model(session: Session, platform_or_registry, kind: str, content: byt
     return result
 
 
-# -- library --------------------------------------------------------------------------------------------------
-def _running_by_version(session: Session) -> dict[int, int]:
-    """process version id -> running cases on it"""
-    return dict(session.execute(select(ProcessInstance.process_version_id, func.count())
-                                .where(ProcessInstance.status == "running")
-                                .group_by(ProcessInstance.process_version_id)).all())
-
-
-def _running_by_file(session: Session) -> dict[int, int]:
-    """model file id -> running cases on a process version built from it"""
-    running = _running_by_version(session)
-    counts: dict[int, int] = {}
-    for version_id, file_ids in session.execute(select(ProcessVersion.id, ProcessVersion.file_ids)):
-        for file_id in file_ids or ():
-            counts[file_id] = counts.get(file_id, 0) + running.get(version_id, 0)
-    return counts
-
-
-def _titles(kind: str, content: str) -> str:
-    try:
-        root = parse_model_xml(content.encode("utf-8"))
-    except UnsafeOrInvalidXml:
-        return ""
-    tag = "process" if kind == "bpmn" else "decision"
-    return "、".join(e.get("name") or e.get("id") for e in root.iter(f"{{*}}{tag}") if e.get("id"))
-
-
-def list_models(session: Session, kind: str | None = None) -> list[ModelEntry]:
-    """Every deployed BPMN and DMN file and the catalogue, with the live version and running cases."""
-    by_file = _running_by_file(session)
-    files = list(session.scalars(select(ModelFile).order_by(ModelFile.name, ModelFile.version)))
-    entries = []
-    for name in dict.fromkeys(f.name for f in files):
-        versions = [f for f in files if f.name == name]
-        live = versions[-1]
-        if kind not in (None, live.kind):
-            continue
-        entries.append(ModelEntry(live.kind, name, _titles(live.kind, live.content), live.version, len(versions),
-                                  sum(by_file.get(f.id, 0) for f in versions)))
-    if kind in (None, CATALOGUE):
-        catalogue_rows = list_catalogue_versions(session)
-        live_row = catalogue_rows[0] if catalogue_rows else None
-        entries.append(ModelEntry(CATALOGUE, CATALOGUE, "手続カタログ" + (f"（{live_row.version_label}）" if live_row else ""),
-                                  _catalogue_version_number(session, live_row) if live_row else None,
-                                  len(catalogue_rows), None))
-    return entries
-
-
-def model_versions(session: Session, kind: str, name: str) -> list[ModelVersion]:
-    """Every version, oldest first: who deployed it, when, the comment, whether it is live, running cases."""
-    _check_kind(kind)
-    if kind == CATALOGUE:
-        rows = sorted(list_catalogue_versions(session), key=lambda r: r.id)
-        live = live_catalogue_version(session)
-        return [ModelVersion(n, r.deployed_at, r.deployed_by, r.comment, live is not None and r.id == live.id, None,
-                             r.version_label) for n, r in enumerate(rows, start=1)]
-    rows = list(session.scalars(select(ModelFile).where(ModelFile.name == name, ModelFile.kind == kind)
-                                .order_by(ModelFile.version)))
-    by_file = _running_by_file(session)
-    return [ModelVersion(r.version, r.deployed_at, r.deployed_by, r.comment, r is rows[-1], by_file.get(r.id, 0))
-            for r in rows]
-
-
-def model_content(session: Session, kind: str, name: str, version: int) -> bytes:
-    _check_kind(kind)
-    if kind == CATALOGUE:
-        rows = sorted(list_catalogue_versions(session), key=lambda r: r.id)
-        if not 1 <= version <= len(rows):
-            raise NotFound(f"catalogue version {version} not found", user_message="指定された版は見つかりません。")
-        return session.scalar(select(CatalogueVersion.content).where(CatalogueVersion.id == rows[version - 1].id)
-                              ).encode("utf-8")
-    content = session.scalar(select(ModelFile.content).where(ModelFile.name == name, ModelFile.kind == kind,
-                                                             ModelFile.version == version))
-    if content is None:
-        raise NotFound(f"{name} version {version} not found", user_message="指定された版は見つかりません。")
-    return content.encode("utf-8")
-
-
-def _catalogue_diff(old: bytes, new: bytes) -> ModelDiff:
-    before, after = validate_catalogue_text(old).procedures, validate_catalogue_text(new).procedures
-    ref = lambda p: ElementRef(p.id, p.name, "procedure")  # noqa: E731
-    return ModelDiff(added=[ref(p) for key, p in after.items() if key not in before],
-                     removed=[ref(p) for key, p in before.items() if key not in after],
-                     changed=[ref(p) for key, p in after.items() if key in before and before[key].as_dict() != p.as_dict()])
-
-
-def diff_versions(session: Session, kind: str, name: str, a: int, b: int) -> ModelDiff:
-    """Elements (ids and names) added, removed and changed from version a to version b."""
-    old, new = model_content(session, kind, name, a), model_content(session, kind, name, b)
-    return _catalogue_diff(old, new) if kind == CATALOGUE else diff_model_xml(old, new)
