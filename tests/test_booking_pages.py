@@ -2,6 +2,8 @@
 the confirmation read back to the caller, the booking, and the last slot taken by someone else meanwhile."""
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
@@ -116,6 +118,28 @@ def test_two_operators_booking_the_last_slot_one_gets_it_the_other_is_told_at_on
     html = text_of(late)
     assert "この予約枠はすでに埋まっています。別の枠を選んでください。" in html
     assert 'value="川崎 花子"' in html                                     # nothing typed is lost
+    assert case_count(database) == 1
+
+
+def test_two_operators_pressing_book_at_the_same_moment_one_gets_the_slot(browsers, database):
+    clients = {name: browsers[name] for name in ("op", "sv")}
+    forms = {name: form(reservation(), page_csrf(client, NEW)) for name, client in clients.items()}
+    barrier = threading.Barrier(2)
+    answers = {}
+
+    def book(name):
+        barrier.wait()
+        response = clients[name].post("/bookings", data=forms[name])
+        answers[name] = (response.status_code, text_of(response))
+
+    threads = [threading.Thread(target=book, args=(name,)) for name in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(status for status, _ in answers.values()) == [302, 409]
+    [loser] = [html for status, html in answers.values() if status == 409]
+    assert "この予約枠はすでに埋まっています。" in loser
     assert case_count(database) == 1
 
 

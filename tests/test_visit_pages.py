@@ -57,6 +57,7 @@ def test_check_in_then_check_out_records_the_time_at_the_counter_and_completes_t
     assert data["outcomes"][0]["note"] == "2階へご案内"
     case_page = text_of(counter.get(f"/cases/{case_id}"))
     assert "来庁対応を完了しました" in case_page and "窓口へ案内" in case_page
+    assert "窓口所要時間 1時間5分" in case_page
     assert "受け付けられない段階" in text_of(counter.get(f"/cases/{case_id}/visit"))
 
 

@@ -6,14 +6,17 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 
 from engine.errors import TaskConflict
 from processes.access import CASE_READERS
+from processes.departments import DEPARTMENTS
 from processes.okuyami.booking_changes import booking_state, cancel_case, move_case
 from processes.okuyami.case_diagram import diagram_xml, step_states
 from processes.okuyami.case_history import audit_trail, task_history
 from processes.okuyami.case_view import read_case
+from processes.okuyami.visit import minutes_between
 from processes.okuyami.wards import load_wards
 from processes.validation import ValidationFailed
 
 from .booking_pages import slot_context
+from .case_formatting import fromiso
 from .case_formatting import register as register_filters
 from .extensions import platform
 from .guards import page_actor, roles_required
@@ -35,8 +38,11 @@ def show(case_id: int):
         history = task_history(session, who, case_id)
         trail = audit_trail(session, who, case_id)
         booking = booking_state(session, p.runtime, who, case_id)
+    summary = case["summary"]
     return render_template("cases/show.html", case=case, history=history, trail=trail, booking=booking,
-                           can_change=who.role in CHANGERS, wards=load_wards(), status_labels=STATUS_LABELS)
+                           can_change=who.role in CHANGERS, wards=load_wards(), status_labels=STATUS_LABELS,
+                           departments=DEPARTMENTS, visit_minutes=minutes_between(
+                               fromiso(summary.get("checked_in_at")), fromiso(summary.get("checked_out_at"))))
 
 
 @bp.get("/<int:case_id>/diagram.json")
