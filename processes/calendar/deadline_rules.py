@@ -7,7 +7,7 @@ without that task gets the repository's table, evaluated here by the same DMN en
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from engine.dmn.service import DecisionService
@@ -58,3 +58,11 @@ def _time(key: str, value) -> time:
 def at_time(day: date, moment: time) -> datetime:
     """`moment` of `day` in Tokyo: a timer's absolute due time, with +09:00."""
     return datetime.combine(day, moment, tzinfo=JST)
+
+
+def timer_time(moment: datetime) -> datetime:
+    """A BPMN timer's due time: `moment`, or — if it has already passed — the next minute. SpiffWorkflow fires a
+    timer that is due when it is set in the same operation (a user's booking or check-out), outside the timer
+    dispatcher, so nobody would be told; one minute later the dispatcher fires it and tells the people concerned."""
+    floor = (datetime.now(JST) + timedelta(minutes=1)).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return moment if moment >= floor else floor

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from processes.calendar import JST, BusinessCalendar
-from processes.calendar.deadline_rules import at_time, deadline_rules
+from processes.calendar.deadline_rules import at_time, deadline_rules, timer_time
 from processes.notifications.effects import ESCALATED, OVERDUE, REMINDER, Effect, emit
 from processes.notifications.reminders import reminder_channel
 
@@ -42,10 +42,10 @@ def booking_deadlines(params: dict, data: dict) -> dict:
     precheck_due = calendar.precheck_deadline(visit_start, ward)
     escalation_day = calendar.add_business_days(precheck_due.date(), rules["precheck_escalation_business_days"], ward)
     reminder_on = calendar.reminder_date(visit_start.date(), ward)
-    return {"slot_start": slot_start, "ward": ward, "precheck_due": precheck_due.isoformat(),
-            "precheck_escalation_due": at_time(escalation_day, rules["precheck_escalation_time"]).isoformat(),
-            "reminder_on": reminder_on.isoformat(),
-            "reminder_at": at_time(reminder_on, rules["reminder_time"]).isoformat()}
+    escalation = at_time(escalation_day, rules["precheck_escalation_time"])
+    return {"slot_start": slot_start, "ward": ward, "precheck_due": timer_time(precheck_due).isoformat(),
+            "precheck_escalation_due": timer_time(escalation).isoformat(), "reminder_on": reminder_on.isoformat(),
+            "reminder_at": timer_time(at_time(reminder_on, rules["reminder_time"])).isoformat()}
 
 
 def apply_precheck(params: dict, data: dict) -> dict:
@@ -89,7 +89,7 @@ def followup_deadline(params: dict, data: dict) -> dict:
     calendar = BusinessCalendar.default()
     due = calendar.followup_deadline(visit_day, rules["followup_business_days"], ward)
     escalation = calendar.followup_deadline(due.date(), rules["followup_escalation_business_days"], ward)
-    return {"followup_due": due.isoformat(), "followup_escalation_due": escalation.isoformat()}
+    return {"followup_due": timer_time(due).isoformat(), "followup_escalation_due": timer_time(escalation).isoformat()}
 
 
 def record_overdue(params: dict, data: dict) -> dict:
