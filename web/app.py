@@ -17,6 +17,7 @@ from . import api_case_actions, booking_pages, case_pages, visit_pages
 from . import api_packets, form_templates
 from . import task_form_pages
 from . import account
+from . import notifications, supervisor
 from .extensions import csrf, login_manager
 
 # Pages (CSRF-protected forms), one blueprint per feature; one line each.
@@ -34,6 +35,8 @@ PAGE_BLUEPRINTS = [
     model_library.bp,
     model_examples.bp,
     case_migration_pages.bp,
+    notifications.bp,
+    supervisor.bp,
 ]
 # The JSON API under /api/v1 (bearer tokens, no cookies, so no CSRF); one line each.
 API_BLUEPRINTS = [
