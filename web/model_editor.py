@@ -148,7 +148,12 @@ def deploy(kind: str, name: str):
     p = platform()
     with p.database.transaction() as session:
         _require_model(session, kind, name)
-        result = service.deploy_model(session, p, kind, content, current_user.username, comment, name=name)
+        # Validate first, so that every problem is named on its element before the saved examples run.
+        problems = service.validate_model(kind, content, session=session, registry=p.registry, name=name)
+        if problems:
+            result = service.DeployResult(ok=False, kind=kind, name=name, problems=problems)
+        else:
+            result = service.deploy_model(session, p, kind, content, current_user.username, comment, name=name)
     answer = result.as_dict()
     answer["errors"] = _errors(result.problems)
     if not result.ok:
