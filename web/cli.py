@@ -382,5 +382,8 @@ main.add_command(forms)
 from .staff_cli import USER_COMMANDS  # noqa: E402 - `users totp-reset`, `users password`, in their own module
 for command in USER_COMMANDS: users.add_command(command)  # noqa: E701
 
+from .notifications_cli import notifications  # noqa: E402 - `okuyami notifications ...`, in its own module
+main.add_command(notifications)
+
 if __name__ == "__main__":
     main()
