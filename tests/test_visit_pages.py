@@ -36,6 +36,7 @@ def test_the_visit_screen_lists_every_procedure_and_the_print_packet(api_app, br
     assert f'hx-get="/cases/{case_id}/packet/status" hx-trigger="load, every 5s"' in html
     assert f'href="/cases/{case_id}/packet.pdf"' in html
     assert "受付（チェックイン）" in html
+    assert 'name="outcome.JU01" value="guided" checked' in html        # the catalogue's usual handling, pre-selected
 
 
 def test_check_in_then_check_out_records_the_time_at_the_counter_and_completes_the_visit(api_app, browsers, clock):

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.errors import TaskConflict
 from processes.calendar import now_jst
+from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.case_view import read_case, read_guidance
 from processes.okuyami.visit import check_in as record_check_in
 from processes.okuyami.visit import complete_visit, minutes_between, outcome_labels, visit_state
@@ -30,6 +31,7 @@ def _page(case_id: int, form: dict, errors: dict, status: int = 200):
     procedures = [proc for proc in case["procedures"] if proc["status"] != "dropped"]
     return render_template("visit/show.html", case=case, state=state, procedures=procedures, form=form,
                            errors=errors, labels=outcome_labels(p.settings.forms_dir), wards=load_wards(),
+                           usual={proc.id: proc.handling for proc in load_catalogue()},
                            elapsed=minutes_between(state.checked_in_at, now_jst())), status
 
 
