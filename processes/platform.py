@@ -13,6 +13,7 @@ from engine.registry.store import sources_in
 from engine.runtime import WorkflowRuntime
 from engine.settings import Settings
 
+from .modelling.deploy_checks import saved_examples_check
 from .okuyami.services import SERVICES
 from .roles import lane_policy
 
@@ -31,7 +32,7 @@ class Platform:
 def check_rules(settings: Settings) -> CheckRules:
     task_forms = settings.forms_dir / "tasks"
     return CheckRules(lanes=lane_policy(), form_exists=lambda name: (task_forms / name).is_file(),
-                      services=frozenset(SERVICES))
+                      services=frozenset(SERVICES), deploy_checks=(saved_examples_check,))
 
 
 def build_platform(settings: Settings, require_current_schema: bool = True) -> Platform:

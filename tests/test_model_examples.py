@@ -120,3 +120,20 @@ def test_a_catalogue_deploy_runs_the_examples_and_numbers_the_version(database, 
     with database.transaction(write=False) as session:
         (version,) = model_versions(session, "catalogue", "catalogue")
     assert (version.deployed_by, version.comment, version.live) == ("owner1", "初版", True)
+
+
+def test_a_deploy_through_the_registry_itself_runs_the_examples_too(database, case_runtime):
+    """`okuyami models deploy` and the demo deploy through the platform's registry, not the modelling service."""
+    from engine.errors import ModelRejected
+    from engine.registry import ModelSource
+
+    with database.transaction() as session:
+        add_example(session, "owner1", "世帯主で世帯員2人", {"household_head": "yes",
+                                                        "household_members_15plus_remaining": 2}, ["JU03"], [])
+    broken = selection('<text>"2plus"</text>', '<text>"3plus"</text>')
+    with pytest.raises(ModelRejected) as refused:
+        with database.transaction() as session:
+            case_runtime.registry.deploy(session, [ModelSource("procedure_selection.dmn", broken)], "owner1")
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.code) == ("procedure_selection.dmn", "example")
+    assert "世帯主で世帯員2人" in problem.message and "「残る15歳以上の世帯員」=2plus" in problem.message

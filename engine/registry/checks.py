@@ -38,6 +38,9 @@ class CheckRules:
     services: frozenset[str] | None = None
     hit_policies: frozenset[str] = DEFAULT_HIT_POLICIES
     form_property: str = FORM_PROPERTY
+    deploy_checks: tuple[Callable, ...] = ()
+    """Checks the application runs on every deploy after the models validate, before anything is written:
+    `check(session, changed_sources) -> list[Problem]` (e.g. the saved example interviews of a decision)."""
 
 
 @dataclass

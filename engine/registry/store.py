@@ -87,6 +87,10 @@ class ModelRegistry:
         parsed, problems = self.validate(combined)
         if problems:
             raise ModelRejected(problems)
+        changed = [s for s in given.values() if s.name not in live or live[s.name].content_hash != s.content_hash]
+        problems = [p for check in self.rules.deploy_checks for p in check(session, changed)] if changed else []
+        if problems:
+            raise ModelRejected(problems)
 
         result = DeployResult()
         file_rows: dict[str, ModelFile] = {}
