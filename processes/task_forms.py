@@ -191,6 +191,8 @@ class FormBuilder:
         rows = self.row_source(path.rsplit(".", 1)[0])
         row = self._node({**item_schema, "type": "object"}, path, False)
         row.kind = "group"
+        for child in _walk(row.children):
+            child.required = False      # a row left blank is simply not submitted; a used row is checked on submit
         if rows is not None and index < len(rows[0]):
             source, source_hint = rows
             row.label = str(lookup(source[index], source_hint.get("label", source_hint["key"])) or "")

@@ -1,0 +1,60 @@
+"""The worklist in a real browser (Chromium): claiming and giving back a task by keyboard changes the row and the
+tab counts in place (htmx) without reloading the page; the worklist and a task form pass axe (no serious or
+critical violations). Uses the live demo-city server of the case screen tests."""
+from __future__ import annotations
+
+import pytest
+
+from tests.test_case_screens_browser import (  # noqa: F401 - fixtures
+    ARTIFACTS,
+    browser,
+    live_server,
+    serious_violations,
+    signed_in,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def _count(page, tab: str) -> int:
+    return int(page.locator(f"[data-tab={tab}]").inner_text().rstrip("件").strip())
+
+
+def test_claim_and_unclaim_update_the_row_and_counts_without_a_reload(live_server, browser):
+    base, _cases = live_server
+    page, errors = signed_in(browser, base, "sv")
+    page.goto(f"{base}/tasks?tab=group")
+    assert serious_violations(page) == []
+    page.evaluate("window.sameDocument = true")
+    mine, group = _count(page, "mine"), _count(page, "group")
+    row = page.locator("table.worklist tbody tr").first
+    row_id = row.get_attribute("id")
+    row.locator("button", has_text="引き受ける").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#{row_id} >> text=引き受けました")
+    page.wait_for_function(f"document.querySelector('[data-tab=mine]').textContent.trim().startsWith('{mine + 1}')")
+    assert (_count(page, "mine"), _count(page, "group")) == (mine + 1, group - 1)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "worklist-claimed.png"), full_page=True)
+    page.locator(f"#{row_id} button", has_text="解除する").click()
+    page.wait_for_selector(f"#{row_id} >> text=解除しました")
+    page.wait_for_function(f"document.querySelector('[data-tab=mine]').textContent.trim().startsWith('{mine}')")
+    assert page.evaluate("window.sameDocument") is True                    # never reloaded
+    assert errors == []
+
+
+def test_a_task_form_is_accessible(live_server, browser):
+    base, _cases = live_server
+    page, _errors = signed_in(browser, base, "op")
+    page.goto(f"{base}/tasks?tab=group")
+    links = page.locator("table.worklist a[href$='/form']")
+    if links.count() == 0:
+        pytest.fail("the demo city has no open operator task with a form")
+    links.first.click()
+    page.wait_for_selector("form.task-form")
+    page.click("button[value=complete]")
+    page.wait_for_selector("#form-errors")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "task-form-errors.png"), full_page=True)
+    assert page.locator("[aria-invalid=true]").count() > 0
+    assert serious_violations(page) == []
