@@ -128,3 +128,20 @@ def test_only_process_owners_deploy_and_case_workers_do_not_validate(api, databa
 def test_an_empty_body_or_unknown_kind_is_400(api):
     assert post(api, "validate", "po", b"").status_code == 400
     assert post(api, "validate", "po", CASE.encode(), kind="xlsx").status_code == 400
+
+
+def test_a_deeply_nested_tree_is_refused_not_parsed(api):
+    deep = (b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">'
+            + b"<a>" * 5000 + b"</a>" * 5000 + b"</bpmn:definitions>")
+    response = post(api, "validate", "po", deep)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["ok"] is False and "XML として読み込めません" in body["errors"][0]["message"]
+
+
+def test_a_dmn_is_recognised_and_its_problems_name_the_table(api):
+    broken = SELECTION.replace('hitPolicy="COLLECT"', 'hitPolicy="SOMETIMES"', 1).encode("utf-8")
+    body = post(api, "validate", "po", broken).get_json()
+    assert body["kind"] == "dmn" and body["ok"] is False
+    assert [e["element"] for e in body["errors"]] == ["procedure_selection_table"]
+    assert "SOMETIMES" in body["errors"][0]["message"]
