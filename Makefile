@@ -14,3 +14,4 @@ setup:
 
 bench: setup
 	.venv/bin/python -m bench.engine
+	.venv/bin/python -m bench.packet

@@ -20,7 +20,8 @@ import subprocess
 import tempfile
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -186,6 +187,20 @@ class ConverterPool:
 
     def _profiles_dir(self) -> Path:
         return self._base_dir() / "profiles"
+
+
+def convert_all(pool: ConverterPool, documents: Iterable[bytes],
+                on_done: Callable[[int], None] | None = None) -> list[bytes]:
+    """The PDFs of `documents`, in order, converted in parallel on the pool's converters. Each document is handed
+    over as soon as the iterable yields it, so filling the next template overlaps converting this one.
+    `on_done(n)` is called after each conversion with how many are done."""
+    with ThreadPoolExecutor(max_workers=max(1, pool.settings.size)) as converting:
+        futures = [converting.submit(pool.convert, docx) for docx in documents]
+        for done, future in enumerate(as_completed(futures), start=1):
+            future.result()
+            if on_done is not None:
+                on_done(done)
+    return [future.result() for future in futures]
 
 
 _shared: ConverterPool | None = None

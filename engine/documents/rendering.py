@@ -9,7 +9,9 @@ None as nothing (a known field without a value is an empty box, never "None").
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Mapping
 
 from docx.opc.exceptions import PackageNotFoundError
@@ -28,8 +30,39 @@ def _blank_none(value):
     return "" if value is None else value
 
 
+class _SandboxWithCache(SandboxedEnvironment):
+    """docxtpl compiles each part of a document (body, headers, properties) with from_string on every render;
+    the same source compiles to the same template, so compiled templates are kept (by source, a bounded LRU)."""
+
+    CACHE_SIZE = 512
+
+    def __init__(self):
+        super().__init__(autoescape=True, undefined=StrictUndefined, finalize=_blank_none)
+        self._compiled: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._lock:
+            template = self._compiled.get(source)
+            if template is not None:
+                self._compiled.move_to_end(source)
+                return template
+        template = super().from_string(source)
+        with self._lock:
+            self._compiled[source] = template
+            while len(self._compiled) > self.CACHE_SIZE:
+                self._compiled.popitem(last=False)
+        return template
+
+
+_environment = _SandboxWithCache()
+
+
 def template_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_blank_none)
+    """The one sandbox every template renders in (thread-safe; compiled sources are cached)."""
+    return _environment
 
 
 def _open(template: bytes) -> DocxTemplate:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,9 +59,13 @@ class PacketContent:
 
     def render(self, printed_on: date | None = None) -> list[tuple[str, bytes]]:
         """(template name, filled .docx) for every document, in packet order."""
+        return list(self.iter_render(printed_on))
+
+    def iter_render(self, printed_on: date | None = None) -> Iterator[tuple[str, bytes]]:
         sheet = guidance_sheet(self.case_id, self.data, self.catalogue)
         context = form_context(self.data, sheet, printed_on or today_jst())
-        return [(t.name, render_docx(t.content, context)) for t in self.templates]
+        for template in self.templates:
+            yield template.name, render_docx(template.content, context)
 
 
 def case_data(session: Session, runtime: WorkflowRuntime, case_id: int) -> dict:

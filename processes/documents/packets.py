@@ -13,7 +13,6 @@ import logging
 import os
 import socket
 import zipfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from engine.db.models import HumanTask, ProcessInstance
 from engine.db.session import Database
 from engine.db.types import utcnow
-from engine.documents.converter_pool import ConverterPool
+from engine.documents.converter_pool import ConverterPool, convert_all
 from engine.documents.errors import ConverterUnavailable
 from engine.documents.pdf import merge_pdfs
 from engine.errors import OkuyamiError
@@ -106,14 +105,14 @@ def build_packet(database: Database, runtime: WorkflowRuntime, case_id: int, poo
     if not _claim(database, content, worker):
         return False
     try:
-        documents = content.render()
         try:
             pool.check_available()
         except ConverterUnavailable as exc:
             log.warning("packet of case %s without PDF: %s", case_id, exc)
-            _finish(database, content, worker, pdf=None, docx_zip=_zip(documents), no_pdf_reason=exc.user_message)
+            _finish(database, content, worker, pdf=None, docx_zip=_zip(content.render()),
+                    no_pdf_reason=exc.user_message)
             return True
-        pdfs = _convert_all(database, content, worker, pool, documents)
+        pdfs = _convert_all(database, content, worker, pool)
         _finish(database, content, worker, pdf=merge_pdfs(pdfs), docx_zip=None, no_pdf_reason="")
         return True
     except Exception as exc:  # noqa: BLE001 - recorded on the row, shown on the visit screen
@@ -145,18 +144,13 @@ def _claim(database: Database, content: PacketContent, worker: str) -> bool:
     return True
 
 
-def _convert_all(database: Database, content: PacketContent, worker: str, pool: ConverterPool,
-                 documents: list[tuple[str, bytes]]) -> list[bytes]:
-    pdfs: list[bytes | None] = [None] * len(documents)
-    with ThreadPoolExecutor(max_workers=max(1, pool.settings.size)) as converting:
-        futures = {converting.submit(pool.convert, docx): index for index, (_name, docx) in enumerate(documents)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            pdfs[futures[future]] = future.result()
-            with database.transaction() as session:
-                session.execute(update(CasePacket).where(CasePacket.case_id == content.case_id,
-                                                         CasePacket.claimed_by == worker)
-                                .values(progress_done=done, updated_at=utcnow()))
-    return pdfs
+def _convert_all(database: Database, content: PacketContent, worker: str, pool: ConverterPool) -> list[bytes]:
+    def progress(done: int) -> None:
+        with database.transaction() as session:
+            session.execute(update(CasePacket).where(CasePacket.case_id == content.case_id,
+                                                     CasePacket.claimed_by == worker)
+                            .values(progress_done=done, updated_at=utcnow()))
+    return convert_all(pool, (docx for _name, docx in content.iter_render()), progress)
 
 
 def _finish(database: Database, content: PacketContent, worker: str, *, pdf: bytes | None, docx_zip: bytes | None,
