@@ -98,10 +98,10 @@ def check_workflow(workflow, new_spec, new_subprocess_specs: dict, from_version:
     return check, top, sub_diffs
 
 
-def _move(diff: WorkflowDiff, flow, spec) -> set[str]:
+def _move(diff: WorkflowDiff, flow, spec) -> None:
     """Point every task at its aligned new spec; restart only the waiting tasks whose spec changed, keeping their
     data (a multi-instance task's item stays). SpiffWorkflow's migrate_workflow resets every waiting task to its
-    parent's data instead. Returns the restarted tasks' ids."""
+    parent's data instead."""
     changed = {task.id for task in diff.changed if task.has_state(_WAITING)}
     flow.spec = spec
     for task in flow.tasks.values():
@@ -113,7 +113,6 @@ def _move(diff: WorkflowDiff, flow, spec) -> set[str]:
             task.reset_branch(dict(task.data))
     if flow.last_task is not None and flow.last_task.id not in flow.tasks:
         flow.last_task = None
-    return {str(task_id) for task_id in changed}
 
 
 class InstanceMigrator:
@@ -163,24 +162,25 @@ class InstanceMigrator:
                 return check
             ready_before = ready_user_tasks(workflow)
             new_spec, new_subprocess_specs = runtime.registry.specs_for(s, target)
-            restarted = _move(top, workflow, new_spec)
+            _move(top, workflow, new_spec)
             for sp_id, diff in sub_diffs.items():
                 sp = workflow.subprocesses[sp_id]
-                restarted |= _move(diff, sp, new_subprocess_specs[sp.spec.name])
+                _move(diff, sp, new_subprocess_specs[sp.spec.name])
             workflow.subprocess_specs = new_subprocess_specs
             runtime._run_engine(workflow)
             instance.version, instance.specs = target, (new_spec, new_subprocess_specs)
             runtime._save(s, instance, workflow, ready_before, actor)
             s.execute(update(ProcessInstance).where(ProcessInstance.id == instance.id)
                       .values(process_version_id=target.id).execution_options(synchronize_session=False))
-            self._refresh_task_rows(s, instance, workflow, restarted & set(ready_before))
+            self._refresh_task_rows(s, instance, workflow, set(ready_before))
             audit.record(s, actor, "instance.migrated", instance_id=instance.id,
                          detail={**detail, "restarted": check.restarted})
             return check
 
     @staticmethod
     def _refresh_task_rows(s: Session, instance, workflow, task_ids: set[str]) -> None:
-        """Tasks READY before and after whose definition changed keep their row: give it the new definition."""
+        """Tasks READY before and after keep their row: give it the new version's definition (title, form, role)
+        and deadline (a boundary timer of the new version may have restarted with a new due time)."""
         lane_roles = instance.version.lane_roles or {}
         for task_id, task in ready_user_tasks(workflow).items():
             if task_id not in task_ids:
