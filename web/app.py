@@ -11,6 +11,7 @@ from processes.platform import Platform, build_platform
 
 from . import api, api_cases, api_slots, api_tasks, auth, errors, formatting, openapi, packets, security, tasks
 from . import model_editor
+from . import catalogue_editor
 from . import api_models
 from . import case_migration_pages, model_examples, model_library
 from . import api_case_actions, booking_pages, case_pages, visit_pages
@@ -29,6 +30,7 @@ PAGE_BLUEPRINTS = [
     packets.bp,
     form_templates.bp,
     model_editor.bp,
+    catalogue_editor.bp,
     booking_pages.bp,
     case_pages.bp,
     visit_pages.bp,
