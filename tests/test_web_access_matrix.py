@@ -7,6 +7,7 @@ anything but 401, 403, a redirect to the login page or a server error (a 404 for
 409 or 422 for an empty form are answers of a route one may use); denied means 403; anonymous means a redirect to
 the login page (pages) or 401 (API). Routes with an object id get the id of a real case or task of the role's own
 ward; a ward-scoped person asking for another ward's case or task gets 404 wherever their role may use the route.
+Every answer carries the security headers, and no page has code the CSP would block.
 """
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from engine import accounts
+from engine.db.models import AuditEntry
 from processes.access import (
     BOOKING_CREATORS,
     CASE_READERS,
@@ -26,6 +29,7 @@ from processes.access import (
 from processes.okuyami.cases import start_case
 from processes.worklists import REASSIGNERS, SEES_ALL_TASKS, WORKLIST_ROLES, scope_for
 from tests.api_support import reservation
+from tests.test_security_headers import inline_code, security_header_problems
 from tests.web_support import PASSWORD, add_user
 from web.guards import ALL_STAFF
 
@@ -62,6 +66,7 @@ USERS = {  # username: (role, ward, department); one per role of DOMAIN.md, scop
 }
 OTHER_WARD_USERS = {"kumin_kawa": ("dept_staff", OTHER_WARD, "kumin"), "counter_kawa": ("counter", OTHER_WARD, None)}
 ALL_USERS = {**USERS, **OTHER_WARD_USERS}
+FAMILY_NAMES = {reservation()["deceased"]["name"], reservation()["applicant"]["name"]}
 _PARAMETER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
@@ -139,6 +144,8 @@ def matrix(api_app, api, tokens, database, case_runtime):
 class Matrix:
     def __init__(self, app, api, pages, wards):
         self.app, self.api, self.pages, self.wards = app, api, pages, wards
+        self.personal_reads: set[tuple[str, int]] = set()
+        """(user, case id) of every answer that showed the family's names."""
 
     def request(self, user: str | None, method: str, path: str):
         if path.startswith("/api/v1"):
@@ -157,6 +164,10 @@ class Matrix:
 
 def _check(failures, label, response, expected):
     status = response.status_code
+    failures.extend(f"{label}: header {problem}" for problem in security_header_problems(response))
+    if response.mimetype == "text/html":
+        failures.extend(f"{label}: the CSP would block {problem}"
+                        for problem in inline_code(response.get_data(as_text=True)))
     if status >= 500:
         failures.append(f"{label}: server error {status}")
     elif expected == "allowed" and (status in (401, 403) or to_login(response)):
@@ -184,11 +195,23 @@ def test_every_route_declares_who_may_use_it(api_app):
         assert endpoint in api_app.view_functions, f"{endpoint} is listed as public but does not exist"
 
 
-def test_every_route_as_every_role_anonymously_and_from_another_ward(api_app, matrix):
+def test_every_route_as_every_role_anonymously_and_from_another_ward(api_app, matrix, database):
     failures: list[str] = []
     assert _another_wards_objects(api_app, matrix, failures) > 0
     assert _every_role(api_app, matrix, failures) > 0          # last: it ends with logout
     assert failures == [], "\n".join(failures)
+    _personal_data_reads_are_audited(matrix, database)
+
+
+def _personal_data_reads_are_audited(matrix, database):
+    """Every answer that showed the family's names went to a role allowed to see them, and was audit-logged."""
+    assert matrix.personal_reads, "no route showed a case's personal data: the matrix requested nothing useful"
+    roles = {ALL_USERS[user][0] for user, _ in matrix.personal_reads}
+    assert roles <= PERSONAL_DATA_READERS, f"personal data shown to {sorted(roles - PERSONAL_DATA_READERS)}"
+    with database.transaction(write=False) as session:
+        logged = set(session.execute(select(AuditEntry.actor, AuditEntry.instance_id)
+                                     .where(AuditEntry.action == "case.viewed")).all())
+    assert {read for read in matrix.personal_reads if tuple(read) not in logged} == set()
 
 
 def _every_role(api_app, matrix, failures) -> int:
@@ -205,6 +228,9 @@ def _every_role(api_app, matrix, failures) -> int:
             case_id, task_id = matrix.ids_for(user, HOME_WARD)
             response = matrix.request(user, method, path_for(rule, case_id, task_id))
             requested += 1
+            if response.status_code == 200 and FAMILY_NAMES & set(re.findall(r"川崎 \w+", response.get_data(
+                    as_text=True))):
+                matrix.personal_reads.add((user, case_id))
             expected = "allowed" if allowed is not None and role in allowed else "denied"
             if expected == "allowed" and endpoint in ENDS_THE_SESSION:
                 expected = "allowed_to_leave"        # its answer is the login page

@@ -1,0 +1,118 @@
+"""Security headers on every kind of response, and templates that keep the CSP's promise: no inline script, no
+inline event handler, no inline style, scripts only from /static/. (The access matrix, test_web_access_matrix.py,
+checks the headers and the rendered HTML of every route too.)"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.web_support import add_user, login
+from web.security import CSP, HSTS
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
+_JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
+_TAG = re.compile(r"<[a-zA-Z][^<>]*>", re.S)
+_INLINE_HANDLER = re.compile(r"\s(on[a-z]+|hx-on[:\w-]*)\s*=", re.I)
+_STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.I)
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+
+
+def inline_code(html: str) -> list[str]:
+    """What the CSP (script-src 'self'; style-src 'self') would block in this HTML or template."""
+    problems = []
+    for attributes, body in _SCRIPT.findall(html):
+        if "src=" not in attributes:
+            problems.append("a <script> without src")
+        elif body.strip():
+            problems.append("a <script src> with inline code")
+    if re.search(r"<style\b", html, re.I):
+        problems.append("a <style> block")
+    text = _JINJA.sub("X", html)
+    for tag in _TAG.findall(text):
+        if _INLINE_HANDLER.search(tag):
+            problems.append(f"an inline event handler in {tag[:80]}")
+        if _STYLE_ATTRIBUTE.search(tag):
+            problems.append(f"a style attribute in {tag[:80]}")
+    if re.search(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", text, re.I):
+        problems.append("a javascript: URL")
+    return problems
+
+
+def security_header_problems(response) -> list[str]:
+    headers = response.headers
+    expected = {"Content-Security-Policy": CSP, "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "same-origin"}
+    problems = [f"{name}: {headers.get(name)!r}" for name, value in expected.items() if headers.get(name) != value]
+    if headers.get("Cache-Control") != "no-store":
+        problems.append(f"Cache-Control: {headers.get('Cache-Control')!r}")
+    return problems
+
+
+def test_no_template_has_inline_script_handler_or_style():
+    templates = sorted(TEMPLATES.rglob("*.html"))
+    assert len(templates) >= 3
+    found = {str(t.relative_to(TEMPLATES)): inline_code(t.read_text(encoding="utf-8")) for t in templates}
+    assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+@pytest.mark.parametrize("html, blocked", [
+    ('<script>alert(1)</script>', True),
+    ('<script src="/static/app.js"></script>', False),
+    ('<button onclick="go()">', True),
+    ('<a href="#" ONMOUSEOVER = "x">', True),
+    ('<div hx-on:click="x">', True),
+    ('<p style="color:red">', True),
+    ('<style>p{}</style>', True),
+    ('<a href="javascript:void(0)">', True),
+    ('{% set onward = 1 %}<p class="{{ x }}">online = yes</p>', False),
+])
+def test_the_template_scan_tells_inline_code_from_harmless_text(html, blocked):
+    assert bool(inline_code(html)) is blocked
+
+
+def test_every_template_loads_scripts_only_from_static():
+    for template in TEMPLATES.rglob("*.html"):
+        for attributes, _ in _SCRIPT.findall(template.read_text(encoding="utf-8")):
+            found = re.search(r'src="([^"]*)"', attributes) or re.search(r"src='([^']*)'", attributes)
+            src = found.group(1)
+            assert src.startswith("/static/") or "url_for('static'" in src or 'url_for("static"' in src, \
+                (template.name, src)
+
+
+def test_pages_errors_and_api_answers_carry_the_headers_and_are_never_cached(client, database):
+    add_user(database, "sv", "supervisor")
+    anonymous = [client.get("/login"), client.get("/no-such-page"), client.get("/api/v1/health"),
+                 client.get("/api/v1/me")]
+    login(client, "sv")
+    signed_in = [client.get("/account/password"), client.get("/account/totp"), client.get("/no-such-page")]
+    for response in anonymous + signed_in:
+        assert security_header_problems(response) == [], response.request.path
+    assert [r.status_code for r in anonymous] == [200, 404, 200, 401]
+    for response in (anonymous[0], *signed_in):
+        assert inline_code(response.get_data(as_text=True)) == []
+
+
+def test_static_files_may_be_cached_but_keep_the_other_headers(client):
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert response.headers["Content-Security-Policy"] == CSP and response.headers["X-Frame-Options"] == "DENY"
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_hsts_and_a_secure_cookie_only_over_https(client, app):
+    plain = client.get("/login")
+    assert "Strict-Transport-Security" not in plain.headers
+    assert "Secure" not in plain.headers["Set-Cookie"]
+    secure_client = app.test_client()
+    secure = secure_client.get("/login", base_url="https://staff.example.lg.jp")
+    assert secure.headers["Strict-Transport-Security"] == HSTS
+    cookie = secure.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_the_session_cookie_cannot_be_read_by_scripts_nor_sent_cross_site(client):
+    cookie = client.get("/login").headers["Set-Cookie"]
+    assert cookie.startswith("okuyami_session=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Expires" not in cookie and "Max-Age" not in cookie      # gone with the browser; the server times out
