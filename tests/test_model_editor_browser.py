@@ -1,7 +1,8 @@
 """The BPMN editor in a real browser (Debian's Chromium through Playwright) against a live server on a temporary
 SQLite instance: a process owner opens the case process, renames a task, breaks a gateway condition and sees the
 problem on the gateway, fixes it, deploys version 2; a new case runs on version 2 while an older case stays on 1.
-Screenshots go to test-artifacts/."""
+The DMN editor: a cell of the selection table edited in dmn-js, a broken one marked on its rule, the fixed table
+deployed and evaluated by the next case. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import threading
@@ -55,10 +56,11 @@ def live_server(tmp_path_factory, data_key):
     thread.start()
     api = app.test_client()
 
-    def new_case() -> int:
+    def new_case() -> dict:
+        """A walk-in case at 中原区 (the API's view of it: id, version, procedures)."""
         response = api.post("/api/v1/cases", json=walk_in(), headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 201, response.get_json()
-        return response.get_json()["id"]
+        return response.get_json()
 
     yield f"http://127.0.0.1:{server.server_port}", new_case
     server.shutdown()
@@ -115,7 +117,7 @@ def press(page, action: str, expected: str) -> str:
 
 def test_a_process_owner_edits_validates_and_deploys_the_case_process(live_server, browser):
     base, new_case = live_server
-    old_case = new_case()
+    old_case = new_case()["id"]
     page = sign_in(browser, base, "owner")
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -165,7 +167,7 @@ def test_a_process_owner_edits_validates_and_deploys_the_case_process(live_serve
     assert "<spiffworkflow:serviceTaskOperator" in deployed and 'value="visit.json"' in deployed
 
     # A new case starts on version 2; the older one keeps version 1 (the case screen says so).
-    fresh_case = new_case()
+    fresh_case = new_case()["id"]
     reader = sign_in(browser, base, "sv")
     for case_id, version in ((fresh_case, "v2"), (old_case, "v1")):
         reader.goto(f"{base}/cases/{case_id}")
@@ -180,3 +182,46 @@ def test_a_process_owner_edits_validates_and_deploys_the_case_process(live_serve
     changed = page.locator("section.diff-changed")
     playwright_api.expect(changed).to_contain_text(NEW_NAME)
     shot(page, "5-diff")
+
+
+def dmn_cell(page, rule: str, column: str):
+    return page.locator(f'td[data-row-id="{rule}"][data-col-id="{column}"]')
+
+
+def type_into(page, cell, text: str) -> None:
+    """Click the cell, type into the FEEL editor dmn-js opens in it, and leave the cell."""
+    cell.click()
+    editor = cell.locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    page.locator("h1").click()
+
+
+def test_a_process_owner_edits_a_decision_table_in_dmn_js(live_server, browser):
+    base, new_case = live_server
+    assert "JU02" in {p["id"] for p in new_case()["procedures"]}    # the deceased held a seal registration card
+    page = sign_in(browser, base, "owner")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base}/models/dmn/procedure_selection.dmn/edit")
+    page.locator("#dmn-editor[data-ready=true]").wait_for(timeout=30_000)
+    cell = dmn_cell(page, "rule_JU02_1", "in_seal_registration")
+    playwright_api.expect(cell).to_contain_text('"yes"')
+
+    type_into(page, cell, '== "yes"')   # not FEEL (FEEL compares with =); the editor closes quotes by itself
+    press(page, "validate", "件の問題があります")
+    playwright_api.expect(page.locator("[data-role=problems]")).to_contain_text("印鑑登録証")
+    marked = page.locator('td.okuyami-problem[data-row-id="rule_JU02_1"]')
+    playwright_api.expect(marked.first).to_be_visible()
+    cell.scroll_into_view_if_needed()
+    shot(page, "6-dmn-problem-on-rule")
+
+    type_into(page, cell, 'not("yes")')
+    page.fill("[data-role=comment]", "印鑑登録証をお持ちでなかった場合に変更")
+    press(page, "deploy", "版 2 として登録しました")
+    shot(page, "7-dmn-deployed")
+    assert errors == []
+    deployed = page.request.get(f"{base}/models/dmn/procedure_selection.dmn/source?version=2").text()
+    assert 'not("yes")' in deployed
+    assert "JU02" not in {p["id"] for p in new_case()["procedures"]}

@@ -123,7 +123,8 @@ def validate(kind: str, name: str):
         _require_model(session, kind, name)
         problems = service.validate_model(kind, content, session=session, registry=p.registry, name=name)
     errors = _errors(problems)
-    message = "問題はありません。登録できます。" if not errors else f"{len(errors)}件の問題があります。図の赤い印を確認してください。"
+    where = "図の赤い印" if kind == "bpmn" else "表の赤い行と下の一覧"
+    message = "問題はありません。登録できます。" if not errors else f"{len(errors)}件の問題があります。{where}を確認してください。"
     return jsonify({"ok": not errors, "errors": errors, "message": message})
 
 
