@@ -135,9 +135,16 @@ def test_a_process_owner_edits_validates_and_deploys_the_case_process(live_serve
     playwright_api.expect(page.locator('[data-element-id="visit"] .djs-label, [data-element-id="visit"] text')
                           .first).to_contain_text("来庁対応")
 
-    # Our panel on a user task: its form and the deadline rule.
+    # Our panel on a user task: its form and the deadline rule; on a lane: its role.
     select_element(page, "visit")
     playwright_api.expect(page.locator("#bio-properties-panel-okuyami-form")).to_have_value("visit.json")
+    page.select_option("#bio-properties-panel-okuyami-deadline-kind", "business_days")
+    days = page.locator("#bio-properties-panel-okuyami-deadline-days")
+    playwright_api.expect(days).to_have_value("-1")
+    days.fill("2")
+    select_element(page, "lane_counter")
+    playwright_api.expect(page.locator("#bio-properties-panel-okuyami-lane-role")).to_have_value("counter")
+    shot(page, "1b-lane-role")
 
     # Break the walk-in condition of the gateway 受付の経路: the problem appears on the gateway, in Japanese.
     select_element(page, "f_walkin")
@@ -165,6 +172,7 @@ def test_a_process_owner_edits_validates_and_deploys_the_case_process(live_serve
     # What SpiffWorkflow reads as variable names survives bpmn-js (it drops references it cannot resolve).
     assert "<bpmn:loopDataInputRef>precheck_assignments</bpmn:loopDataInputRef>" in deployed
     assert "<spiffworkflow:serviceTaskOperator" in deployed and 'value="visit.json"' in deployed
+    assert '<spiffworkflow:property name="deadlineBusinessDays" value="2" />' in deployed
 
     # A new case starts on version 2; the older one keeps version 1 (the case screen says so).
     fresh_case = new_case()["id"]
@@ -176,6 +184,12 @@ def test_a_process_owner_edits_validates_and_deploys_the_case_process(live_serve
         renamed_tasks = reader.locator("td").filter(has_text=NEW_NAME)  # the task history
         playwright_api.expect(renamed_tasks).to_have_count(1 if version == "v2" else 0)
         shot(reader, f"4-case-{case_id}-{version}")
+
+    # A supervisor sees the model read-only: the viewer, no palette, no buttons.
+    reader.goto(f"{base}/models/bpmn/okuyami_case.bpmn/edit")
+    reader.locator("#bpmn-editor[data-ready=true]").wait_for(timeout=20_000)
+    playwright_api.expect(reader.locator(".djs-palette")).to_have_count(0)
+    playwright_api.expect(reader.locator("[data-action=deploy]")).to_have_count(0)
 
     # The diff between the versions lists the renamed task as changed.
     page.goto(f"{base}/models/bpmn/okuyami_case.bpmn/diff?from=1&to=2")
@@ -225,3 +239,16 @@ def test_a_process_owner_edits_a_decision_table_in_dmn_js(live_server, browser):
     deployed = page.request.get(f"{base}/models/dmn/procedure_selection.dmn/source?version=2").text()
     assert 'not("yes")' in deployed
     assert "JU02" not in {p["id"] for p in new_case()["procedures"]}
+
+
+def test_a_process_owner_previews_a_catalogue_entry(live_server, browser):
+    base, _new_case = live_server
+    page = sign_in(browser, base, "owner")
+    page.goto(f"{base}/catalogue/JU03")
+    page.fill("#f-explanation", "世帯主が亡くなり、世帯に15歳以上の方が2人以上残る場合に届け出ます。")
+    page.select_option("#f-preview-ward", "tama")
+    page.click("button[value=preview]")
+    preview = page.locator("aside.guidance-preview")
+    playwright_api.expect(preview).to_contain_text("世帯に15歳以上の方が2人以上残る場合")
+    playwright_api.expect(preview).to_contain_text("多摩区役所")
+    shot(page, "8-catalogue-preview")

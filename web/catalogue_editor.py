@@ -123,7 +123,7 @@ def submit(procedure_id: str):
                            status=422, **render)
         if action == "preview":
             return _render(procedure_id, values, preview=preview, message="案内票の見本を更新しました（まだ保存していません）。",
-                           **render)
+                           ok=True, **render)
         if action == "save":
             service.save_draft(session, KIND, NAME, text.encode("utf-8"), current_user.username, comment)
             render["draft"] = service.latest_draft(session, KIND, NAME)

@@ -16,7 +16,7 @@ from typing import Mapping
 import yaml
 
 from processes.departments import DEPARTMENTS
-from processes.okuyami.catalogue import CATEGORIES, FIELD_LABELS, HANDLING_LABELS, Procedure
+from processes.okuyami.catalogue import CATEGORIES, FIELD_LABELS, HANDLING_LABELS, OPTIONAL_ENTRY_FIELDS, Procedure
 from processes.okuyami.wards import load_wards
 
 LONG_TEXT_FIELDS = frozenset({"explanation"})
@@ -60,6 +60,7 @@ def entry_fields() -> list[FormField]:
     out = []
     for f in dataclasses.fields(Procedure):
         widget, required = _widget(f.name, hints[f.name])
+        required = required and f.name not in OPTIONAL_ENTRY_FIELDS and f.name not in READ_ONLY_FIELDS
         out.append(FormField(f.name, FIELD_LABELS.get(f.name, f.name), widget, required, CHOICES.get(f.name, [])))
     return out
 
