@@ -11,6 +11,7 @@ from .calendar import BusinessCalendar, today_jst
 from .calendar.slots import JST
 from .okuyami.cases import start_case
 from .okuyami.visit import check_in
+from .okuyami.wards import load_wards
 
 
 def _family(name, kana, birth, applicant, applicant_kana, relationship, ward):
@@ -116,11 +117,11 @@ def seed_demo_cases(runtime: WorkflowRuntime, today: date | None = None) -> list
     report.append(f"case {waiting.id}: 予約受付中（オペレーターのタスク）")
     for key in ("awaiting_precheck", "awaiting_precheck_kawasaki", "booked_asao"):
         case_id = seeder.book(key)
-        report.append(f"case {case_id}: 事前確認待ち（{FAMILIES[key]['ward']}）")
+        report.append(f"case {case_id}: 事前確認待ち（{load_wards()[FAMILIES[key]['ward']].name}）")
 
     partly = seeder.book("precheck_partly_done")
     seeder.precheck(partly, {"kumin"})
-    report.append(f"case {partly}: 事前確認の一部が完了（区民課のみ）")
+    report.append(f"case {partly}: 事前確認の一部が完了（中原区、区民課のみ）")
 
     ready = seeder.book("ready_for_visit")
     seeder.precheck(ready)
@@ -162,5 +163,5 @@ def seed_demo_cases(runtime: WorkflowRuntime, today: date | None = None) -> list
     # A visit due today whose pre-checks are still open: the deadline (17:00 the business day before) has passed.
     overdue = seeder.book("overdue_precheck", seeder.at(visit_day, 14, 30))
     rt.wake(overdue)
-    report.append(f"case {overdue}: 事前確認の期限超過")
+    report.append(f"case {overdue}: 事前確認の期限超過（中原区、本日来庁）")
     return report
