@@ -83,3 +83,15 @@ def test_a_cell_that_is_not_feel_is_reported_on_its_rule(owner):
     assert answer["ok"] is False and answer["version"] is None
     assert any(e["element"] in ("rule_JU02_1", "rule_JU02_1_seal_registration") for e in answer["errors"]), answer
     assert all(re.search(r"[ぁ-んァ-ン一-龥]", e["message"]) for e in answer["errors"])
+
+
+def test_supervisors_see_the_tables_read_only_and_cannot_deploy(api_app, tokens):
+    assert tokens["sv"]
+    reader = api_app.test_client()
+    assert login(reader, "sv").status_code == 302
+    html = reader.get(f"/models/dmn/{SELECTION}/edit").get_data(as_text=True)
+    assert 'data-readonly="true"' in html and 'data-action="deploy"' not in html
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)
+    refused = reader.post(f"/models/dmn/{SELECTION}/deploy", json={"content": "<definitions/>"},
+                          headers={"X-CSRFToken": token})
+    assert refused.status_code == 403
