@@ -160,8 +160,8 @@ def seed_demo_cases(runtime: WorkflowRuntime, today: date | None = None) -> list
     rt.complete_task(walk_in.new_tasks[0], _reservation(FAMILIES["walk_in"], None, seeder.died), COUNTER["kawasaki"])
     report.append(f"case {walk_in.id}: 予約なしの来庁・対応中（川崎区）")
 
-    # A visit due today whose pre-checks are still open: the deadline (17:00 the business day before) has passed.
+    # A visit due today whose pre-checks are still open: the deadline (17:00 the business day before) has passed;
+    # a deadline set in the past fires at the worker's next pass (a few minutes after seeding).
     overdue = seeder.book("overdue_precheck", seeder.at(visit_day, 14, 30))
-    rt.wake(overdue)
     report.append(f"case {overdue}: 事前確認の期限超過（中原区、本日来庁）")
     return report
