@@ -79,6 +79,16 @@ def test_a_death_registered_before_the_death_or_a_death_before_birth_is_refused(
     assert "亡くなられた日が生年月日より前になっています。" in html
 
 
+def test_the_optional_refund_account_is_checked_only_when_given(browsers):
+    op = browsers["op"]
+    body = reservation(refund_account={"bank": "川崎信用金庫", "account_type": "普通", "account_number": "12345"})
+    html = text_of(op.post("/bookings/confirm", data=form(body, page_csrf(op, NEW))))
+    assert 'id="e-refund_account-account_number">入力形式が正しくありません。' in html
+    assert '<option value="普通" selected>' in html
+    body["refund_account"]["account_number"] = "1234567"
+    assert op.post("/bookings/confirm", data=form(body, page_csrf(op, NEW))).status_code == 200
+
+
 def test_the_confirmation_is_read_back_before_anything_is_written_then_the_booking_is_made(browsers, database):
     op = browsers["op"]
     body = reservation()
