@@ -75,8 +75,10 @@ def test_another_workers_live_claim_is_respected(case_runtime, database):
     pool = RecordingPool()
     assert not build_packet(database, case_runtime, case.id, pool, worker="this-host:2")
     assert pool.documents == []
+    assert packet_view(database, case_runtime, case.id).state == "generating"
     with database.transaction() as session:   # the other worker died: its lease runs out
         session.get(CasePacket, case.id).claimed_until = utcnow() - timedelta(seconds=1)
+    assert needs_packet(packet_view(database, case_runtime, case.id))
     assert build_packet(database, case_runtime, case.id, pool, worker="this-host:2")
     assert packet_view(database, case_runtime, case.id).state == "ready"
 

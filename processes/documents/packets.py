@@ -73,8 +73,10 @@ def packet_view(database: Database, runtime: WorkflowRuntime, case_id: int, curr
         has_pdf = session.scalar(select(CasePacket.pdf.is_not(None)).where(CasePacket.case_id == case_id))
         has_docx = session.scalar(select(CasePacket.docx_zip.is_not(None)).where(CasePacket.case_id == case_id))
         state = row.status
-        if state == READY and row.content_hash != current_hash:
+        if state in (READY, FAILED) and row.content_hash != current_hash:
             state = "stale"
+        elif state == GENERATING and (row.claimed_until is None or row.claimed_until < utcnow()):
+            state = "stale"   # its worker stopped before finishing: the lease ran out
         return PacketView(state, row.progress_done, row.progress_total, tuple(row.forms), bool(has_pdf),
                           bool(has_docx), row.no_pdf_reason, row.error, row.generated_at)
 
