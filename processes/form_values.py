@@ -45,6 +45,7 @@ def read_posted(builder: FormBuilder, form) -> dict:
 
 def _object(builder: FormBuilder, schema: dict, prefix: str, form) -> dict | None:
     schema = resolve(schema, builder.root)
+    required = set(schema.get("required", []))
     result = {}
     for name, sub in schema.get("properties", {}).items():
         path = f"{prefix}.{name}" if prefix else name
@@ -55,6 +56,8 @@ def _object(builder: FormBuilder, schema: dict, prefix: str, form) -> dict | Non
             value = lookup(builder.known, path)
         else:
             value = _value(builder, sub, path, form)
+        if value is None and name in required and resolve(sub, builder.root).get("type") == "object":
+            value = {}          # a required group left empty: each of its own required fields is named
         if value is not None:
             result[name] = value
     return result or None

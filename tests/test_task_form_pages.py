@@ -164,3 +164,12 @@ def test_the_followup_call_shows_whom_to_call_and_why(api_app, browsers, api):
         assert re.search(rf'<p class="field-error" id="f-{field}-error">.*必須項目です。', text_of(missing))
     assert _submit(browsers["counter_naka"], followup.id, {"called_at": "2026-11-25T10:00", "result": "resolved"}
                    ).status_code == 302
+
+
+def test_an_empty_required_group_names_each_of_its_fields(api_app, browsers):
+    case = start_case(api_app.extensions["okuyami"].runtime, "booking", "op", ward="nakahara")
+    task = _task(api_app, case.id, "booking")
+    page = text_of(_submit(browsers["op"], task.id, {}))
+    for field in ("deceased-name", "deceased-kana", "applicant-phone", "relationship", "representative_heir"):
+        assert f'id="f-{field}-error"' in page, field
+    assert 'id="f-funeral_host-name-error"' not in page                   # an optional group left empty is fine
