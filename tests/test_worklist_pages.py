@@ -34,6 +34,7 @@ def test_a_department_sees_its_unclaimed_precheck_claims_it_and_the_counts_follo
     assert 'aria-current="page"' in page and "グループの未着手タスク" in page   # nothing claimed: the group's work
     assert "事前確認" in page and f"/tasks/{task.id}/form" in page
     assert (_count(page, "mine"), _count(page, "group"), _count(page, "overdue")) == (0, 1, 0)
+    assert 'hx-get="/tasks/counts?tab=group"' in page                        # the polled counts keep the tab
     assert "hoken_nenkin" not in page and "保険年金課" not in page.split("<tbody>")[1]
 
     claimed = _post(kumin, f"/tasks/{task.id}/claim", headers=HTMX)
