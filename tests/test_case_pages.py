@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from engine.db.models import AuditEntry
+from engine.registry import ModelSource
+from engine.settings import PROJECT_ROOT
 from tests.case_support import JST, MOVED_VISIT, VISIT
 from tests.page_support import browsers, new_case, page_csrf, text_of  # noqa: F401 - fixture
 
@@ -67,6 +69,17 @@ def test_the_diagram_endpoint_gives_the_cases_model_and_the_state_of_each_step(a
     assert cancel.status_code == 302
     states = browsers["op"].get(f"/cases/{case_id}/diagram.json").get_json()["states"]
     assert states["precheck"] == "cancelled" and states["precheck_deadline"] == "cancelled"
+
+
+def test_a_case_keeps_showing_the_model_version_it_started_on(api_app, browsers, database, case_runtime):
+    old_case = new_case(api_app)
+    source = PROJECT_ROOT / "bpmn" / "okuyami_case.bpmn"
+    renamed = source.read_bytes().replace('name="来庁対応"'.encode(), 'name="来庁対応（第2版）"'.encode())
+    with database.transaction() as session:
+        case_runtime.registry.deploy(session, [ModelSource(source.name, renamed)], actor="test")
+    new = new_case(api_app, slot_start=MOVED_VISIT.isoformat())
+    assert "来庁対応（第2版）" not in browsers["op"].get(f"/cases/{old_case}/diagram.json").get_json()["xml"]
+    assert "来庁対応（第2版）" in browsers["op"].get(f"/cases/{new}/diagram.json").get_json()["xml"]
 
 
 def test_rebooking_from_the_case_screen_moves_the_visit_and_the_precheck_deadline(api_app, browsers):
