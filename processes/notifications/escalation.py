@@ -47,6 +47,7 @@ def _open_tasks(session: Session, instance_id: int, spec_name: str | None) -> li
 
 
 def _task_link(settings: Settings, task: HumanTask) -> tuple[str, str]:
+    """The task's page, as a path (the bell) and as a full URL (e-mail)."""
     path = f"/tasks/{task.id}/form"
     return path, settings.base_url.rstrip("/") + path
 
@@ -80,7 +81,8 @@ def _escalated(session: Session, settings: Settings, instance_id: int, effect: E
     ward = next((t.ward for t in overdue + reviews if t.ward), None)
     label = "、".join(messages.task_label(t.title, t.department) for t in overdue) or effect.task or ""
     target = review or (overdue[0] if overdue else None)
-    path, url = _task_link(settings, target) if target is not None else ("/supervisor", settings.base_url)
+    path = f"/tasks/{target.id}/form" if target is not None else "/supervisor/deadlines"
+    url = settings.base_url.rstrip("/") + path
     due_at = min((t.due_at for t in overdue if t.due_at), default=None)
     mail = messages.staff_mail("エスカレーション", instance_id, label, due_at,
                                "期限を大きく過ぎています。再割当または電話での確認をお願いします。", url)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.db.session import Database
@@ -107,6 +107,3 @@ def dispatch(database: Database, send: Send, now: datetime | None = None, batch:
             break
     return DispatchResult(sent, retrying, failed)
 
-
-def pending_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == PENDING)) or 0
