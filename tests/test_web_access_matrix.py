@@ -162,6 +162,12 @@ class Matrix:
         return place.case_id, place.task_for(role, ward, department)
 
 
+def _text(response) -> str:
+    """The body of an HTML or JSON answer (a print packet's PDF is not read here)."""
+    textual = response.mimetype.startswith("text/") or response.mimetype == "application/json"
+    return response.get_data(as_text=True) if textual else ""
+
+
 def _check(failures, label, response, expected):
     status = response.status_code
     failures.extend(f"{label}: header {problem}" for problem in security_header_problems(response))
@@ -228,8 +234,7 @@ def _every_role(api_app, matrix, failures) -> int:
             case_id, task_id = matrix.ids_for(user, HOME_WARD)
             response = matrix.request(user, method, path_for(rule, case_id, task_id))
             requested += 1
-            if response.status_code == 200 and FAMILY_NAMES & set(re.findall(r"川崎 \w+", response.get_data(
-                    as_text=True))):
+            if response.status_code == 200 and FAMILY_NAMES & set(re.findall(r"川崎 \w+", _text(response))):
                 matrix.personal_reads.add((user, case_id))
             expected = "allowed" if allowed is not None and role in allowed else "denied"
             if expected == "allowed" and endpoint in ENDS_THE_SESSION:

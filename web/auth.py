@@ -48,13 +48,12 @@ def login():
         user = accounts.check_password(s, username, password)
         if user is not None:
             needs_code = totp.is_enrolled(s, user.id)
-            if not needs_code:
+            if not needs_code:  # else the sign-in completes, and the failure count starts again, with the code
                 accounts.record_successful_login(user)
+                audit.record(s, user.username, "user.login", detail={"user_id": user.id})
             if session.token is not None:
                 staff_sessions.revoke(s, session.token, "signed_in_again")
             staff_sessions.purge_visitor_sessions(s)
-            if not needs_code:
-                audit.record(s, user.username, "user.login", detail={"user_id": user.id})
             staff = StaffUser.from_row(user)
     if user is None:
         flash(WRONG_CREDENTIALS, "error")
