@@ -132,3 +132,16 @@ def test_refused_accounts(db):
         assert accounts.get_user(s, "tanaka").role == "operator"
         with pytest.raises(NotFound):
             accounts.get_user(s, "sato")
+
+
+def test_a_right_password_before_a_second_factor_keeps_the_failure_count(db):
+    """The count starts again only when the whole sign-in succeeds: with the password known, an attacker must not
+    reset it between guesses of the TOTP code."""
+    for _ in range(accounts.MAX_FAILED_LOGINS - 1):
+        login(db, "wrong password")
+    with db.transaction() as s:
+        user = accounts.check_password(s, "tanaka", PASSWORD)
+        assert user is not None and user.failed_logins == accounts.MAX_FAILED_LOGINS - 1
+        assert accounts.record_failed_login(s, user) is True          # the fifth failure, from the code step
+        assert accounts.is_locked(user)
+    assert login(db, PASSWORD) is None

@@ -187,3 +187,11 @@ def test_a_login_form_left_open_for_half_an_hour_asks_again(client, operator, cl
     assert "ログイン画面を開いてから30分以上経過したため" in client.get("/login").get_data(as_text=True)
     assert login(client, operator).status_code == 302
     assert signed_in(client)
+
+
+def test_an_htmx_request_after_the_idle_limit_sends_the_whole_page_to_login(client, operator, clock):
+    login(client, operator)
+    clock.shift(timedelta(minutes=31))
+    response = client.get(PAGE, headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login")

@@ -130,9 +130,3 @@ def purge_visitor_sessions(session: Session) -> int:
                                                         StaffSession.last_seen_at < utcnow() - IDLE_LIMIT))
     return result.rowcount
 
-
-def live_sessions(session: Session, user_id: int) -> list[StaffSession]:
-    now = utcnow()
-    rows = session.scalars(select(StaffSession).where(StaffSession.user_id == user_id,
-                                                      StaffSession.revoked_at.is_(None))).all()
-    return [row for row in rows if ended_reason(row, now) is None]
