@@ -1,0 +1,97 @@
+"""What the browser tests share: the staff app served on a free port over a fresh SQLite instance, Debian's
+Chromium through Playwright (never a downloaded browser), sign-in, screenshots under test-artifacts/ and axe-core
+(vendored by scripts/setup) for serious or critical accessibility violations."""
+from __future__ import annotations
+
+import threading
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+import pytest
+from werkzeug.serving import make_server
+
+from engine.db.migrate import upgrade
+from engine.db.session import Database
+from engine.settings import PROJECT_ROOT, load_settings
+from processes.platform import Platform, build_platform
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+T = TypeVar("T")
+
+
+@contextmanager
+def live_server(folder: Path, data_key: str, prepare: Callable[[Platform], T]) -> Iterator[tuple[str, T]]:
+    """The staff app on a free port over a new SQLite instance in `folder`; `prepare(platform)` seeds it first
+    and its result is handed back beside the base URL."""
+    url = f"sqlite:///{folder / 'okuyami.db'}"
+    (folder / "okuyami.toml").write_text(
+        f'database_url = "{url}"\nsecret_key = "browser-{uuid.uuid4().hex}"\ndata_key = "{data_key}"\n',
+        encoding="utf-8")
+    database = Database(url)
+    upgrade(database)
+    database.dispose()
+    platform = build_platform(load_settings(folder, environ={}))
+    prepared = prepare(platform)
+
+    from web import create_app
+
+    server = make_server("127.0.0.1", 0, create_app(platform=platform), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", prepared
+    finally:
+        server.shutdown()
+        thread.join()
+        platform.database.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+class SignedIn:
+    """A page signed in as one person, collecting the console errors (a CSP refusal shows up there)."""
+
+    def __init__(self, browser, base: str, username: str, password: str):
+        self.base = base
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.goto(f"{base}/login")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state()
+        assert "/login" not in self.page.url, f"{username} could not sign in"
+
+    def open(self, path: str):
+        self.page.goto(f"{self.base}{path}")
+        return self.page
+
+    def csp_refusals(self) -> list[str]:
+        return [e for e in self.errors if "Content Security Policy" in e]
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    page.add_script_tag(url="/static/vendor/axe.min.js")
+    return page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.help)")
