@@ -145,3 +145,19 @@ def test_a_dmn_is_recognised_and_its_problems_name_the_table(api):
     assert body["kind"] == "dmn" and body["ok"] is False
     assert [e["element"] for e in body["errors"]] == ["procedure_selection_table"]
     assert "SOMETIMES" in body["errors"][0]["message"]
+
+
+def test_a_selection_dmn_with_a_broken_cell_is_refused_on_its_rule_before_the_examples_run(api, database):
+    from processes.modelling.examples import add_example
+
+    with database.transaction() as session:
+        add_example(session, "po", "国保で葬儀", {"health_insurance": "kokuho", "funeral_held": "yes"}, ["HN01"], [])
+    broken = SELECTION.replace('<text>"kokuho"</text>', '<text>"kokuho</text>', 1).encode("utf-8")
+    response = post(api, "deploy", "po", broken)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["example_failures"] == []
+    assert body["errors"] and all(e["element"] for e in body["errors"]), body["errors"]
+    with database.transaction(write=False) as session:
+        assert session.scalar(select(func.max(ModelFile.version)).where(
+            ModelFile.name == "procedure_selection.dmn")) == 1

@@ -270,6 +270,11 @@ def deploy_model(session: Session, platform_or_registry, kind: str, content: byt
         result.problems = [ModelProblem(None, f"ファイル名「{name}」は使えません（英数字と _ . - 、拡張子 .{kind}）。")]
         return result
     if kind == "dmn" and _defines_selection(content):
+        # A broken cell must be reported on its rule before the examples run: they would only fail without
+        # naming it.
+        result.problems = validate_model(kind, content, session=session, registry=registry, name=name)
+        if result.problems:
+            return result
         run = check_examples(session, dmn_content=content)
         result.examples_run, result.example_failures = run.total, run.failures
         if not run.ok:
