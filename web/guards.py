@@ -1,5 +1,7 @@
 """Who may open a page: every staff view declares its roles with @roles_required, and the declaration is what
-the access-matrix test reads (tests/test_web_access_matrix.py) to request every route as every role."""
+the access-matrix test reads (tests/test_web_access_matrix.py) to request every route as every role. A page
+without it fails that test. (JSON API routes follow processes/access.py; the test lists them in API_RULES.)
+An object outside the person's ward or department is 404 (raise processes.access.not_found), never 403."""
 from __future__ import annotations
 
 from functools import wraps
