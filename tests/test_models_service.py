@@ -1,6 +1,8 @@
 """The modelling service the editors and the library call: validate, drafts, deploy, versions, diffs."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from engine.db.models import AuditEntry, ModelFile
@@ -110,3 +112,15 @@ def test_a_diff_lists_elements_added_removed_and_changed_by_id_and_name(runtime,
     assert [(e.id, e.name) for e in diff.added] == [("note", "メモ")]
     assert [e.id for e in diff.removed] == ["f1"]
     assert [(e.id, e.name, e.type) for e in diff.changed] == [("intake", "予約の受付", "userTask")]
+
+
+def test_an_attribute_left_out_at_its_bpmn_default_is_not_a_change():
+    from engine.registry.diff import diff_model_xml
+
+    explicit = (Path(__file__).parent.parent / "bpmn" / "okuyami_case.bpmn").read_bytes()
+    # The model states cancelActivity on every boundary event: "false" on the deadlines, "true" on cancel/move.
+    assert b'cancelActivity="false"' in explicit and b'cancelActivity="true"' in explicit
+    as_bpmn_js_writes_it = explicit.replace(b' cancelActivity="true"', b"")
+    assert diff_model_xml(explicit, as_bpmn_js_writes_it).empty
+    made_interrupting = explicit.replace(b'cancelActivity="false"', b'cancelActivity="true"', 1)
+    assert len(diff_model_xml(explicit, made_interrupting).changed) == 1

@@ -54,9 +54,24 @@ def _is_diagram(element: etree._Element) -> bool:
     return etree.QName(element).namespace in _DIAGRAM_NAMESPACES
 
 
+# BPMN 2.0 attribute defaults: bpmn-js leaves an attribute out when it has its default value, so "absent" and
+# "default" must compare equal or every save in the editor would report those elements as changed.
+_DEFAULT_ATTRIBUTES = {
+    "cancelActivity": "true", "isInterrupting": "true", "parallelMultiple": "false", "isForCompensation": "false",
+    "startQuantity": "1", "completionQuantity": "1", "triggeredByEvent": "false", "isSequential": "false",
+    "instantiate": "false", "gatewayDirection": "Unspecified", "isClosed": "false",
+}
+
+
+def _own_attributes(element: etree._Element) -> list[tuple[str, str]]:
+    return sorted((key, value) for key, value in element.attrib.items()
+                  if _DEFAULT_ATTRIBUTES.get(etree.QName(key).localname) != value)
+
+
 def _signature(element: etree._Element) -> str:
-    """The element's own content: tag, attributes, text, and its id-less, non-diagram children."""
-    parts = [etree.QName(element).localname, repr(sorted(element.attrib.items())), (element.text or "").strip()]
+    """The element's own content: tag, attributes (defaults left out), text, and its id-less, non-diagram
+    children."""
+    parts = [etree.QName(element).localname, repr(_own_attributes(element)), (element.text or "").strip()]
     for child in element:
         if not isinstance(child.tag, str) or _is_diagram(child):
             continue
