@@ -1,4 +1,7 @@
-"""`okuyami notifications ...`: staff e-mail addresses for notifications, and the e-mail outbox."""
+"""`okuyami notifications ...`: staff e-mail addresses for notifications, and the e-mail outbox.
+
+The commands take the CLI's context object (`ctx.obj`, web.cli.Context) through click, not by importing web.cli:
+`python -m web.cli` runs that module as __main__, and importing it back here would be circular."""
 from __future__ import annotations
 
 import click
@@ -6,7 +9,6 @@ from sqlalchemy import select
 
 from engine.db.models import User
 
-from .cli import Context, pass_context
 
 
 @click.group()
@@ -17,8 +19,8 @@ def notifications() -> None:
 @notifications.command("email")
 @click.argument("name")
 @click.argument("address", required=False, default="")
-@pass_context
-def set_email(ctx: Context, name: str, address: str) -> None:
+@click.pass_obj
+def set_email(ctx, name: str, address: str) -> None:
     """Send NAME's notifications also to ADDRESS (leave ADDRESS out to stop e-mail; the bell stays)."""
     from processes.notifications import store
 
@@ -33,8 +35,8 @@ def set_email(ctx: Context, name: str, address: str) -> None:
 
 
 @notifications.command("send")
-@pass_context
-def send(ctx: Context) -> None:
+@click.pass_obj
+def send(ctx) -> None:
     """Send the e-mail waiting in the outbox now (the worker does this after every pass)."""
     from processes.notifications.scheduling import send_outbox
 
