@@ -50,6 +50,8 @@ def test_overdue_and_soon_due_tasks_by_ward_and_department_with_their_age(api_ap
     page = text_of(browsers["sv"].get("/supervisor/deadlines"))
     [review] = rt.list_tasks(instance_id=late.id, role="supervisor")
     assert f'<a href="/tasks/{review.id}/form">期限超過への対応（再割当・電話）</a>' in page
+    form = text_of(browsers["sv"].get(f"/tasks/{review.id}/form"))          # the supervisor's task form
+    assert "担当者を再割当した" in form and "担当課・担当者に電話で確認した" in form
 
 
 def test_only_supervisors_open_the_view(api_app, browsers):
