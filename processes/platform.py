@@ -15,6 +15,7 @@ from engine.settings import Settings
 
 from .modelling.deploy_checks import saved_examples_check
 from .okuyami.services import SERVICES
+from .okuyami.task_deadlines import task_deadline
 from .roles import lane_policy
 
 
@@ -48,5 +49,5 @@ def build_platform(settings: Settings, require_current_schema: bool = True) -> P
             user_message="データベースの構成が最新ではありません。`okuyami db upgrade` を実行してください。")
     registry = ModelRegistry(check_rules(settings))
     runtime = WorkflowRuntime(database, registry, script_timeout_seconds=settings.script_timeout_seconds,
-                              services=SERVICES)
+                              services=SERVICES, deadline_policy=task_deadline)
     return Platform(settings, database, registry, runtime)

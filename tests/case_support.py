@@ -10,6 +10,7 @@ from engine.registry.store import sources_in
 from engine.runtime import WorkflowRuntime
 from engine.settings import PROJECT_ROOT, load_settings
 from processes.okuyami.services import SERVICES
+from processes.okuyami.task_deadlines import task_deadline
 from processes.platform import check_rules
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -52,4 +53,4 @@ def case_runtime(database, clock):
     registry = ModelRegistry(check_rules(load_settings(PROJECT_ROOT / "instance-unused", environ={})))
     with database.transaction() as session:
         registry.deploy(session, sources_in([PROJECT_ROOT / "bpmn", PROJECT_ROOT / "dmn"]), actor="test")
-    return WorkflowRuntime(database, registry, services=SERVICES)
+    return WorkflowRuntime(database, registry, services=SERVICES, deadline_policy=task_deadline)

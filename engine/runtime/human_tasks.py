@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Callable, Mapping
 
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
@@ -19,6 +20,10 @@ from .task_lookup import find_task
 from .timers import event_due
 
 READY, COMPLETED, CANCELLED = "READY", "COMPLETED", "CANCELLED"
+
+DeadlinePolicy = Callable[[Mapping[str, str], dict], "datetime | None"]
+"""A user task's deadline from its extension properties and its data, for a task the model gives no deadline
+timer (the application decides what the properties mean: business days from a visit, a DMN decision...)."""
 log = logging.getLogger(__name__)
 
 
@@ -64,8 +69,18 @@ def _department(task) -> str | None:
     return str(value) if value else None
 
 
+def _policy_due(task, policy: DeadlinePolicy | None) -> datetime | None:
+    if policy is None:
+        return None
+    try:
+        return policy(_properties(task), task.data)
+    except Exception:  # noqa: BLE001 - a deadline that cannot be computed must not stop the case
+        log.warning("deadline rule of task %s could not be evaluated", task.task_spec.name, exc_info=True)
+        return None
+
+
 def sync_human_tasks(session: Session, instance: LoadedInstance, workflow, ready_before: dict[str, object],
-                     now: datetime, actor: str) -> list[int]:
+                     now: datetime, actor: str, deadline_policy: DeadlinePolicy | None = None) -> list[int]:
     """Close the rows of tasks no longer READY, insert rows for new READY tasks; returns the new rows' ids."""
     ready_after = ready_user_tasks(workflow)
     closed = [task_id for task_id in ready_before if task_id not in ready_after]
@@ -89,7 +104,8 @@ def sync_human_tasks(session: Session, instance: LoadedInstance, workflow, ready
                      "title": getattr(spec, "bpmn_name", None) or spec.name,
                      "form": _properties(task).get(FORM_PROPERTY), "lane": spec.lane,
                      "role": lane_roles.get(spec.lane), "ward": instance.ward, "department": _department(task),
-                     "state": READY, "assignee": None, "due_at": _due_at(task), "created_at": now})
+                     "state": READY, "assignee": None,
+                     "due_at": _due_at(task) or _policy_due(task, deadline_policy), "created_at": now})
     if not rows:
         return []
     return list(connection.execute(INSERT_HUMAN_TASKS, rows).scalars())

@@ -23,7 +23,7 @@ from ..registry import ModelRegistry
 from ..sandbox import SandboxScriptEngine
 from ..sandbox.environment import ServiceHandler
 from . import audit
-from .human_tasks import READY, ready_user_tasks, sync_human_tasks
+from .human_tasks import READY, DeadlinePolicy, ready_user_tasks, sync_human_tasks
 from .instance_store import InstanceStore, LoadedInstance, TaskRow
 from .statements import LIVE_VERSION_ID
 from .task_lookup import find_task
@@ -49,8 +49,10 @@ class InstanceSummary:
 
 class WorkflowRuntime:
     def __init__(self, database: Database, registry: ModelRegistry, script_timeout_seconds: float = 2.0,
-                 services: Mapping[str, ServiceHandler] | None = None, workflow_cache_size: int = 512):
+                 services: Mapping[str, ServiceHandler] | None = None, workflow_cache_size: int = 512,
+                 deadline_policy: DeadlinePolicy | None = None):
         self.db = database
+        self.deadline_policy = deadline_policy
         self.registry = registry
         self.script_engine = SandboxScriptEngine(script_timeout_seconds, services)
         self.store = InstanceStore(registry, workflow_cache_size)
@@ -78,7 +80,7 @@ class WorkflowRuntime:
             timers = _timers(workflow, status)
             instance = self.store.insert(s, version, self.registry.codec.dump_workflow(workflow), status=status,
                                          ward=ward, wake_at=next_wake(timers), actor=actor, now=now)
-            new_tasks = sync_human_tasks(s, instance, workflow, {}, now, actor)
+            new_tasks = sync_human_tasks(s, instance, workflow, {}, now, actor, self.deadline_policy)
             sync_timers(s, instance.id, workflow, {}, timers, now)
             audit.record(s, actor, "instance.started", instance_id=instance.id, after=data or {},
                          detail={"process_id": process_id, "version": version.version})
@@ -290,7 +292,7 @@ class WorkflowRuntime:
         timers = _timers(workflow, status)
         self.store.update(s, instance, self.registry.codec.dump_workflow(workflow), status=status,
                           wake_at=next_wake(timers), now=clock)
-        new_tasks = sync_human_tasks(s, instance, workflow, ready_before, clock, actor)
+        new_tasks = sync_human_tasks(s, instance, workflow, ready_before, clock, actor, self.deadline_policy)
         instance.timers_fired = sync_timers(s, instance.id, workflow, instance.timers_before or {}, timers,
                                             now or clock)
         instance.timers_before = timers

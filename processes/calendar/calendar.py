@@ -200,6 +200,10 @@ class BusinessCalendar:
     def _deadline_on(self, day: date) -> datetime:
         return datetime.combine(day, self._config.deadline_time, tzinfo=JST)
 
+    def deadline_on(self, day: date) -> datetime:
+        """The deadline time of the day (17:00 JST): when a task due that day is due."""
+        return self._deadline_on(day)
+
     def precheck_deadline(self, visit_start: datetime, ward: str | None = None) -> datetime:
         """17:00 JST one business day (configurable) before the visit day: when the departments' pre-check is due."""
         visit_day = _as_date(visit_start, "visit_start")

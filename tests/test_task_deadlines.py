@@ -1,0 +1,79 @@
+"""A deadline set on a user task in the BPMN editor (`deadlineBusinessDays`, `deadlineDecision`) becomes the due
+date of that task in the worklists, counted in business days from the visit day on the city's calendar."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from engine.db.models import HumanTask
+from engine.registry import ModelSource
+from engine.runtime import WorkflowRuntime
+from processes.calendar.slots import JST
+from processes.okuyami import task_deadlines
+from processes.okuyami.task_deadlines import task_deadline
+from tests.support import FIXTURE_MODELS
+
+VISIT = {"slot_start": "2026-12-03T10:30:00+09:00", "ward": "nakahara"}   # a Thursday
+
+
+def jst(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=JST)
+
+
+@pytest.mark.parametrize(("days", "due"), [
+    ("-1", "2026-12-02 17:00"),        # the business day before the visit
+    ("0", "2026-12-03 17:00"),         # the visit day itself
+    ("2", "2026-12-07 17:00"),         # Friday, then Monday: the weekend is not counted
+])
+def test_business_days_count_from_the_visit_day(days, due):
+    assert task_deadline({"deadlineBusinessDays": days}, VISIT) == jst(due)
+
+
+def test_the_city_closure_at_the_new_year_is_skipped():
+    visit = {"slot_start": "2027-01-04T09:00:00+09:00", "ward": "nakahara"}
+    assert task_deadline({"deadlineBusinessDays": "-1"}, visit) == jst("2026-12-28 17:00")
+
+
+def test_a_task_without_a_deadline_rule_has_no_due_date():
+    assert task_deadline({"formJsonSchemaFilename": "visit.json"}, VISIT) is None
+
+
+def test_a_decision_gives_the_number_of_business_days(tmp_path, monkeypatch):
+    (tmp_path / "deadline.dmn").write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="t">
+  <decision id="visit_deadline" name="来庁対応の期限">
+    <decisionTable id="t" hitPolicy="FIRST">
+      <input id="i1" label="区"><inputExpression id="e1" typeRef="string"><text>ward</text></inputExpression></input>
+      <output id="o1" name="business_days" typeRef="number" />
+      <rule id="r1"><inputEntry id="a1"><text>"nakahara"</text></inputEntry><outputEntry id="b1"><text>1</text></outputEntry></rule>
+      <rule id="r2"><inputEntry id="a2"><text>-</text></inputEntry><outputEntry id="b2"><text>5</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>""", encoding="utf-8")
+    monkeypatch.setattr(task_deadlines, "DMN_DIR", tmp_path)
+    task_deadlines._decisions.cache_clear()
+    try:
+        assert task_deadline({"deadlineDecision": "visit_deadline"}, VISIT) == jst("2026-12-04 17:00")
+        assert task_deadline({"deadlineDecision": "visit_deadline"}, dict(VISIT, ward="tama")) == \
+            jst("2026-12-10 17:00")
+    finally:
+        task_deadlines._decisions.cache_clear()
+
+
+def test_the_worklist_row_of_a_task_with_a_deadline_rule_carries_its_due_date(database, registry):
+    review = (FIXTURE_MODELS / "review.bpmn").read_text(encoding="utf-8")
+    with_rule = review.replace(
+        '<spiffworkflow:property name="formJsonSchemaFilename" value="intake.json" />',
+        '<spiffworkflow:property name="formJsonSchemaFilename" value="intake.json" />'
+        '<spiffworkflow:property name="deadlineBusinessDays" value="-1" />', 1)
+    assert with_rule != review
+    with database.transaction() as session:
+        registry.deploy(session, [ModelSource("review.bpmn", with_rule.encode("utf-8")),
+                                  ModelSource.from_path(FIXTURE_MODELS / "priority.dmn")], actor="test")
+    runtime = WorkflowRuntime(database, registry, deadline_policy=task_deadline)
+    case = runtime.start("review", "test", data=dict(VISIT, age=70), ward="nakahara")
+    with database.transaction(write=False) as session:
+        row = session.scalars(select(HumanTask).where(HumanTask.instance_id == case.id)).one()
+    assert row.spec_name == "intake" and row.due_at == jst("2026-12-02 17:00")
