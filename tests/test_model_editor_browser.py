@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
