@@ -1,4 +1,6 @@
-"""`okuyami forms ...`: the municipal form templates and the print packets from the command line."""
+"""`okuyami forms ...`: the municipal form templates and the print packets from the command line. Registered by
+web/cli.py; its commands get the CLI's Context (ctx.obj) through click.pass_obj, so this module never imports
+web.cli (which imports it)."""
 from __future__ import annotations
 
 import sys
@@ -20,7 +22,6 @@ from processes.documents.templates import (
     versions_of,
 )
 
-from .cli import Context, pass_context
 
 
 @click.group()
@@ -29,8 +30,8 @@ def forms() -> None:
 
 
 @forms.command("list")
-@pass_context
-def forms_list(ctx: Context) -> None:
+@click.pass_obj
+def forms_list(ctx) -> None:
     """Every template, the version in use and its uploaded versions."""
     platform = ctx.platform()
     with platform.database.transaction(write=False) as session:
@@ -76,8 +77,8 @@ def forms_validate(files: tuple[str, ...]) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--comment", default="", help="What changed, for the version history.")
 @click.option("--actor", default="cli", help="Who uploads (recorded with the version).")
-@pass_context
-def forms_upload(ctx: Context, name: str, file: str, comment: str, actor: str) -> None:
+@click.pass_obj
+def forms_upload(ctx, name: str, file: str, comment: str, actor: str) -> None:
     """Validate FILE and store it as the new version of template NAME."""
     platform = ctx.platform()
     try:
@@ -93,8 +94,8 @@ def forms_upload(ctx: Context, name: str, file: str, comment: str, actor: str) -
 @click.argument("case_id", type=int)
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write the PDF here.")
 @click.option("--actor", default="cli", help="Who downloads (audit log), with --out.")
-@pass_context
-def forms_packet(ctx: Context, case_id: int, out: str | None, actor: str) -> None:
+@click.pass_obj
+def forms_packet(ctx, case_id: int, out: str | None, actor: str) -> None:
     """Make CASE_ID's print packet now (if missing or stale), optionally writing the PDF to --out."""
     platform = ctx.platform()
     try:
@@ -113,8 +114,8 @@ def forms_packet(ctx: Context, case_id: int, out: str | None, actor: str) -> Non
 
 
 @forms.command("refresh")
-@pass_context
-def forms_refresh(ctx: Context) -> None:
+@click.pass_obj
+def forms_refresh(ctx) -> None:
     """One pass of the background job: make every missing or stale packet of the cases waiting for their visit."""
     platform = ctx.platform()
     click.echo(f"{refresh_packets(platform.database, platform.runtime)}件の帳票を作成しました。")
