@@ -14,4 +14,7 @@ setup:
 
 bench: setup
 	.venv/bin/python -m bench.engine
+	.venv/bin/python -m bench.dmn
+	.venv/bin/python -m bench.timers
+	.venv/bin/python -m bench.web_pages
 	.venv/bin/python -m bench.packet
