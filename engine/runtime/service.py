@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Iterator, Mapping
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -45,6 +47,26 @@ class InstanceSummary:
     """Human tasks (ids) that this operation made READY: where the person's work goes next."""
     timers_fired: int = 0
     """Timers this operation fired (rows of the timers table it marked FIRED)."""
+
+
+def _case_data(workflow: BpmnWorkflow) -> dict:
+    """The instance's current data. Not simply the last completed task's: a side branch (a reminder, an overdue
+    notice) holds a copy of the data from when it split off, and may end after the main line has moved on. The
+    main line is the modelled task that has come furthest (the deepest one still waiting or ready; boundary
+    events only listen, with their host's old data); what the ended side branches recorded is kept where the
+    main line has nothing of its own under that name."""
+    if workflow.is_completed():
+        return dict((workflow.last_task or workflow.task_tree).data)
+    live = [t for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+            if getattr(t.task_spec, "bpmn_id", None) and not isinstance(t.task_spec, BoundaryEvent)]
+    main = max(live, key=lambda t: t.depth, default=workflow.last_task or workflow.task_tree)
+    ended_branches = sorted((t for t in workflow.get_tasks(state=TaskState.COMPLETED)
+                             if isinstance(t.task_spec, EndEvent)), key=lambda t: t.last_state_change)
+    data: dict = {}
+    for task in ended_branches:
+        data.update(task.data)
+    data.update(main.data)
+    return data
 
 
 class WorkflowRuntime:
@@ -104,11 +126,9 @@ class WorkflowRuntime:
             return _summary(instance)
 
     def instance_data(self, instance_id: int, session: Session | None = None) -> dict:
-        """The data of the instance's most recently completed task (the case as the process knows it)."""
+        """The case as the process knows it: the data where the instance has come furthest on its main line."""
         with self._unit(session, write=False) as s:
-            workflow = self._peek(self.store.read(s, instance_id))
-            task = workflow.last_task or workflow.task_tree
-            return dict(task.data)
+            return _case_data(self._peek(self.store.read(s, instance_id)))
 
     # human tasks ------------------------------------------------------------------------------------------
     def list_tasks(self, *, role: str | None = None, assignee: str | None = None, ward: str | None = None,
