@@ -42,6 +42,23 @@ def eligible_assignees(session: Session, task: HumanTask) -> list[User]:
     return list(session.scalars(query.order_by(User.username)))
 
 
+def assignees_by_scope(session: Session, tasks) -> dict[int, list[User]]:
+    """For each open task, who it may be handed to: all accounts read once, matched in memory."""
+    roles = {t.role for t in tasks if t.role is not None}
+    if not roles:
+        return {}
+    users = list(session.scalars(select(User).where(User.role.in_(roles), User.active.is_(True))
+                                 .order_by(User.username)))
+    found = {}
+    for task in tasks:
+        if task.state != "READY" or task.role is None:
+            continue
+        keys = SCOPED_ROLES.get(task.role, ())
+        found[task.id] = [u for u in users if u.role == task.role
+                          and all(getattr(u, key) == getattr(task, key) for key in keys)]
+    return found
+
+
 def reassign(session: Session, actor: Actor, task: HumanTask, assignee) -> None:
     """A supervisor hands the task to `assignee` (a username), whoever held it before."""
     if actor.role not in REASSIGNERS:

@@ -9,7 +9,7 @@ from engine.errors import TaskConflict
 from processes.access import check_task, not_found, require_id
 from processes.departments import DEPARTMENTS
 from processes.okuyami.wards import load_wards
-from processes.task_assignment import eligible_assignees, reassign, unclaim
+from processes.task_assignment import assignees_by_scope, reassign, unclaim
 from processes.task_queries import count_tasks, find_tasks, is_overdue, task_by_id, worklist_filters
 from processes.validation import ValidationFailed
 from processes.worklists import REASSIGNERS, SORT_LABELS, TABS, read_worklist_query, scope_for
@@ -21,6 +21,7 @@ bp = Blueprint("tasks", __name__)
 WORKERS = ("operator", "supervisor", "dept_staff", "counter")
 PAGE_SIZE = 200
 CHANGED_EVENT = "worklist-changed"
+OPEN_TABS = ("mine", "group", "overdue")
 TASK_SCREENS = {"visit": ("visit.show", "case_id")}
 """Tasks that have their own screen (BPMN task id → endpoint and its case-id argument), used when installed."""
 
@@ -54,21 +55,15 @@ def _query():
 
 
 def _counts(session, who, scope, query, now) -> dict[str, int]:
+    """Open tabs always; the completed tab (a search through the whole history) only when it is the one shown."""
     return {tab: count_tasks(session, scope, worklist_filters(query.with_tab(tab), who.username), now)
-            for tab in TABS}
+            for tab in TABS if tab in OPEN_TABS or tab == query.tab}
 
 
 def _assignees(session, tasks) -> dict[int, list]:
-    """For a supervisor: who each open task may be handed to (looked up once per role/ward/department)."""
-    found, by_scope = {}, {}
-    for task in tasks:
-        if task.state != "READY":
-            continue
-        key = (task.role, task.ward, task.department)
-        if key not in by_scope:
-            by_scope[key] = [(u.username, u.display_name) for u in eligible_assignees(session, task)]
-        found[task.id] = by_scope[key]
-    return found
+    """For a supervisor: who each open task may be handed to."""
+    return {task_id: [(u.username, u.display_name) for u in users]
+            for task_id, users in assignees_by_scope(session, tasks).items()}
 
 
 @bp.get("/tasks")
@@ -84,6 +79,8 @@ def worklist():
         counts = _counts(session, who, scope, query, now)
         if "tab" not in request.args and not counts["mine"]:
             query = query.with_tab("group")     # nothing claimed yet: start where the work is
+        if query.tab not in counts:
+            counts[query.tab] = count_tasks(session, scope, worklist_filters(query, who.username), now)
         tasks = find_tasks(session, scope, worklist_filters(query, who.username), limit=PAGE_SIZE, now=now)
         assignees = _assignees(session, tasks) if who.role in REASSIGNERS else {}
     return render_template("worklist/index.html", scope=scope, query=query, tabs=TABS, counts=counts, tasks=tasks,
