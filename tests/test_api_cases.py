@@ -15,6 +15,7 @@ def test_an_operator_books_a_case_in_one_request(api):
     assert case["status"] == "running" and case["ward"] == "nakahara"
     assert response.headers["Location"] == f"/api/v1/cases/{case['id']}"
     assert sorted(t["department"] for t in case["tasks"]) == ["hoken_nenkin", "kourei_shogai", "kumin"]
+    assert all(t["overdue"] is False and t["due_at"] for t in case["tasks"])   # pre-checks due before the visit
     assert case["summary"]["slot_start"] == VISIT.isoformat() and case["summary"]["channel"] == "booking"
     ids = {p["id"]: p for p in case["procedures"]}
     assert "JU03" in ids and {"needs_confirmation", "reason"} <= set(ids["JU03"])

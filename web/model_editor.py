@@ -53,7 +53,7 @@ def _lane_roles() -> list[dict]:
 
 def _task_forms() -> list[str]:
     folder = platform().settings.forms_dir / "tasks"
-    return sorted(p.name for p in folder.glob("*.json")) if folder.is_dir() else []
+    return sorted(p.name for p in folder.glob("*.json") if not p.name.endswith(".ui.json")) if folder.is_dir() else []
 
 
 def _decisions(session) -> list[dict]:

@@ -61,6 +61,6 @@ def form_templates(session: Session, templates_dir: Path = TEMPLATES_DIR, task_f
                                      using(name, r.content_hash)) for r in reversed(rows)]
         entries.append(FormTemplateEntry(name, "docx", versions))
     if task_forms_dir is not None and task_forms_dir.is_dir():
-        for path in sorted(task_forms_dir.glob("*.json")):
+        for path in sorted(p for p in task_forms_dir.glob("*.json") if not p.name.endswith(".ui.json")):
             entries.append(FormTemplateEntry(path.name, "task", [TemplateVersion(REPOSITORY_LABEL, None, "", "", True, None)]))
     return entries

@@ -16,6 +16,7 @@ from ..access import (
     without_personal_data,
 )
 from ..calendar import today_jst
+from ..task_queries import is_overdue
 from .cases import CASE_PROCESS
 from .guidance import GuidanceSheet, guidance_sheet
 
@@ -28,7 +29,7 @@ def task_json(task) -> dict:
     return {"id": task.id, "instance_id": task.instance_id, "name": task.spec_name, "title": task.title,
             "role": task.role, "ward": task.ward, "department": task.department, "state": task.state,
             "assignee": task.assignee, "form": task.form,
-            "due_at": task.due_at.isoformat() if task.due_at else None,
+            "due_at": task.due_at.isoformat() if task.due_at else None, "overdue": is_overdue(task),
             "created_at": task.created_at.isoformat() if task.created_at else None}
 
 
