@@ -80,6 +80,9 @@ class HumanTask(Base):
               postgresql_where=text("state = 'READY'"), sqlite_where=text("state = 'READY'")),
         Index("ix_human_tasks_open_by_assignee", "assignee", "due_at", "id",
               postgresql_where=text("state = 'READY'"), sqlite_where=text("state = 'READY'")),
+        # The completed-tasks tab: a role's history, newest first (most rows of the table are completed ones).
+        Index("ix_human_tasks_completed_by_role", "role", "completed_at", "id",
+              postgresql_where=text("state = 'COMPLETED'"), sqlite_where=text("state = 'COMPLETED'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
