@@ -15,7 +15,7 @@ from engine.settings import Settings
 
 from .modelling.deploy_checks import saved_examples_check
 from .okuyami.services import SERVICES
-from .okuyami.task_deadlines import task_deadline
+from .okuyami.task_deadlines import deadline_rule_problem, task_deadline
 from .roles import lane_policy
 
 
@@ -33,7 +33,8 @@ class Platform:
 def check_rules(settings: Settings) -> CheckRules:
     task_forms = settings.forms_dir / "tasks"
     return CheckRules(lanes=lane_policy(), form_exists=lambda name: (task_forms / name).is_file(),
-                      services=frozenset(SERVICES), deploy_checks=(saved_examples_check,))
+                      services=frozenset(SERVICES), task_property_check=deadline_rule_problem,
+                      deploy_checks=(saved_examples_check,))
 
 
 def build_platform(settings: Settings, require_current_schema: bool = True) -> Platform:

@@ -77,3 +77,36 @@ def test_the_worklist_row_of_a_task_with_a_deadline_rule_carries_its_due_date(da
     with database.transaction(write=False) as session:
         row = session.scalars(select(HumanTask).where(HumanTask.instance_id == case.id)).one()
     assert row.spec_name == "intake" and row.due_at == jst("2026-12-02 17:00")
+
+
+@pytest.mark.parametrize(("properties", "message"), [
+    ({"deadlineBusinessDays": "翌日"}, "整数で書いてください"),
+    ({"deadlineBusinessDays": "365"}, "範囲で指定してください"),
+    ({"deadlineDecision": "no_such_decision"}, "dmn/ にありません"),
+])
+def test_a_deadline_rule_that_cannot_work_is_a_problem_on_its_task_before_deploy(case_runtime, properties,
+                                                                                  message):
+    from engine.settings import PROJECT_ROOT
+    from processes.modelling.service import validate_model
+
+    case_model = (PROJECT_ROOT / "bpmn" / "okuyami_case.bpmn").read_text(encoding="utf-8")
+    marker = '<spiffworkflow:property name="formJsonSchemaFilename" value="visit.json" />'
+    assert marker in case_model
+    (name, value), = properties.items()
+    broken = case_model.replace(marker, marker + f'<spiffworkflow:property name="{name}" value="{value}" />', 1)
+
+    def problems(content: str) -> list:
+        with case_runtime.db.transaction(write=False) as session:
+            return validate_model("bpmn", content.encode("utf-8"), session=session, registry=case_runtime.registry,
+                                  name="okuyami_case.bpmn")
+
+    assert problems(case_model) == []
+    [problem] = problems(broken)
+    assert problem.element == "visit" and message in problem.message
+
+
+def test_a_sound_deadline_rule_passes_the_checks():
+    from processes.okuyami.task_deadlines import deadline_rule_problem
+
+    assert deadline_rule_problem({"deadlineBusinessDays": "-1"}) is None
+    assert deadline_rule_problem({"deadlineDecision": "deadlines"}) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
@@ -38,6 +38,8 @@ class CheckRules:
     services: frozenset[str] | None = None
     hit_policies: frozenset[str] = DEFAULT_HIT_POLICIES
     form_property: str = FORM_PROPERTY
+    task_property_check: Callable[[Mapping[str, str]], str | None] | None = None
+    """The application's check of a user task's extension properties (e.g. a deadline rule): a message, or None."""
     deploy_checks: tuple[Callable, ...] = ()
     """Checks the application runs on every deploy after the models validate, before anything is written:
     `check(session, changed_sources) -> list[Problem]` (e.g. the saved example interviews of a decision)."""
@@ -90,6 +92,8 @@ def _check_task(c: _Checker, file: str, task_spec) -> None:
         elif c.rules.form_exists is not None and not c.rules.form_exists(form):
             c.add(file, element, f"ユーザータスク「{label}」のフォーム「{form}」が forms/tasks/ にありません", "form")
         c.expression(file, element, f"ユーザータスク「{label}」の担当課の式", properties.get(DEPARTMENT_PROPERTY))
+        if c.rules.task_property_check is not None and (message := c.rules.task_property_check(properties)):
+            c.add(file, element, f"ユーザータスク「{label}」: {message}", "property")
         role = c.rules.lanes.role_for_lane(task_spec.lane)
         if task_spec.lane is None:
             c.add(file, element, f"ユーザータスク「{label}」がレーンに入っていないため、担当ロールが決まりません", "lane")

@@ -17,6 +17,7 @@ BUSINESS_DAYS_PROPERTY = "deadlineBusinessDays"
 DECISION_PROPERTY = "deadlineDecision"
 DECISION_OUTPUT = "business_days"
 DMN_DIR = PROJECT_ROOT / "dmn"
+MAX_BUSINESS_DAYS = 60
 
 
 @lru_cache(maxsize=1)
@@ -56,3 +57,19 @@ def task_deadline(properties: Mapping[str, str], data: dict) -> datetime | None:
     calendar = BusinessCalendar.default()
     ward = data.get("ward")
     return calendar.deadline_on(calendar.add_business_days(visit_day, days, ward))
+
+
+def deadline_rule_problem(properties: Mapping[str, str]) -> str | None:
+    """Why a user task's deadline rule cannot work (checked when the model is validated and deployed), or None."""
+    days = properties.get(BUSINESS_DAYS_PROPERTY, "").strip()
+    if days:
+        try:
+            value = int(days)
+        except ValueError:
+            return f"期限の営業日数「{days}」は -1 や 3 のような整数で書いてください。"
+        if not -MAX_BUSINESS_DAYS <= value <= MAX_BUSINESS_DAYS:
+            return f"期限の営業日数は -{MAX_BUSINESS_DAYS} から {MAX_BUSINESS_DAYS} の範囲で指定してください。"
+    decision = properties.get(DECISION_PROPERTY, "").strip()
+    if decision and decision not in _decisions():
+        return f"期限を決める DMN の決定「{decision}」が dmn/ にありません。"
+    return None
