@@ -52,8 +52,6 @@ API_BLUEPRINTS = [
     openapi.bp,
 ]
 
-SESSION_IDLE_MINUTES = 30
-
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> Flask:
     settings = settings or (platform.settings if platform else load_settings())
@@ -64,8 +62,6 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="okuyami_session",
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=SESSION_IDLE_MINUTES),
-        SESSION_REFRESH_EACH_REQUEST=True,
         REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         JSON_AS_ASCII=False,
