@@ -139,12 +139,12 @@ def _query(scope: TaskScope, filters: TaskFilters, now: datetime):
 
 
 def find_tasks(session: Session, scope: TaskScope, filters: TaskFilters, limit: int = MAX_LIMIT,
-               now: datetime | None = None) -> list[HumanTask]:
+               now: datetime | None = None, offset: int = 0) -> list[HumanTask]:
     """Tasks inside the scope matching every filter (a filter outside the scope simply matches nothing)."""
     query = _query(scope, filters, now or utcnow())
     if query is None:
         return []
-    query = query.order_by(*SORTS.get(filters.sort, SORTS["due"])).limit(limit)
+    query = query.order_by(*SORTS.get(filters.sort, SORTS["due"])).limit(limit).offset(offset)
     return list(session.scalars(query))
 
 

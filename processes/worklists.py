@@ -44,6 +44,9 @@ TABS: dict[str, str] = {
 SORT_LABELS = {"due": "期限が近い順", "-due": "期限が遠い順", "created": "作成が古い順", "-created": "作成が新しい順"}
 
 
+MAX_PAGE = 10_000
+
+
 @dataclass(frozen=True)
 class WorklistQuery:
     """What the worklist page asks for, checked: the tab, the filters people set, and Japanese errors for the
@@ -59,9 +62,10 @@ class WorklistQuery:
     completed_to: date | None = None
     sort: str = "due"
     errors: dict[str, str] | None = None
+    page: int = 1
 
     def with_tab(self, tab: str) -> "WorklistQuery":
-        return replace(self, tab=tab)
+        return replace(self, tab=tab, page=1)
 
 
 def _day(args, key: str, errors: dict) -> date | None:
@@ -73,6 +77,16 @@ def _day(args, key: str, errors: dict) -> date | None:
     except ValueError:
         errors[key] = "日付は YYYY-MM-DD の形式で入力してください。"
         return None
+
+
+def _page(args, errors: dict) -> int:
+    raw = (args.get("page") or "").strip()
+    if not raw:
+        return 1
+    if raw.isdigit() and 0 < int(raw) <= MAX_PAGE:
+        return int(raw)
+    errors["page"] = "ページの指定が正しくありません。"
+    return 1
 
 
 def read_worklist_query(args, wards: dict, departments: dict) -> WorklistQuery:
@@ -96,7 +110,7 @@ def read_worklist_query(args, wards: dict, departments: dict) -> WorklistQuery:
     sort = args.get("sort") if args.get("sort") in SORT_LABELS else ("-completed" if tab == "completed" else "due")
     query = WorklistQuery(tab, ward, department, _day(args, "due_from", errors), _day(args, "due_to", errors),
                           case_number, _day(args, "completed_from", errors), _day(args, "completed_to", errors),
-                          sort, errors)
+                          sort, errors, _page(args, errors))
     for start, end in (("due_from", "due_to"), ("completed_from", "completed_to")):
         if getattr(query, start) and getattr(query, end) and getattr(query, start) > getattr(query, end):
             errors[end] = "終了日は開始日以降の日付にしてください。"

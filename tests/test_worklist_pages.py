@@ -151,3 +151,23 @@ def test_a_booking_started_elsewhere_waits_in_the_operators_group_tab(api_app, b
     case = start_case(runtime, "booking", "op", ward="nakahara")
     page = text_of(browsers["op"].get("/tasks"))
     assert "予約受付・問診" in page and f">{case.id}<" in page
+
+
+def test_a_long_list_comes_in_pages_that_keep_the_tab_and_filters(api_app, browsers, monkeypatch):
+    import web.tasks
+
+    monkeypatch.setattr(web.tasks, "PAGE_SIZE", 2)
+    visits = (VISIT, VISIT + timedelta(days=1), VISIT + timedelta(days=5))   # Thursday, Friday, next Tuesday
+    tasks = [_precheck(api_app, new_case(api_app, slot_start=v.isoformat()), "kumin") for v in visits]
+    kumin = browsers["kumin_naka"]
+    first = text_of(kumin.get("/tasks?tab=group&sort=due"))
+    assert "対応待ちのタスク（3件のうち 1〜2件目を表示）" in first and "1 / 2 ページ" in first
+    next_link = re.search(r'<a href="([^"]+)" rel="next">次の2件</a>', first).group(1).replace("&amp;", "&")
+    assert "tab=group" in next_link and "sort=due" in next_link and "page=2" in next_link
+    second = text_of(kumin.get(next_link))
+    assert "3件のうち 3〜3件目を表示" in second and 'rel="prev"' in second and 'rel="next"' not in second
+    shown = [t.id for t in tasks if f'id="task-{t.id}"' in first] + \
+            [t.id for t in tasks if f'id="task-{t.id}"' in second]
+    assert sorted(shown) == sorted(t.id for t in tasks)                  # every task once, none lost between pages
+    unreadable = text_of(kumin.get("/tasks?tab=group&page=abc"))
+    assert "ページの指定が正しくありません。" in unreadable and "1〜2件目" in unreadable

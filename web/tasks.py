@@ -19,7 +19,7 @@ from .guards import page_actor, roles_required
 
 bp = Blueprint("tasks", __name__)
 WORKERS = ("operator", "supervisor", "dept_staff", "counter")
-PAGE_SIZE = 200
+PAGE_SIZE = 50
 CHANGED_EVENT = "worklist-changed"
 OPEN_TABS = ("mine", "group", "overdue")
 TASK_SCREENS = {"visit": ("visit.show", "case_id")}
@@ -66,6 +66,14 @@ def _assignees(session, tasks) -> dict[int, list]:
             for task_id, users in assignees_by_scope(session, tasks).items()}
 
 
+def _page_url(query):
+    """The same list (tab, filters, sort) at another page."""
+    def url(page: int) -> str:
+        args = {k: v for k, v in request.args.items() if k != "page"}
+        return url_for("tasks.worklist", **{**args, "tab": query.tab, "page": page})
+    return url
+
+
 @bp.get("/tasks")
 @roles_required()
 def worklist():
@@ -81,11 +89,12 @@ def worklist():
             query = query.with_tab("group")     # nothing claimed yet: start where the work is
         if query.tab not in counts:
             counts[query.tab] = count_tasks(session, scope, worklist_filters(query, who.username), now)
-        tasks = find_tasks(session, scope, worklist_filters(query, who.username), limit=PAGE_SIZE, now=now)
+        tasks = find_tasks(session, scope, worklist_filters(query, who.username), limit=PAGE_SIZE, now=now,
+                           offset=(query.page - 1) * PAGE_SIZE)
         assignees = _assignees(session, tasks) if who.role in REASSIGNERS else {}
     return render_template("worklist/index.html", scope=scope, query=query, tabs=TABS, counts=counts, tasks=tasks,
                            total=counts[query.tab], who=who, now=now, assignees=assignees, sorts=SORT_LABELS,
-                           is_overdue=is_overdue, page_size=PAGE_SIZE)
+                           is_overdue=is_overdue, page_size=PAGE_SIZE, page_url=_page_url(query))
 
 
 @bp.get("/tasks/counts")
