@@ -4,88 +4,43 @@ highlighted, the live procedure list follows the interview, and axe-core finds n
 Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
-import threading
-import uuid
-
 import pytest
-from werkzeug.serving import make_server
 
 from engine import accounts
-from engine.db.migrate import upgrade
-from engine.db.session import Database
-from engine.settings import PROJECT_ROOT, load_settings
 from processes.demo_cases import seed_demo_cases
-from processes.platform import build_platform
+from tests import browser_support
+from tests.browser_support import ARTIFACTS, SignedIn, browser, playwright_api, serious_violations  # noqa: F401
 from tests.web_support import PASSWORD
 
 pytestmark = pytest.mark.slow
-playwright_api = pytest.importorskip("playwright.sync_api")
 
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 USERS = {"sv": ("supervisor", None), "op": ("operator", None), "counter": ("counter", "nakahara")}
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory, data_key):
-    """The staff app on a free port over a fresh SQLite instance holding the demo city's cases."""
-    folder = tmp_path_factory.mktemp("case-screens")
-    url = f"sqlite:///{folder / 'okuyami.db'}"
-    (folder / "okuyami.toml").write_text(
-        f'database_url = "{url}"\nsecret_key = "browser-{uuid.uuid4().hex}"\ndata_key = "{data_key}"\n',
-        encoding="utf-8")
-    database = Database(url)
-    upgrade(database)
-    database.dispose()
-    platform = build_platform(load_settings(folder, environ={}))
+def demo_city_cases(platform) -> dict[str, int]:
+    """The models, three accounts and the demo city's cases: {label: case id}."""
     with platform.database.transaction() as session:
         platform.registry.deploy(session, platform.repository_models(), actor="setup")
         for name, (role, ward) in USERS.items():
             accounts.create_user(session, name, role, PASSWORD, ward=ward)
     report = seed_demo_cases(platform.runtime)
-    cases = {line.split(":", 1)[1].strip(): int(line.split()[1].rstrip(":")) for line in report}
-
-    from web import create_app
-
-    server = make_server("127.0.0.1", 0, create_app(platform=platform), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", cases
-    server.shutdown()
-    thread.join()
-    platform.database.dispose()
+    return {line.split(":", 1)[1].strip(): int(line.split()[1].rstrip(":")) for line in report}
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
+def live_server(tmp_path_factory, data_key):
+    """The staff app on a free port over a fresh SQLite instance holding the demo city's cases."""
+    with browser_support.live_server(tmp_path_factory.mktemp("case-screens"), data_key, demo_city_cases) as served:
+        yield served
 
 
 def signed_in(browser, base: str, username: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    assert "/login" not in page.url
-    return page, errors
+    screen = SignedIn(browser, base, username, PASSWORD)
+    return screen.page, screen.errors
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"case-screens-{name}.png"), full_page=True)
-
-
-def serious_violations(page) -> list[str]:
-    page.add_script_tag(url="/static/vendor/axe.min.js")
-    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                           ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.help)")
-    return result
+    browser_support.shot(page, f"case-screens-{name}")
 
 
 def case_id(cases: dict, label: str) -> int:

@@ -5,79 +5,52 @@ The DMN editor: a cell of the selection table edited in dmn-js, a broken one mar
 deployed and evaluated by the next case. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
-import threading
-import uuid
+import json
+import urllib.request
 
 import pytest
-from werkzeug.serving import make_server
 
 from engine import accounts
-from engine.db.migrate import upgrade
-from engine.db.session import Database
-from engine.settings import PROJECT_ROOT, load_settings
-from processes.platform import build_platform
+from tests import browser_support
 from tests.api_support import walk_in
+from tests.browser_support import browser, playwright_api  # noqa: F401 - fixture
 from tests.web_support import PASSWORD
 
 pytestmark = pytest.mark.slow
-playwright_api = pytest.importorskip("playwright.sync_api")
 
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 NEW_NAME = "来庁対応（おくやみコーナー）"
 USERS = {"owner": ("process_owner", None), "counter": ("counter", "nakahara"), "sv": ("supervisor", None)}
+
+
+def models_and_accounts(platform) -> str:
+    """The repository's models and three accounts; the counter's API token (for new walk-in cases)."""
+    with platform.database.transaction() as session:
+        platform.registry.deploy(session, platform.repository_models(), actor="setup")
+        for name, (role, ward) in USERS.items():
+            accounts.create_user(session, name, role, PASSWORD, ward=ward)
+    with platform.database.transaction() as session:
+        return accounts.issue_token(session, "counter")
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, data_key):
     """The staff app on a free port, over a fresh SQLite instance with the repository's models deployed."""
     folder = tmp_path_factory.mktemp("browser-instance")
-    url = f"sqlite:///{folder / 'okuyami.db'}"
-    (folder / "okuyami.toml").write_text(
-        f'database_url = "{url}"\nsecret_key = "browser-{uuid.uuid4().hex}"\ndata_key = "{data_key}"\n',
-        encoding="utf-8")
-    database = Database(url)
-    upgrade(database)
-    database.dispose()
-    platform = build_platform(load_settings(folder, environ={}))
-    with platform.database.transaction() as session:
-        platform.registry.deploy(session, platform.repository_models(), actor="setup")
-        for name, (role, ward) in USERS.items():
-            accounts.create_user(session, name, role, PASSWORD, ward=ward)
-    with platform.database.transaction() as session:
-        token = accounts.issue_token(session, "counter")
+    with browser_support.live_server(folder, data_key, models_and_accounts) as (base, token):
+        def new_case() -> dict:
+            """A walk-in case at 中原区 (the API's view of it: id, version, procedures)."""
+            request = urllib.request.Request(
+                f"{base}/api/v1/cases", data=json.dumps(walk_in()).encode("utf-8"), method="POST",
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+            with urllib.request.urlopen(request) as response:
+                assert response.status == 201
+                return json.loads(response.read())
 
-    from web import create_app
-
-    app = create_app(platform=platform)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    api = app.test_client()
-
-    def new_case() -> dict:
-        """A walk-in case at 中原区 (the API's view of it: id, version, procedures)."""
-        response = api.post("/api/v1/cases", json=walk_in(), headers={"Authorization": f"Bearer {token}"})
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()
-
-    yield f"http://127.0.0.1:{server.server_port}", new_case
-    server.shutdown()
-    thread.join()
-    platform.database.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
+        yield base, new_case
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"model-editor-{name}.png"), full_page=True)
+    browser_support.shot(page, f"model-editor-{name}")
 
 
 def sign_in(browser, base: str, username: str):
