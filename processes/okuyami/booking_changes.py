@@ -7,13 +7,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFound, TaskConflict
+from engine.errors import TaskConflict
 from engine.runtime import InstanceSummary, WorkflowRuntime
 
-from ..access import BOOKING_CREATORS, Actor, check_case_read, not_found, require, require_id
+from ..access import BOOKING_CREATORS, Actor, require
 from ..validation import FieldError, ValidationFailed
 from .booking import check_slot, slot_start_of
-from .cases import CASE_PROCESS
+from .case_view import readable_case
 
 MAX_REASON = 400
 MOVABLE_AT = frozenset({"precheck"})
@@ -42,17 +42,8 @@ class BookingState:
 
 def booking_state(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id: int) -> BookingState:
     """The case's booking as the actor may change it; another ward's (or a missing) case is NotFound."""
-    require_id(case_id)
-    try:
-        summary = runtime.get_instance(case_id, session=session)
-    except NotFound:
-        raise not_found() from None
-    if summary.process_id != CASE_PROCESS:
-        raise not_found()
-    tasks = runtime.list_tasks(instance_id=case_id, session=session)
-    data = runtime.instance_data(case_id, session=session)
+    summary, data, tasks = readable_case(session, runtime, actor, case_id)
     ward = next((t.ward for t in tasks if t.ward), data.get("ward"))
-    check_case_read(actor, ward)
     open_steps = frozenset(t.spec_name for t in tasks) if summary.status == "running" else frozenset()
     return BookingState(ward, data.get("channel"), data.get("slot_start"), open_steps)
 

@@ -33,7 +33,9 @@ def task_json(task) -> dict:
             "created_at": task.created_at.isoformat() if task.created_at else None}
 
 
-def read_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id: int) -> dict:
+def readable_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id: int):
+    """The case's summary, data and tasks when `actor` may read the case; "not found" when it is no case or lies
+    outside the actor's ward (its existence is not revealed)."""
     require_id(case_id)
     try:
         summary = runtime.get_instance(case_id, session=session)
@@ -42,9 +44,14 @@ def read_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id:
     if summary.process_id != CASE_PROCESS:
         raise not_found()
     data = runtime.instance_data(case_id, session=session)
-    ward = data.get("ward")
     tasks = runtime.list_tasks(instance_id=case_id, session=session)
-    check_case_read(actor, _instance_ward(tasks, ward))
+    check_case_read(actor, _instance_ward(tasks, data.get("ward")))
+    return summary, data, tasks
+
+
+def read_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id: int) -> dict:
+    summary, data, tasks = readable_case(session, runtime, actor, case_id)
+    ward = data.get("ward")
     outcomes = {o.get("id"): o.get("outcome") for o in data.get("outcomes") or [] if isinstance(o, dict)}
     procedures = [{"id": p.get("id"), "name": p.get("name"), "department": p.get("department"),
                    "needs_confirmation": bool(p.get("needs_confirmation")), "reason": p.get("reason") or "",
