@@ -39,7 +39,7 @@ from bench.worklist import percentile
 from engine import crypto
 from engine.db.models import HumanTask, ProcessInstance
 from engine.settings import load_settings
-from processes.demo import DEMO_PASSWORD, seed_demo
+from processes.demo.city import DEMO_PASSWORD, seed_demo
 from processes.platform import build_platform
 from tests.support import PG_ADMIN_URL, sqlalchemy_pg_url
 

@@ -13,10 +13,10 @@ from engine.registry.store import sources_in
 from engine.runtime import WorkflowRuntime
 from engine.settings import Settings
 
-from .modelling.deploy_checks import saved_examples_check
-from .okuyami.services import SERVICES
-from .okuyami.task_deadlines import deadline_rule_problem, task_deadline
-from .roles import lane_policy
+from processes.modelling.deploy_checks import saved_examples_check
+from processes.okuyami.services import SERVICES
+from processes.okuyami.task_deadlines import deadline_rule_problem, task_deadline
+from processes.roles import lane_policy
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from engine import accounts
-from processes.demo_cases import seed_demo_cases
+from processes.demo.cases import seed_demo_cases
 from tests import browser_support
 from tests.browser_support import ARTIFACTS, SignedIn, browser, playwright_api, serious_violations  # noqa: F401
 from tests.web_support import PASSWORD

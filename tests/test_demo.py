@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from engine.db.models import AuditEntry, ProcessInstance
-from processes.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
-from processes.demo_cases import seed_demo_cases
+from processes.demo.city import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from processes.demo.cases import seed_demo_cases
 from tests.case_support import NOW
 
 

@@ -10,8 +10,8 @@ import pytest
 from engine.documents.converter_pool import ConverterPool, PoolSettings
 from engine.documents.rendering import render_docx
 from engine.settings import PROJECT_ROOT
-from processes.demo_cases import FAMILIES
-from processes.demo_cases import _reservation as demo_reservation
+from processes.demo.cases import FAMILIES
+from processes.demo.cases import _reservation as demo_reservation
 from processes.documents.fields import form_context
 from processes.documents.japanese import wareki
 from processes.documents.templates import GUIDANCE, TEMPLATES_DIR

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from processes.demo import DEMO_PASSWORD, seed_demo
+from processes.demo.city import DEMO_PASSWORD, seed_demo
 from tests.browser_support import SignedIn, browser, live_server, serious_violations, shot  # noqa: F401
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine.db.models import AuditEntry
 from engine.db.types import utcnow
-from processes.access import Actor
+from processes.tasks.access import Actor
 from processes.documents.jobs import refresh_packets
 from processes.documents.models import CasePacket
 from processes.documents.packets import build_packet, needs_packet, packet_view

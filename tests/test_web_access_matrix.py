@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from engine import accounts
 from engine.db.models import AuditEntry
-from processes.access import (
+from processes.tasks.access import (
     BOOKING_CREATORS,
     CASE_READERS,
     PERSONAL_DATA_READERS,
@@ -27,7 +27,7 @@ from processes.access import (
     WALK_IN_CREATORS,
 )
 from processes.okuyami.cases import start_case
-from processes.worklists import REASSIGNERS, SEES_ALL_TASKS, WORKLIST_ROLES, scope_for
+from processes.tasks.worklists import REASSIGNERS, SEES_ALL_TASKS, WORKLIST_ROLES, scope_for
 from tests.api_support import reservation
 from tests.test_security_headers import inline_code, security_header_problems
 from tests.web_support import PASSWORD, add_user

@@ -154,9 +154,9 @@ def test_a_booking_started_elsewhere_waits_in_the_operators_group_tab(api_app, b
 
 
 def test_a_long_list_comes_in_pages_that_keep_the_tab_and_filters(api_app, browsers, monkeypatch):
-    import web.tasks
+    import web.staff.worklist
 
-    monkeypatch.setattr(web.tasks, "PAGE_SIZE", 2)
+    monkeypatch.setattr(web.staff.worklist, "PAGE_SIZE", 2)
     visits = (VISIT, VISIT + timedelta(days=1), VISIT + timedelta(days=5))   # Thursday, Friday, next Tuesday
     tasks = [_precheck(api_app, new_case(api_app, slot_start=v.isoformat()), "kumin") for v in visits]
     kumin = browsers["kumin_naka"]

@@ -1,4 +1,4 @@
 """The Flask application: app factory, blueprints per audience, templates, static assets."""
-from .app import create_app
+from web.app import create_app
 
 __all__ = ["create_app"]

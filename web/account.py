@@ -7,10 +7,10 @@ from flask_login import current_user, logout_user
 
 from engine.db.models import User
 from processes.staff import passwords, totp
-from processes.validation import ValidationFailed
+from processes.tasks.validation import ValidationFailed
 
-from .extensions import platform
-from .guards import roles_required
+from web.extensions import platform
+from web.guards import roles_required
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

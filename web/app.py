@@ -9,48 +9,15 @@ from flask import Flask
 from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
 
-from . import api, api_cases, api_slots, api_tasks, auth, errors, formatting, openapi, packets, security, tasks
-from . import model_editor
-from . import catalogue_editor
-from . import api_models
-from . import case_migration_pages, model_examples, model_library
-from . import api_case_actions, booking_pages, case_pages, visit_pages
-from . import api_packets, form_templates
-from . import task_form_pages
-from . import account
-from . import notifications, supervisor
-from .extensions import csrf, login_manager
+from web import account, auth, errors, formatting, security
+from web import admin, api, callcentre, reports, staff, studio
+from web.extensions import csrf, login_manager
 
-# Pages (CSRF-protected forms), one blueprint per feature; one line each.
-PAGE_BLUEPRINTS = [
-    auth.bp,
-    account.bp,
-    tasks.bp,
-    task_form_pages.bp,
-    packets.bp,
-    form_templates.bp,
-    model_editor.bp,
-    catalogue_editor.bp,
-    booking_pages.bp,
-    case_pages.bp,
-    visit_pages.bp,
-    model_library.bp,
-    model_examples.bp,
-    case_migration_pages.bp,
-    notifications.bp,
-    supervisor.bp,
-]
-# The JSON API under /api/v1 (bearer tokens, no cookies, so no CSRF); one line each.
-API_BLUEPRINTS = [
-    api.bp,
-    api_cases.bp,
-    api_tasks.bp,
-    api_slots.bp,
-    api_packets.bp,
-    api_case_actions.bp,
-    api_models.bp,
-    openapi.bp,
-]
+# The pages every audience shares (sign-in, one's own account) and one entry per audience.
+SHARED_BLUEPRINTS = [auth.bp, account.bp]
+PAGE_AUDIENCES = [staff, callcentre, studio, reports, admin]
+# The JSON API: bearer tokens, no cookies, so no CSRF.
+API_AUDIENCES = [api]
 
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> Flask:
@@ -76,9 +43,13 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     security.init_app(app)
     formatting.init_app(app)
     errors.init_app(app)
-    for blueprint in PAGE_BLUEPRINTS:
+    for blueprint in SHARED_BLUEPRINTS:
         app.register_blueprint(blueprint)
-    for blueprint in API_BLUEPRINTS:
-        app.register_blueprint(blueprint)
-        csrf.exempt(blueprint)
+    for audience in PAGE_AUDIENCES:
+        for blueprint in audience.BLUEPRINTS:
+            app.register_blueprint(blueprint)
+    for audience in API_AUDIENCES:
+        for blueprint in audience.BLUEPRINTS:
+            app.register_blueprint(blueprint)
+            csrf.exempt(blueprint)
     return app

@@ -12,9 +12,9 @@ from processes.staff import sessions as staff_sessions
 from processes.staff import totp
 from processes.staff.totp import LoginCode
 
-from .extensions import platform
-from .guards import roles_required
-from .identity import StaffUser
+from web.extensions import platform
+from web.guards import roles_required
+from web.identity import StaffUser
 
 bp = Blueprint("auth", __name__)
 

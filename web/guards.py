@@ -1,7 +1,7 @@
 """Who may open a page: every staff view declares its roles with @roles_required, and the declaration is what
 the access-matrix test reads (tests/test_web_access_matrix.py) to request every route as every role. A page
 without it fails that test. (JSON API routes follow processes/access.py; the test lists them in API_RULES.)
-An object outside the person's ward or department is 404 (raise processes.access.not_found), never 403."""
+An object outside the person's ward or department is 404 (raise processes.tasks.access.not_found), never 403."""
 from __future__ import annotations
 
 from functools import wraps
@@ -9,7 +9,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from processes.access import Actor
+from processes.tasks.access import Actor
 
 ALL_STAFF = frozenset({"operator", "supervisor", "dept_staff", "counter", "process_owner", "admin", "auditor"})
 

@@ -11,7 +11,7 @@ from flask_login import UserMixin
 from engine.db.models import User
 from processes.roles import ROLES
 
-from .extensions import login_manager
+from web.extensions import login_manager
 
 
 @dataclass(frozen=True)

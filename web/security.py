@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-from . import sessions
+from web import sessions
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")

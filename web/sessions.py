@@ -13,7 +13,7 @@ from werkzeug.datastructures import CallbackDict
 
 from processes.staff import sessions as staff_sessions
 
-from .identity import StaffUser
+from web.identity import StaffUser
 
 SESSIONLESS_PREFIXES = ("/static/", "/api/")
 _serializer = TaggedJSONSerializer()

@@ -13,8 +13,8 @@ from functools import lru_cache
 from engine.dmn.service import DecisionService
 from engine.settings import PROJECT_ROOT
 
-from .errors import CalendarError
-from .slots import JST
+from processes.calendar.errors import CalendarError
+from processes.calendar.slots import JST
 
 DEADLINES_FILE = PROJECT_ROOT / "dmn" / "deadlines.dmn"
 DECISION = "deadlines"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine.runtime import WorkflowRuntime
-from processes.access import Actor, Forbidden, sees_personal_data
+from processes.tasks.access import Actor, Forbidden, sees_personal_data
 from processes.okuyami.case_view import readable_case
 
 

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from processes.okuyami.guidance import GuidanceSheet
 
-from .japanese import age_on, hiragana, katakana, wareki
+from processes.documents.japanese import age_on, hiragana, katakana, wareki
 
 _PERSON = {"name": "氏名", "kana": "フリガナ", "kana_hiragana": "ふりがな", "address": "住所"}
 FIELDS: Mapping[str, str] = MappingProxyType({

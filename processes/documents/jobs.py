@@ -13,7 +13,7 @@ from engine.documents.converter_pool import ConverterPool, shared_pool
 from engine.documents.errors import ConverterUnavailable
 from engine.runtime import WorkflowRuntime
 
-from .packets import build_packet, cases_waiting_for_visit, needs_packet, packet_view
+from processes.documents.packets import build_packet, cases_waiting_for_visit, needs_packet, packet_view
 
 log = logging.getLogger(__name__)
 JOB_ID = "okuyami-print-packets"

@@ -18,9 +18,9 @@ from processes.okuyami.cases import CASE_PROCESS
 from processes.okuyami.catalogue import Catalogue, load_catalogue
 from processes.okuyami.guidance import DROPPED, guidance_sheet
 
-from .fields import form_context
-from .models import CasePacket
-from .templates import GUIDANCE, Template, pinned_template
+from processes.documents.fields import form_context
+from processes.documents.models import CasePacket
+from processes.documents.templates import GUIDANCE, Template, pinned_template
 
 HASHED_KEYS = ("ward", "slot_start", "deceased", "applicant", "relationship", "representative_heir", "funeral_host",
                "refund_account", "new_householder", "date_of_death", "death_registered_on",

@@ -29,8 +29,8 @@ from engine.errors import OkuyamiError
 from engine.runtime import WorkflowRuntime, audit
 from processes.okuyami.cases import CASE_PROCESS
 
-from .models import CasePacket
-from .packet_content import PacketContent, packet_content
+from processes.documents.models import CasePacket
+from processes.documents.packet_content import PacketContent, packet_content
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)

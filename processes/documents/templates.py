@@ -23,8 +23,8 @@ from engine.runtime import audit
 from engine.settings import PROJECT_ROOT
 from processes.okuyami.guidance import guidance_sheet
 
-from .fields import FIELDS, form_context, unknown_fields
-from .models import FormTemplateVersion
+from processes.documents.fields import FIELDS, form_context, unknown_fields
+from processes.documents.models import FormTemplateVersion
 
 TEMPLATES_DIR = PROJECT_ROOT / "forms" / "templates"
 GUIDANCE = "guidance"

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .examples import add_example
-from .models import ExampleInterview
+from processes.modelling.examples import add_example
+from processes.modelling.models import ExampleInterview
 
 _NO = ("household_head", "funeral_held", "medical_costs_last_2y", "care_certification", "care_cost_limit_certificate",
        "care_services_used", "moped_or_small_vehicle", "income_in_year_of_death", "child_allowance_recipient",

@@ -19,7 +19,7 @@ from processes.okuyami.interview import InvalidAnswers, decision_inputs, validat
 from processes.okuyami.procedure_ids import PROCEDURE_ID_SET
 from processes.okuyami.selection import DECISION_ID, select_procedures
 
-from .models import ExampleInterview
+from processes.modelling.models import ExampleInterview
 
 MAX_TITLE = 200
 

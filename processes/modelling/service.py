@@ -29,9 +29,9 @@ from processes.okuyami.navi import SELECTION_FILE
 from processes.okuyami.selection import DECISION_ID
 from processes.roles import lane_policy
 
-from .examples import ExampleFailure, list_examples, run_examples
-from .models import ModelDraft
-from .versions import (  # noqa: F401 - re-exported: the editors and the library call them through this module
+from processes.modelling.examples import ExampleFailure, list_examples, run_examples
+from processes.modelling.models import ModelDraft
+from processes.modelling.versions import (  # noqa: F401 - re-exported: the editors and the library call them through this module
     CATALOGUE,
     KINDS,
     ElementRef,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from engine.db.models import HumanTask
 from processes.calendar import JST, BusinessCalendar
 
-from .escalation import REVIEW_TASK
+from processes.notifications.escalation import REVIEW_TASK
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session
 from engine.db.models import HumanTask, User
 from engine.runtime import audit
 from engine.settings import Settings
-from processes.task_assignment import eligible_assignees
+from processes.tasks.assignment import eligible_assignees
 
-from . import messages
-from .effects import ESCALATED, OVERDUE, REMINDER, Effect, collecting
-from .outbox import enqueue
-from .reminders import EMAIL
-from .store import notify
+from processes.notifications import messages
+from processes.notifications.effects import ESCALATED, OVERDUE, REMINDER, Effect, collecting
+from processes.notifications.outbox import enqueue
+from processes.notifications.reminders import EMAIL
+from processes.notifications.store import notify
 
 ACTOR = "worker"
 REVIEW_TASK = "escalation_review"

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from engine.db.session import Database
 from engine.db.types import utcnow
 
-from .models import FAILED, PENDING, SENT, OutboxMessage
+from processes.notifications.models import FAILED, PENDING, SENT, OutboxMessage
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from engine import scheduler as engine_scheduler
 
-from .escalation import wake_hook
-from .mailer import mailer_for
-from .outbox import DispatchResult, dispatch
+from processes.notifications.escalation import wake_hook
+from processes.notifications.mailer import mailer_for
+from processes.notifications.outbox import DispatchResult, dispatch
 
 log = logging.getLogger(__name__)
 

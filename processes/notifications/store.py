@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from engine.db.types import utcnow
 
-from .models import Notification, NotificationAddress
-from .outbox import enqueue
+from processes.notifications.models import Notification, NotificationAddress
+from processes.notifications.outbox import enqueue
 
 PAGE_SIZE = 50
 

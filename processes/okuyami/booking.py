@@ -15,9 +15,9 @@ from engine.db.models import ProcessInstance
 from engine.runtime import InstanceSummary, WorkflowRuntime
 from processes.calendar import JST, BusinessCalendar, CalendarError, today_jst
 
-from ..validation import FieldError, ValidationFailed, load_form, schema_errors
-from .cases import CASE_PROCESS, start_case
-from .interview import InvalidAnswers, validate_answers
+from processes.tasks.validation import FieldError, ValidationFailed, load_form, schema_errors
+from processes.okuyami.cases import CASE_PROCESS, start_case
+from processes.okuyami.interview import InvalidAnswers, validate_answers
 
 FORMS = {"booking": "booking.json", "walk_in": "walkin.json"}
 INTAKE_TASKS = {"booking": "booking", "walk_in": "walkin_intake"}

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from engine.errors import TaskConflict
 from engine.runtime import InstanceSummary, WorkflowRuntime
 
-from ..access import BOOKING_CREATORS, Actor, require
-from ..validation import FieldError, ValidationFailed
-from .booking import check_slot, slot_start_of
-from .case_view import readable_case
+from processes.tasks.access import BOOKING_CREATORS, Actor, require
+from processes.tasks.validation import FieldError, ValidationFailed
+from processes.okuyami.booking import check_slot, slot_start_of
+from processes.okuyami.case_view import readable_case
 
 MAX_REASON = 400
 MOVABLE_AT = frozenset({"precheck"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
-from .interview_questions import answers_from_form
+from processes.okuyami.interview_questions import answers_from_form
 
 GetList = Callable[[str], list[str]]
 TOP_FIELDS = ("ward", "slot_start", "date_of_death", "death_registered_on", "death_registered_municipality",

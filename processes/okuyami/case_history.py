@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import AuditEntry, HumanTask
 
-from ..access import Actor
+from processes.tasks.access import Actor
 
 AUDIT_READERS = frozenset({"supervisor"})
 MAX_AUDIT_ROWS = 500

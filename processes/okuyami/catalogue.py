@@ -22,8 +22,8 @@ import yaml
 from engine.errors import NotFound, OkuyamiError
 from processes.departments import DEPARTMENTS
 
-from .procedure_ids import PROCEDURE_ID_SET, PROCEDURE_IDS
-from .wards import load_wards
+from processes.okuyami.procedure_ids import PROCEDURE_ID_SET, PROCEDURE_IDS
+from processes.okuyami.wards import load_wards
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 MAX_CATALOGUE_BYTES = 1_000_000

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..calendar import JST
-from .catalogue import Catalogue, load_catalogue
-from .wards import load_wards
+from processes.calendar import JST
+from processes.okuyami.catalogue import Catalogue, load_catalogue
+from processes.okuyami.wards import load_wards
 
 DROPPED = "dropped"
 OUTCOME_NOTES = {"corner": "おくやみコーナーで手続済み", "guided": "担当窓口で手続してください",

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from engine.errors import InvalidTaskData
 
-from .procedure_ids import WELFARE_IDS
+from processes.okuyami.procedure_ids import WELFARE_IDS
 
 JST = ZoneInfo("Asia/Tokyo")
 YES, NO, UNKNOWN = "yes", "no", "unknown"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .interview import CARDS, UNKNOWN, YES_NO_KEYS
-from .procedure_ids import WELFARE_IDS
+from processes.okuyami.interview import CARDS, UNKNOWN, YES_NO_KEYS
+from processes.okuyami.procedure_ids import WELFARE_IDS
 
 GetList = Callable[[str], list[str]]
 PREFIX = "answers."

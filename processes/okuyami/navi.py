@@ -11,8 +11,8 @@ from pathlib import Path
 
 from engine.dmn import DecisionService
 
-from .catalogue import load_catalogue
-from .selection import select_procedures
+from processes.okuyami.catalogue import load_catalogue
+from processes.okuyami.selection import select_procedures
 
 SELECTION_FILE = "procedure_selection.dmn"
 _lock = threading.Lock()

@@ -1,9 +1,9 @@
 """The rules a department's pre-check must satisfy when it is completed (beyond its form's JSON Schema)."""
 from __future__ import annotations
 
-from processes.validation import FieldError
+from processes.tasks.validation import FieldError
 
-from .catalogue import load_catalogue
+from processes.okuyami.catalogue import load_catalogue
 
 PRECHECK_FORM = "precheck.json"
 FIELD = "precheck_result.decisions"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from .interview import decision_inputs, validate_answers
+from processes.okuyami.interview import decision_inputs, validate_answers
 
 DECISION_ID = "procedure_selection"
 SELECTED, TO_CONFIRM = "該当", "要確認"

@@ -8,9 +8,9 @@ from processes.calendar.deadline_rules import at_time, deadline_rules, timer_tim
 from processes.notifications.effects import ESCALATED, OVERDUE, REMINDER, Effect, emit
 from processes.notifications.reminders import reminder_channel
 
-from .catalogue import load_catalogue
-from .interview import decision_inputs, validate_answers
-from .selection import decision_rows, merge_rows
+from processes.okuyami.catalogue import load_catalogue
+from processes.okuyami.interview import decision_inputs, validate_answers
+from processes.okuyami.selection import decision_rows, merge_rows
 
 DROPPED = "dropped"
 

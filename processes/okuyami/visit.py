@@ -14,10 +14,10 @@ from engine.db.models import AuditEntry, HumanTask
 from engine.errors import TaskConflict
 from engine.runtime import InstanceSummary, WorkflowRuntime, audit
 
-from ..access import Actor, require
-from ..calendar import JST, now_jst
-from ..validation import FieldError, ValidationFailed, load_form, schema_errors
-from .booking_changes import booking_state
+from processes.tasks.access import Actor, require
+from processes.calendar import JST, now_jst
+from processes.tasks.validation import FieldError, ValidationFailed, load_form, schema_errors
+from processes.okuyami.booking_changes import booking_state
 
 VISIT_FORM = "visit.json"
 VISIT_STEP = "visit"

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from engine.db.models import User
 from engine.db.types import utcnow
 
-from .models import StaffSession
+from processes.staff.models import StaffSession
 
 IDLE_LIMIT = timedelta(minutes=30)
 ABSOLUTE_LIMIT = timedelta(hours=12)

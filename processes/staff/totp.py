@@ -24,7 +24,7 @@ from engine.db.types import utcnow
 from engine.errors import InvalidTaskData
 from engine.runtime import audit
 
-from .models import StaffTotp
+from processes.staff.models import StaffTotp
 
 TOTP_ROLES = frozenset({"admin", "process_owner", "supervisor"})
 ISSUER = "おくやみコーナー業務システム"

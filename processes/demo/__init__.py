@@ -1,0 +1,1 @@
+"""The demo city: its instance folder, users, models and sample data (`okuyami demo`)."""

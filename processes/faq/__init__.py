@@ -1,0 +1,1 @@
+"""The FAQ: items, categories, revisions, Japanese search and synonyms learned from searches."""

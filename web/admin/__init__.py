@@ -1,0 +1,3 @@
+"""Administration: users, wards and slots, departments, retention; the auditor's trail."""
+
+BLUEPRINTS: list = []

@@ -1,0 +1,13 @@
+"""The JSON API under /api/v1 (bearer tokens, no cookies, so no CSRF) and its OpenAPI document."""
+from web.api import case_actions, cases, models, openapi, packets, service, slots, tasks
+
+BLUEPRINTS = [
+    service.bp,
+    cases.bp,
+    case_actions.bp,
+    tasks.bp,
+    slots.bp,
+    packets.bp,
+    models.bp,
+    openapi.bp,
+]

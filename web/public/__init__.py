@@ -1,0 +1,1 @@
+"""The public application (internet side): its own app factory; it imports nothing that can reach personal data."""

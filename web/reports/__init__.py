@@ -1,0 +1,3 @@
+"""The reports: daily log, monthly and annual results, incident reports, their downloads."""
+
+BLUEPRINTS: list = []

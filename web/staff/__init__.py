@@ -1,0 +1,14 @@
+"""The staff's daily screens: worklists, task forms, booking, the case and visit screens, the print packet,
+notifications and the supervisor's deadline view."""
+from web.staff import booking, cases, notifications, packets, supervisor, task_forms, visit, worklist
+
+BLUEPRINTS = [
+    worklist.bp,
+    task_forms.bp,
+    booking.bp,
+    cases.bp,
+    visit.bp,
+    packets.bp,
+    notifications.bp,
+    supervisor.bp,
+]

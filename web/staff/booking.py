@@ -1,0 +1,153 @@
+"""The operator's booking screen: a ward's free slots week by week, the reservation data, the interview with its
+live procedure list, a confirmation to read back to the caller, and the booking itself (one transaction)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from processes.tasks.access import check_create
+from processes.calendar import BusinessCalendar, CalendarError
+from processes.okuyami.booking import booked_counter, create_case, validate_reservation
+from processes.okuyami.booking_form import form_fields, reservation_from_form
+from processes.okuyami.catalogue import load_catalogue
+from processes.okuyami.interview import InvalidAnswers
+from processes.okuyami.interview_questions import question_groups
+from processes.okuyami.navi import evaluate_answers
+from processes.okuyami.wards import load_wards
+from processes.tasks.validation import ValidationFailed
+
+from web.staff.case_formatting import register as register_filters
+from web.extensions import platform
+from web.guards import page_actor, roles_required
+
+bp = Blueprint("booking", __name__, url_prefix="/bookings", template_folder="templates")
+BOOKERS = ("operator", "supervisor")
+WEEKDAYS = "月火水木金土日"
+register_filters(bp)
+
+
+def _week_start(value: str | None, ward: str) -> date:
+    calendar = BusinessCalendar.default()
+    try:
+        day = date.fromisoformat(value) if value else calendar.earliest_bookable_day(ward=ward)
+    except ValueError:
+        day = calendar.earliest_bookable_day(ward=ward)
+    return day - timedelta(days=day.weekday())
+
+
+def _week(ward: str, week: date) -> list[dict]:
+    """Monday to Friday of the week: each day's slots, or why there are none."""
+    calendar = BusinessCalendar.default()
+    p = platform()
+    with p.database.transaction(write=False) as session:
+        slots = calendar.slots(ward, week, week + timedelta(days=4), booked=booked_counter(session, p.runtime, ward))
+    earliest = calendar.earliest_bookable_day(ward=ward)
+    days = []
+    for offset in range(5):
+        day = week + timedelta(days=offset)
+        found = [s for s in slots if s.start.date() == day]
+        why = None if found else (calendar.closure_reason(day, ward) or ("予約受付期間外" if day < earliest else "枠なし"))
+        days.append({"day": day, "weekday": WEEKDAYS[day.weekday()], "slots": found, "closed": why})
+    return days
+
+
+def slot_context(ward: str, week_value: str | None, selected: str | None) -> dict:
+    week = _week_start(week_value, ward)
+    return {"ward": ward, "week": week, "days": _week(ward, week), "selected": selected,
+            "previous_week": week - timedelta(days=7), "next_week": week + timedelta(days=7)}
+
+
+def _procedures(data: dict) -> tuple[list[dict], list[str]]:
+    """The live procedure list for the answers so far (the reservation's dates give the age band)."""
+    answers = dict(data.get("answers") or {})
+    for key, source in (("deceased_birth_date", (data.get("deceased") or {}).get("birth_date")),
+                        ("date_of_death", data.get("date_of_death"))):
+        if source:
+            answers.setdefault(key, source)
+    try:
+        return evaluate_answers(answers, platform().settings.dmn_dir), []
+    except InvalidAnswers as exc:
+        return [], [e.message for e in exc.errors]
+
+
+def _render_form(data: dict, errors: dict[str, str], status: int = 200):
+    wards = load_wards()
+    ward = data.get("ward") if data.get("ward") in wards else next(iter(wards))
+    procedures, answer_errors = _procedures(data)
+    welfare = {p.id: p.name for p in load_catalogue() if p.id.startswith("KS")}
+    return render_template("booking/new.html", data=data, errors=errors, wards=wards,
+                           groups=question_groups(welfare), procedures=procedures, answer_errors=answer_errors,
+                           **slot_context(ward, request.values.get("week"), data.get("slot_start"))), status
+
+
+def _submitted() -> dict:
+    return reservation_from_form(request.form, request.form.getlist)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*BOOKERS)
+def new():
+    """GET: an empty booking. POST: back from the confirmation page to correct what the caller said."""
+    return _render_form(_submitted() if request.method == "POST" else {"answers": {}}, {})
+
+
+@bp.get("/slots")
+@roles_required(*BOOKERS)
+def slots():
+    """The slot calendar of one ward and week (an htmx fragment)."""
+    ward = request.args.get("ward")
+    if ward not in load_wards():
+        ward = next(iter(load_wards()))
+    try:
+        context = slot_context(ward, request.args.get("week"), request.args.get("slot_start"))
+    except CalendarError as exc:
+        return render_template("booking/_message.html", message=exc.user_message), 400
+    return render_template("booking/_slots.html", wards=load_wards(), **context)
+
+
+@bp.post("/procedures")
+@roles_required(*BOOKERS)
+def procedures():
+    """The live procedure list, re-evaluated whenever an answer changes (an htmx fragment)."""
+    found, answer_errors = _procedures(_submitted())
+    return render_template("booking/_procedures.html", procedures=found, answer_errors=answer_errors)
+
+
+@bp.post("/confirm")
+@roles_required(*BOOKERS)
+def confirm():
+    """Everything checked (the slot too), nothing written: the page the operator reads back to the caller."""
+    who = page_actor()
+    check_create(who, "booking", None)
+    data = _submitted()
+    p = platform()
+    try:
+        with p.database.transaction(write=False) as session:
+            validate_reservation(p.settings.forms_dir, "booking", data, session, p.runtime)
+    except ValidationFailed as exc:
+        return _render_form(data, {e.field: e.message for e in exc.errors}, exc.status)
+    procedures, _ = _procedures(data)
+    return render_template("booking/confirm.html", data=data, fields=form_fields(data), wards=load_wards(),
+                           procedures=procedures)
+
+
+@bp.post("")
+@roles_required(*BOOKERS)
+def create():
+    """Book: the case starts and its booking task completes in one transaction. A slot taken meanwhile by
+    another operator is said at once, next to the slot calendar, with everything else kept."""
+    who = page_actor()
+    check_create(who, "booking", None)
+    data = _submitted()
+    p = platform()
+    try:
+        with p.database.transaction() as session:
+            case = create_case(session, p.runtime, p.settings.forms_dir, "booking", who.username, data)
+    except ValidationFailed as exc:
+        if exc.status == 409:
+            flash(exc.user_message, "error")
+            data.pop("slot_start", None)
+        return _render_form(data, {e.field: e.message for e in exc.errors}, exc.status)
+    flash(f"予約を確定しました（案件番号 {case.id}）。", "success")
+    return redirect(url_for("cases.show", case_id=case.id))

@@ -1,0 +1,61 @@
+"""The visit's print packet on the staff pages: its progress (an htmx fragment on the visit screen) and its
+download. Endpoints: packets.status and packets.download (the visit screen links to both), packets.download_docx
+when the server cannot make PDFs."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template
+
+from processes.documents.access import check_packet_read
+from processes.documents.jobs import requests
+from processes.documents.packet_content import packet_content
+from processes.documents.packets import needs_packet, packet_view, read_packet_file
+
+from web.extensions import platform
+from web.guards import page_actor, roles_required
+
+bp = Blueprint("packets", __name__, template_folder="templates")
+PACKET_READERS = ("counter", "operator", "supervisor")
+NOT_READY = "帳票はまだ作成中です。準備ができるまで、しばらくお待ちください。"
+
+
+def _view_and_request(case_id: int):
+    """The packet's state for the signed-in person (access checked); a missing or stale packet is requested."""
+    p = platform()
+    with p.database.transaction(write=False) as session:
+        data = check_packet_read(session, p.runtime, page_actor(), case_id)
+        content = packet_content(session, p.runtime, case_id, data)
+    view = packet_view(p.database, p.runtime, case_id, content.content_hash)
+    queued = needs_packet(view) and requests.request(p.database, p.runtime, case_id)
+    return view, queued
+
+
+@bp.get("/cases/<int:case_id>/packet/status")
+@roles_required(*PACKET_READERS)
+def status(case_id: int):
+    view, queued = _view_and_request(case_id)
+    return render_template("documents/packet_status.html", case_id=case_id, view=view, queued=queued)
+
+
+def _file_response(case_id: int, kind: str) -> Response:
+    view, _queued = _view_and_request(case_id)
+    if view.state != "ready":
+        return render_template("error.html", status=409, message=NOT_READY), 409
+    p = platform()
+    content = read_packet_file(p.database, case_id, page_actor().username, kind)
+    if content is None:
+        return render_template("error.html", status=404, message=view.no_pdf_reason or NOT_READY), 404
+    mimetype, suffix = ("application/pdf", "pdf") if kind == "pdf" else ("application/zip", "zip")
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="packet-{case_id}.{suffix}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/cases/<int:case_id>/packet.pdf")
+@roles_required(*PACKET_READERS)
+def download(case_id: int):
+    return _file_response(case_id, "pdf")
+
+
+@bp.get("/cases/<int:case_id>/packet.zip")
+@roles_required(*PACKET_READERS)
+def download_docx(case_id: int):
+    return _file_response(case_id, "docx")

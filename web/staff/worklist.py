@@ -1,0 +1,168 @@
+"""The worklist: my tasks, my group's unclaimed tasks, overdue tasks and completed tasks, with filters, sorting,
+claim / unclaim / supervisor reassign, and tab counts refreshed by htmx without reloading the page."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+
+from engine.db.types import utcnow
+from engine.errors import TaskConflict
+from processes.tasks.access import check_task, not_found, require_id
+from processes.departments import DEPARTMENTS
+from processes.okuyami.wards import load_wards
+from processes.tasks.assignment import assignees_by_scope, reassign, unclaim
+from processes.tasks.queries import count_tasks, find_tasks, is_overdue, task_by_id, worklist_filters
+from processes.tasks.validation import ValidationFailed
+from processes.tasks.worklists import REASSIGNERS, SORT_LABELS, TABS, read_worklist_query, scope_for
+
+from web.extensions import platform
+from web.guards import page_actor, roles_required
+
+bp = Blueprint("tasks", __name__, template_folder="templates")
+WORKERS = ("operator", "supervisor", "dept_staff", "counter")
+PAGE_SIZE = 50
+CHANGED_EVENT = "worklist-changed"
+OPEN_TABS = ("mine", "group", "overdue")
+TASK_SCREENS = {"visit": ("visit.show", "case_id")}
+"""Tasks that have their own screen (BPMN task id → endpoint and its case-id argument), used when installed."""
+
+
+@bp.context_processor
+def _helpers():
+    return {"has_endpoint": lambda name: name in current_app.view_functions, "task_url": task_url,
+            "wards": load_wards(), "departments": DEPARTMENTS}
+
+
+def task_url(task) -> str:
+    endpoint, argument = TASK_SCREENS.get(task.spec_name, (None, None))
+    if endpoint in current_app.view_functions:
+        return url_for(endpoint, **{argument: task.instance_id})
+    return url_for("task_forms.show", task_id=task.id)
+
+
+@bp.route("/")
+@roles_required()
+def index():
+    return redirect(url_for("tasks.worklist"))
+
+
+def _scope():
+    who = page_actor()
+    return who, scope_for(who.role, who.ward, who.department)
+
+
+def _query():
+    return read_worklist_query(request.args, load_wards(), DEPARTMENTS)
+
+
+def _counts(session, who, scope, query, now) -> dict[str, int]:
+    """Open tabs always; the completed tab (a search through the whole history) only when it is the one shown."""
+    return {tab: count_tasks(session, scope, worklist_filters(query.with_tab(tab), who.username), now)
+            for tab in TABS if tab in OPEN_TABS or tab == query.tab}
+
+
+def _assignees(session, tasks) -> dict[int, list]:
+    """For a supervisor: who each open task may be handed to."""
+    return {task_id: [(u.username, u.display_name) for u in users]
+            for task_id, users in assignees_by_scope(session, tasks).items()}
+
+
+def _page_url(query):
+    """The same list (tab, filters, sort) at another page."""
+    def url(page: int) -> str:
+        args = {k: v for k, v in request.args.items() if k != "page"}
+        return url_for("tasks.worklist", **{**args, "tab": query.tab, "page": page})
+    return url
+
+
+@bp.get("/tasks")
+@roles_required()
+def worklist():
+    who, scope = _scope()
+    query = _query()
+    if not scope.visible:
+        return render_template("worklist/index.html", scope=scope, query=query, tabs=TABS, counts={}, tasks=[],
+                               total=0, who=who)
+    now = utcnow()
+    with platform().database.transaction(write=False) as session:
+        counts = _counts(session, who, scope, query, now)
+        if "tab" not in request.args and not counts["mine"]:
+            query = query.with_tab("group")     # nothing claimed yet: start where the work is
+        if query.tab not in counts:
+            counts[query.tab] = count_tasks(session, scope, worklist_filters(query, who.username), now)
+        tasks = find_tasks(session, scope, worklist_filters(query, who.username), limit=PAGE_SIZE, now=now,
+                           offset=(query.page - 1) * PAGE_SIZE)
+        assignees = _assignees(session, tasks) if who.role in REASSIGNERS else {}
+    return render_template("worklist/index.html", scope=scope, query=query, tabs=TABS, counts=counts, tasks=tasks,
+                           total=counts[query.tab], who=who, now=now, assignees=assignees, sorts=SORT_LABELS,
+                           is_overdue=is_overdue, page_size=PAGE_SIZE, page_url=_page_url(query))
+
+
+@bp.get("/tasks/counts")
+@roles_required(*WORKERS)
+def counts():
+    """The tab bar with its counts (an htmx fragment, polled and refreshed after claim/unclaim/reassign)."""
+    who, scope = _scope()
+    query = _query()
+    with platform().database.transaction(write=False) as session:
+        counts = _counts(session, who, scope, query, utcnow())
+    return render_template("worklist/_tabs.html", query=query, tabs=TABS, counts=counts)
+
+
+def _change(task_id: int, action) -> object:
+    """Run one claim/unclaim/reassign in one transaction; answer the row (htmx) or go back to the list."""
+    p = platform()
+    who = page_actor()
+    message, error = "", ""
+    with p.database.transaction() as session:
+        task = task_by_id(session, require_id(task_id, "task"))
+        if task is None:
+            raise not_found("task")
+        check_task(who, task)
+        try:
+            message = action(session, who, task)
+        except (TaskConflict, ValidationFailed) as exc:
+            error = exc.errors[0].message if isinstance(exc, ValidationFailed) else exc.user_message
+        session.refresh(task)
+        if request.headers.get("HX-Request"):
+            assignees = _assignees(session, [task]) if who.role in REASSIGNERS else {}
+            response = make_response(render_template(
+                "worklist/_row.html", task=task, who=who, now=utcnow(), assignees=assignees, is_overdue=is_overdue,
+                query=_query(), row_message=message, row_error=error))
+            response.headers["HX-Trigger"] = CHANGED_EVENT
+            return response
+    flash(error or message, "error" if error else "info")
+    return redirect(_back())
+
+
+def _back() -> str:
+    """Back to the worklist tab the person came from (only our own page, never an outside address)."""
+    target = request.form.get("next", "")
+    return target if target.startswith("/tasks") and "//" not in target else url_for("tasks.worklist")
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@roles_required(*WORKERS)
+def claim(task_id: int):
+    def act(session, who, task):
+        platform().runtime.claim(task.id, who.username, session=session)
+        return f"案件 {task.instance_id} の「{task.title}」を引き受けました。"
+    return _change(task_id, act)
+
+
+@bp.post("/tasks/<int:task_id>/unclaim")
+@roles_required(*WORKERS)
+def unclaim_task(task_id: int):
+    def act(session, who, task):
+        unclaim(session, platform().runtime, who, task)
+        return f"案件 {task.instance_id} の「{task.title}」の引き受けを解除しました。"
+    return _change(task_id, act)
+
+
+@bp.post("/tasks/<int:task_id>/reassign")
+@roles_required("supervisor")
+def reassign_task(task_id: int):
+    def act(session, who, task):
+        assignee = request.form.get("assignee", "")
+        reassign(session, who, task, assignee)
+        return f"案件 {task.instance_id} の「{task.title}」を {assignee} さんに割り当てました。"
+    return _change(task_id, act)
