@@ -18,3 +18,4 @@ bench: setup
 	.venv/bin/python -m bench.timers
 	.venv/bin/python -m bench.web_pages
 	.venv/bin/python -m bench.packet
+	.venv/bin/python -m bench.sandbox

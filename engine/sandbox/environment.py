@@ -10,43 +10,34 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 
 from ..errors import ScriptError
 from .compiler import compile_expression, compile_script
-from .limits import time_limit
-from .whitelist import RESERVED_NAMES, sandbox_globals
+from .isolation import DEFAULT_MEMORY_MEGABYTES, shared_pool
 
 ServiceHandler = Callable[[dict, dict], dict]
 """A service-task operation: (evaluated parameters, task data) -> the variables it sets in the task data."""
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
-    def __init__(self, timeout_seconds: float = 2.0, services: Mapping[str, ServiceHandler] | None = None):
+    """Compiles here (a compile error is reported at once, with its line) and evaluates in a bounded worker
+    process (see isolation.py): at most `timeout_seconds` and `memory_megabytes` per evaluation."""
+
+    def __init__(self, timeout_seconds: float = 2.0, services: Mapping[str, ServiceHandler] | None = None,
+                 memory_megabytes: int = DEFAULT_MEMORY_MEGABYTES):
         super().__init__({})
         self.timeout_seconds = timeout_seconds
+        self.memory_megabytes = memory_megabytes
         self.services = dict(services or {})
 
-    def _globals(self, context: dict, external_context: dict | None) -> dict:
-        scope = sandbox_globals()
-        scope.update(external_context or {})
-        scope.update(context)
-        return scope
-
     def evaluate(self, expression, context, external_context=None):
-        code = compile_expression(expression)
-        scope = self._globals(context, external_context)
-        with time_limit(self.timeout_seconds):
-            return eval(code, scope)
+        compile_expression(expression)
+        return shared_pool(self.memory_megabytes).run("evaluate", expression, context, external_context,
+                                                       self.timeout_seconds)
 
     def execute(self, script, context, external_context=None):
-        code = compile_script(script)
-        scope = self._globals(context, external_context)
-        with time_limit(self.timeout_seconds):
-            exec(code, scope)
-        not_data = (RESERVED_NAMES | set(external_context or ())) - set(context)
-        for key in [k for k in context if k not in scope]:
-            del context[key]
-        for key, value in scope.items():
-            if key in not_data or key.startswith("_") or (callable(value) and key not in context):
-                continue
-            context[key] = value
+        compile_script(script)
+        result = shared_pool(self.memory_megabytes).run("execute", script, context, external_context,
+                                                         self.timeout_seconds)
+        context.clear()
+        context.update(result)
         return True
 
     def call_service(self, context, operation_name=None, operation_params=None, **kwargs):
@@ -58,8 +49,9 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
 
 
 class SandboxScriptEngine(PythonScriptEngine):
-    def __init__(self, timeout_seconds: float = 2.0, services: Mapping[str, ServiceHandler] | None = None):
-        super().__init__(environment=SandboxEnvironment(timeout_seconds, services))
+    def __init__(self, timeout_seconds: float = 2.0, services: Mapping[str, ServiceHandler] | None = None,
+                 memory_megabytes: int = DEFAULT_MEMORY_MEGABYTES):
+        super().__init__(environment=SandboxEnvironment(timeout_seconds, services, memory_megabytes))
 
     def validate(self, expression):
         compile_expression(expression)
