@@ -26,6 +26,10 @@ from processes.tasks.access import (
     SLOT_READERS,
     WALK_IN_CREATORS,
 )
+from processes.faq.access import EDITORS as FAQ_EDITORS
+from processes.faq.access import READERS as FAQ_READERS
+from processes.faq.access import REVIEWERS as FAQ_REVIEWERS
+from processes.faq.access import USERS as FAQ_USERS
 from processes.okuyami.cases import start_case
 from processes.tasks.worklists import REASSIGNERS, SEES_ALL_TASKS, WORKLIST_ROLES, scope_for
 from tests.api_support import reservation
@@ -56,6 +60,14 @@ API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules i
     "api_tasks.reassign": REASSIGNERS,
     "api_models.validate": {"process_owner", "supervisor", "auditor"},   # web/api_models.py MODEL_VALIDATORS
     "api_models.deploy": {"process_owner"},                              # web/api_models.py MODEL_DEPLOYERS
+    # processes/faq/access.py
+    "api_faqs.create": FAQ_EDITORS, "api_faqs.show": FAQ_READERS, "api_faqs.change": FAQ_EDITORS,
+    "api_faqs.delete": FAQ_EDITORS, "api_faqs.revisions": FAQ_REVIEWERS, "api_faqs.search_items": FAQ_READERS,
+    "api_faqs.used": FAQ_USERS, "api_faqs.export_csv": FAQ_REVIEWERS,
+    "api_faq_vocabulary.category_list": FAQ_READERS, "api_faq_vocabulary.category_create": FAQ_EDITORS,
+    "api_faq_vocabulary.category_copy": FAQ_EDITORS, "api_faq_vocabulary.proposal_list": FAQ_REVIEWERS,
+    "api_faq_vocabulary.proposal_accept": FAQ_EDITORS, "api_faq_vocabulary.proposal_dismiss": FAQ_EDITORS,
+    "api_faq_vocabulary.synonym_create": FAQ_EDITORS,
 }
 ENDS_THE_SESSION = {"auth.logout"}       # requested last, after every other route
 HOME_WARD, OTHER_WARD = "nakahara", "kawasaki"

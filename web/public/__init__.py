@@ -1,1 +1,10 @@
-"""The public application (internet side): its own app factory; it imports nothing that can reach personal data."""
+"""The public application (internet side): its own app factory; it imports nothing that can reach personal data.
+
+BLUEPRINTS is what `create_public_app` registers; later issues (the navi, booking requests, the survey) add
+theirs here, and their export parts to processes/public/export.py."""
+from web.public import faq, home
+
+BLUEPRINTS = [
+    home.bp,
+    faq.bp,
+]

@@ -1,0 +1,108 @@
+"""What operators searched and used, per random search session (never who searched), and what it teaches.
+
+A query that found nothing, followed in the same session by a query whose item was then used, proposes a synonym
+(zero-hit words → the words that worked), with how often that was seen. Raw logs are deleted after 90 days
+(`purge`, called by the worker); the counts per query, the items' use counts and the proposals stay.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine.db.types import utcnow
+from processes.faq.models import (
+    PROPOSED,
+    FaqItem,
+    FaqItemUse,
+    FaqQueryCount,
+    FaqSearchLog,
+    FaqSynonym,
+    FaqSynonymProposal,
+)
+from processes.faq.normalise import normalise
+
+RETENTION = timedelta(days=90)
+_SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def valid_session(value: str | None) -> bool:
+    return bool(value and _SESSION.match(value))
+
+
+def record_search(session: Session, search_session: str, query: str, hits: int, at: datetime | None = None) -> None:
+    at = at or utcnow()
+    normalised = normalise(query)[:200]
+    session.add(FaqSearchLog(session_id=search_session, query=query[:200], normalised=normalised, hits=hits, at=at))
+    count = session.get(FaqQueryCount, normalised)
+    if count is None:
+        count = FaqQueryCount(normalised=normalised, query=query[:200], searches=0, zero_hits=0, last_at=at)
+        session.add(count)
+    count.query = query[:200]
+    count.searches += 1
+    count.zero_hits += hits == 0
+    count.last_at = at
+
+
+def record_use(session: Session, search_session: str, item: FaqItem, at: datetime | None = None) -> None:
+    """The operator answered with `item`; learns a proposal from this session's searches."""
+    at = at or utcnow()
+    first_use = session.scalar(select(FaqItemUse.id).where(FaqItemUse.session_id == search_session).limit(1)) is None
+    session.add(FaqItemUse(session_id=search_session, item_id=item.id, at=at))
+    item.use_count += 1
+    if first_use:
+        _learn(session, search_session, at)
+
+
+def _learn(session: Session, search_session: str, at: datetime) -> None:
+    searches = list(session.scalars(select(FaqSearchLog).where(FaqSearchLog.session_id == search_session,
+                                                                FaqSearchLog.at <= at)
+                                    .order_by(FaqSearchLog.at, FaqSearchLog.id)))
+    found = next((s for s in reversed(searches) if s.hits > 0), None)
+    if found is None or " " in found.normalised:
+        return
+    misses = {s.normalised for s in searches if s.hits == 0 and s.id < found.id and s.normalised
+              and " " not in s.normalised and s.normalised != found.normalised}
+    for term in sorted(misses):
+        _propose(session, term, found.normalised, at)
+
+
+def _propose(session: Session, term: str, expands_to: str, at: datetime) -> None:
+    if session.scalar(select(FaqSynonym.id).where(FaqSynonym.term == term, FaqSynonym.expands_to == expands_to)):
+        return
+    proposal = session.scalar(select(FaqSynonymProposal).where(FaqSynonymProposal.term == term,
+                                                               FaqSynonymProposal.expands_to == expands_to))
+    if proposal is None:
+        session.add(FaqSynonymProposal(term=term, expands_to=expands_to, support=1, state=PROPOSED,
+                                       first_seen=at, last_seen=at))
+    elif proposal.state == PROPOSED:
+        proposal.support += 1
+        proposal.last_seen = at
+    # accepted: already a synonym; dismissed: never proposed again
+
+
+def zero_hit_report(session: Session, limit: int = 50) -> list[FaqQueryCount]:
+    """The queries that found nothing, most frequent first."""
+    return list(session.scalars(select(FaqQueryCount).where(FaqQueryCount.zero_hits > 0)
+                                .order_by(FaqQueryCount.zero_hits.desc(), FaqQueryCount.last_at.desc())
+                                .limit(limit)))
+
+
+def purge(session: Session, now: datetime | None = None) -> int:
+    """Delete raw search logs and uses older than 90 days; returns how many rows went."""
+    cutoff = (now or utcnow()) - RETENTION
+    removed = session.execute(delete(FaqSearchLog).where(FaqSearchLog.at < cutoff)).rowcount
+    removed += session.execute(delete(FaqItemUse).where(FaqItemUse.at < cutoff)).rowcount
+    return removed
+
+
+
+def record_citation(session: Session, item_id: int) -> bool:
+    """A contact record cites the item: counted as a use (no search session to learn from). False if unknown."""
+    item = session.get(FaqItem, item_id) if 0 < item_id < 2**31 else None
+    if item is None or item.deleted_at is not None:
+        return False
+    item.use_count += 1
+    return True

@@ -1,0 +1,110 @@
+"""Searching the FAQ: accepted synonyms expand the words, the trigram index finds candidates (substring search for
+words of one or two characters: 年金, 戸籍, 相続), matching.py ranks them, and every search is logged under a random
+search-session id (never the person who searched)."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from processes.faq import logs
+from processes.faq.matching import ANSWER, KEYWORDS, QUESTION, SHORT_QUERY, groups_for
+from processes.faq.models import AUDIENCE_ALL, FaqItem, FaqItemCategory, FaqSynonym
+from processes.faq.normalise import normalise
+from processes.faq.search_index import FTS_TABLE, ensure_fts, is_sqlite
+
+SEES_SUPERVISOR_ITEMS = {"supervisor", "admin", "auditor"}
+MAX_QUERY = 100
+
+
+@dataclass
+class SearchResult:
+    query: str
+    session: str
+    groups: list[list[str]]
+    total: int
+    items: list[FaqItem] = field(default_factory=list)
+
+
+def new_session_id() -> str:
+    return secrets.token_hex(12)
+
+
+def synonym_map(session: Session) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for term, expands_to in session.execute(select(FaqSynonym.term, FaqSynonym.expands_to)):
+        found.setdefault(normalise(term), []).append(normalise(expands_to))
+    return found
+
+
+def visible_to(role: str):
+    """Items a role may read: supervisors-only items are hidden from operators (spec 12(7)①カ)."""
+    condition = FaqItem.deleted_at.is_(None)
+    if role not in SEES_SUPERVISOR_ITEMS:
+        condition = and_(condition, FaqItem.audience == AUDIENCE_ALL)
+    return condition
+
+
+def _contains(session: Session, column, word: str):
+    if is_sqlite(session):
+        return func.instr(column, word) > 0
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
+def _group_condition(session: Session, group: list[str]):
+    condition = or_(*[_contains(session, FaqItem.search_text, alt) for alt in group])
+    if is_sqlite(session) and all(len(alt) >= SHORT_QUERY for alt in group):
+        match = " OR ".join('"' + alt.replace('"', '""') + '"' for alt in group)
+        condition = and_(FaqItem.id.in_(text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m")
+                                        .bindparams(m=match)), condition)
+    return condition
+
+
+def _score(session: Session, groups: list[list[str]]):
+    parts = []
+    for group in groups:
+        in_question = or_(*[_contains(session, FaqItem.search_question, alt) for alt in group])
+        in_keywords = or_(*[_contains(session, FaqItem.search_keywords, alt) for alt in group])
+        parts.append(case((in_question, QUESTION), (in_keywords, KEYWORDS), else_=ANSWER))
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
+def ranked_ids(session: Session, groups: list[list[str]], role: str) -> list[int]:
+    if not groups:
+        return []
+    ensure_fts(session)
+    score = _score(session, groups).label("score")
+    statement = (select(FaqItem.id, score).where(visible_to(role), *[_group_condition(session, g) for g in groups])
+                 .order_by(score.desc(), FaqItem.use_count.desc(), FaqItem.number))
+    return [row.id for row in session.execute(statement)]
+
+
+def search(session: Session, query: str, role: str, search_session: str | None = None, *, limit: int = 20,
+           offset: int = 0, log: bool = True) -> SearchResult:
+    query = (query or "").strip()[:MAX_QUERY]
+    search_session = search_session if logs.valid_session(search_session) else new_session_id()
+    groups = groups_for(query, synonym_map(session))
+    ids = ranked_ids(session, groups, role)
+    result = SearchResult(query=query, session=search_session, groups=groups, total=len(ids))
+    page = ids[offset:offset + limit]
+    if page:
+        rows = {item.id: item for item in session.scalars(select(FaqItem).where(FaqItem.id.in_(page)))}
+        result.items = [rows[i] for i in page]
+    if log and groups:
+        logs.record_search(session, search_session, query, len(ids))
+    return result
+
+
+def all_visible(session: Session, role: str, category_ids: list[int] | None = None) -> list[FaqItem]:
+    """Every item a role may read (a category's list when `category_ids` is given), most used first."""
+    statement = select(FaqItem).where(visible_to(role))
+    if category_ids is not None:
+        statement = statement.where(FaqItem.id.in_(
+            select(FaqItemCategory.item_id).where(FaqItemCategory.category_id.in_(category_ids or [-1]))))
+    return list(session.scalars(statement.order_by(FaqItem.use_count.desc(), FaqItem.number)))
