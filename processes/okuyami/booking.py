@@ -77,7 +77,9 @@ def slot_start_of(data: dict) -> datetime:
     value = data.get("slot_start")
     try:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
+        if moment is not None and moment.tzinfo is not None:
+            moment.astimezone(JST)  # goes through UTC: year 1 in Tokyo would be year 0
+    except (ValueError, OverflowError):
         moment = None
     if moment is None or moment.tzinfo is None:
         raise ValidationFailed([FieldError("slot_start", "予約日時は 2026-12-03T10:30:00+09:00 の形式で指定してください。")])

@@ -3,7 +3,7 @@ case number and completion date; sorted by due date, creation or completion."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -61,7 +61,12 @@ def start_of_day(day: date) -> datetime:
 def _moment(value: str) -> datetime:
     """A date (JST midnight) or an ISO date-time (JST when it has no offset); ValueError otherwise."""
     moment = datetime.fromisoformat(value) if "T" in value else start_of_day(date.fromisoformat(value))
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=JST)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=JST)
+    try:
+        moment.astimezone(timezone.utc)  # stored in UTC: 0001-01-01 in Tokyo would be year 0
+    except OverflowError:
+        raise ValueError(value) from None
+    return moment
 
 
 def _flag(value: str | None) -> bool | None:
