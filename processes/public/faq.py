@@ -7,6 +7,7 @@ public ranking's tie-break; the counts themselves stay inside)."""
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from processes.faq import categories, items
 from processes.faq.models import AUDIENCE_ALL, FaqCategory, FaqItem, FaqSynonym
 
 NAME = "faq"
+JST = ZoneInfo("Asia/Tokyo")
 
 
 def _exported_items(session: Session, today: date) -> list[FaqItem]:
@@ -39,7 +41,7 @@ def build(session: Session, today: date) -> dict:
             "related_urls": [{"title": u["title"], "url": u["url"]} for u in item.related_urls or []],
             "publish_start": item.publish_start.isoformat() if item.publish_start else None,
             "publish_end": item.publish_end.isoformat() if item.publish_end else None,
-            "updated_on": item.updated_at.date().isoformat(),
+            "updated_on": item.updated_at.astimezone(JST).date().isoformat(),
         })
     parents = dict(session.execute(select(FaqCategory.id, FaqCategory.parent_id)).all())
     keep = set()
