@@ -70,6 +70,9 @@ API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules i
     "api_faq_vocabulary.synonym_create": FAQ_EDITORS,
 }
 ENDS_THE_SESSION = {"auth.logout"}       # requested last, after every other route
+# A role that reads no cases (not in CASE_READERS) gets 404 here, as for a case that does not exist (issue #13, 4): a 403 for existing
+# cases only would tell which case numbers exist.
+NOT_FOUND_FOR_OTHER_ROLES = {"api_cases.show", "api_packets.packet_pdf"}
 HOME_WARD, OTHER_WARD = "nakahara", "kawasaki"
 USERS = {  # username: (role, ward, department); one per role of DOMAIN.md, scoped ones in 中原区
     "op": ("operator", None, None), "sv": ("supervisor", None, None),
@@ -249,6 +252,8 @@ def _every_role(api_app, matrix, failures) -> int:
             if response.status_code == 200 and FAMILY_NAMES & set(re.findall(r"川崎 \w+", _text(response))):
                 matrix.personal_reads.add((user, case_id))
             expected = "allowed" if allowed is not None and role in allowed else "denied"
+            if expected == "denied" and endpoint in NOT_FOUND_FOR_OTHER_ROLES and role not in CASE_READERS:
+                expected = "404"
             if expected == "allowed" and endpoint in ENDS_THE_SESSION:
                 expected = "allowed_to_leave"        # its answer is the login page
             _check(failures, f"{method} {rule.rule} as {role}", response, expected)
