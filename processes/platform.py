@@ -13,6 +13,7 @@ from engine.registry.store import sources_in
 from engine.runtime import WorkflowRuntime
 from engine.settings import Settings
 
+from processes.administration import live as administered_values
 from processes.modelling.deploy_checks import saved_examples_check
 from processes.okuyami.services import SERVICES
 from processes.okuyami.task_deadlines import deadline_rule_problem, task_deadline
@@ -48,6 +49,8 @@ def build_platform(settings: Settings, require_current_schema: bool = True) -> P
             f"database schema is not up to date (revision {current_revision(database)!r}, expected "
             f"{head_revision(database)!r}): run `okuyami db upgrade`",
             user_message="データベースの構成が最新ではありません。`okuyami db upgrade` を実行してください。")
+    if require_current_schema:
+        administered_values.refresh(database, force=True)  # the admin's wards, slots, closures, departments
     registry = ModelRegistry(check_rules(settings))
     runtime = WorkflowRuntime(database, registry, script_timeout_seconds=settings.script_timeout_seconds,
                               services=SERVICES, deadline_policy=task_deadline)

@@ -11,7 +11,6 @@ from engine.runtime import audit
 from processes.staff import sessions as staff_sessions
 from processes.staff import totp
 from processes.staff.totp import LoginCode
-
 from web.extensions import platform
 from web.guards import roles_required
 from web.identity import StaffUser
@@ -30,16 +29,24 @@ ENDED_MESSAGES = {
 }
 
 
-def _safe_next(target: str | None) -> str:
+HOME_PAGES = {"admin": "admin_users.index", "auditor": "audit.index"}
+"""Where a role lands after sign-in when it has no task list of its own (others: the worklist)."""
+
+
+def home_url(role: str) -> str:
+    return url_for(HOME_PAGES.get(role, "tasks.worklist"))
+
+
+def _safe_next(target: str | None, role: str) -> str:
     if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("tasks.worklist")
+    return home_url(role)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("tasks.worklist"))
+        return redirect(home_url(current_user.role))
     if request.method == "GET":
         return render_template("login.html", username="")
     username = request.form.get("username", "").strip()
@@ -62,7 +69,7 @@ def login():
     if needs_code:
         return redirect(url_for("auth.second_factor", next=request.args.get("next")))
     login_user(staff)
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(_safe_next(request.args.get("next"), staff.role))
 
 
 @bp.route("/login/totp", methods=["GET", "POST"])
@@ -84,7 +91,7 @@ def second_factor():
     if result is LoginCode.ACCEPTED:
         session.start(pending, second_factor_pending=False)
         login_user(pending)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(_safe_next(request.args.get("next"), pending.role))
     if result is LoginCode.LOCKED:
         session.end()
         flash(ENDED_MESSAGES["locked"], "error")

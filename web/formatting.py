@@ -26,6 +26,27 @@ def jst(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return "" if value is None else value.astimezone(JST).strftime(fmt)
 
 
+WEEKDAYS = "月火水木金土日"
+
+
+def date_ja(value: date | datetime | None) -> str:
+    """The staff screens' one date style: 令和8年12月3日（木）."""
+    if value is None:
+        return ""
+    day = value.astimezone(JST).date() if isinstance(value, datetime) else value
+    return f"{wareki(day)}（{WEEKDAYS[day.weekday()]}）"
+
+
+def datetime_ja(value: datetime | None) -> str:
+    """令和8年12月3日（木） 9:05, in Asia/Tokyo."""
+    if value is None:
+        return ""
+    moment = value.astimezone(JST)
+    return f"{date_ja(moment)} {moment.hour}:{moment.minute:02d}"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(wareki)
     app.add_template_filter(jst)
+    app.add_template_filter(date_ja)
+    app.add_template_filter(datetime_ja)

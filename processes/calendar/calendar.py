@@ -78,8 +78,14 @@ class BusinessCalendar:
     # ---- construction ---------------------------------------------------------------------------------------
     @classmethod
     def default(cls) -> "BusinessCalendar":
-        """The city's calendar from calendar.yaml, loaded and validated once per process."""
-        return _load_default()
+        """The city's calendar: the administrator's (wards' slots and closures saved in the database) once
+        installed with `use_administered`, else calendar.yaml, loaded and validated once per process."""
+        return _administered or _load_default()
+
+    @staticmethod
+    def use_administered(calendar: "BusinessCalendar | None") -> None:
+        global _administered
+        _administered = calendar
 
     @staticmethod
     def clear_default_cache() -> None:
@@ -99,11 +105,7 @@ class BusinessCalendar:
     @classmethod
     def from_yaml(cls, path: str | Path, *, wards: Iterable[str] | None = None) -> "BusinessCalendar":
         path = Path(path)
-        try:
-            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
-        except (OSError, yaml.YAMLError) as exc:
-            raise CalendarError(f"{path}: cannot read the calendar configuration: {exc}",
-                                user_message="業務カレンダーの設定を読み込めません。管理者に連絡してください。") from exc
+        raw = read_calendar_yaml(path)
         try:
             return cls.from_config(raw, wards=wards)
         except CalendarError as exc:
@@ -291,6 +293,18 @@ class BusinessCalendar:
             return None
         return make_slot(ward, datetime.combine(day, moment.time(), tzinfo=JST),
                          settings.slots, booked)
+
+
+def read_calendar_yaml(path: Path = CALENDAR_FILE) -> Any:
+    """The configuration as written (not yet validated)."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise CalendarError(f"{path}: cannot read the calendar configuration: {exc}",
+                            user_message="業務カレンダーの設定を読み込めません。管理者に連絡してください。") from exc
+
+
+_administered: BusinessCalendar | None = None
 
 
 @lru_cache(maxsize=1)

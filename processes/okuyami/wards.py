@@ -1,4 +1,5 @@
-"""The ward offices, loaded from wards.yaml."""
+"""The ward offices: wards.yaml, until the administrator saves them (processes/administration/wards.py), from then
+on the database's values, installed here with use_administered_wards."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,10 +17,27 @@ class Ward:
     name: str
     office: str
     address: str
+    corner_location: str = ""
+    corner_floor: str = ""
+
+
+_administered: dict[str, Ward] | None = None
+
+
+def use_administered_wards(wards: dict[str, Ward] | None) -> None:
+    """The administrator's wards in place of wards.yaml (None: back to the YAML)."""
+    global _administered
+    _administered = wards
+
+
+def load_wards(path: Path = WARDS_FILE) -> dict[str, Ward]:
+    if _administered is not None and path == WARDS_FILE:
+        return _administered
+    return _load_yaml(path)
 
 
 @lru_cache(maxsize=1)
-def load_wards(path: Path = WARDS_FILE) -> dict[str, Ward]:
+def _load_yaml(path: Path) -> dict[str, Ward]:
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     wards = {}
     for entry in entries:

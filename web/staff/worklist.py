@@ -42,7 +42,9 @@ def task_url(task) -> str:
 @bp.route("/")
 @roles_required()
 def index():
-    return redirect(url_for("tasks.worklist"))
+    from web.auth import home_url
+
+    return redirect(home_url(page_actor().role))
 
 
 def _scope():
