@@ -1,9 +1,16 @@
 """The public navi, as a family's browser or an integrating system uses it: no login, JSON in and out."""
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from web.cli import main
+
+
+@pytest.fixture
+def client(api_app):
+    """The staff app with the repository's models deployed (the navi evaluates the deployed selection table)."""
+    return api_app.test_client()
 
 
 def test_post_navi_evaluate_needs_no_login_and_returns_the_procedure_list(client):

@@ -2,19 +2,26 @@
 as 要確認, and the rules DOMAIN.md calls out (JU03, HN01, KA01) hold."""
 import pytest
 
+from engine.dmn import DecisionService
 from engine.settings import PROJECT_ROOT
+from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.interview import InvalidAnswers
-from processes.okuyami.navi import evaluate_answers
 from processes.okuyami.procedure_ids import PROCEDURE_IDS, WELFARE_IDS
+from processes.okuyami.selection import SELECTION_FILE, select_procedures
 
-DMN_DIR = PROJECT_ROOT / "dmn"
+SELECTION_TABLE = DecisionService.from_file(PROJECT_ROOT / "dmn" / SELECTION_FILE)
 SEVENTY = {"deceased_birth_date": "1950-04-01", "date_of_death": "2026-11-01"}
 FIFTY = {"deceased_birth_date": "1976-04-01", "date_of_death": "2026-11-01"}
 THIRTY = {"deceased_birth_date": "1996-04-01", "date_of_death": "2026-11-01"}
 
 
 def selected(answers: dict) -> dict[str, dict]:
-    return {p["id"]: p for p in evaluate_answers(answers, DMN_DIR)}
+    return {p["id"]: p for p in evaluate_answers(answers)}
+
+
+def evaluate_answers(answers: dict) -> list[dict]:
+    """The repository's selection table (the models' first deployment), as the navi evaluates it."""
+    return select_procedures(answers, SELECTION_TABLE.evaluate, load_catalogue())
 
 
 # What selects each procedure for sure ("yes"), and the same answers with the deciding answer "no".
@@ -129,7 +136,7 @@ def test_a_definite_answer_wins_over_an_unknown_one_for_the_same_procedure():
 
 def test_results_come_in_catalogue_order_with_japanese_reasons():
     result = evaluate_answers({**SEVENTY, "household_head": "yes", "household_members_15plus_remaining": 2,
-                               "health_insurance": "kouki", "funeral_held": "yes"}, DMN_DIR)
+                               "health_insurance": "kouki", "funeral_held": "yes"})
     ids = [p["id"] for p in result]
     assert ids == [p for p in PROCEDURE_IDS if p in ids]
     ju03 = next(p for p in result if p["id"] == "JU03")
@@ -151,7 +158,7 @@ def test_results_come_in_catalogue_order_with_japanese_reasons():
 ], ids=lambda v: str(v))
 def test_bad_answers_are_refused_naming_the_key(answers, field):
     with pytest.raises(InvalidAnswers) as refused:
-        evaluate_answers(answers, DMN_DIR)
+        evaluate_answers(answers)
     assert [e.key for e in refused.value.errors] == [field]
     assert refused.value.errors[0].message
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from engine.db.models import HumanTask
 from engine.registry import ModelSource
+from engine.registry.live import DecisionNotDeployed
 from engine.runtime import WorkflowRuntime
 from processes.calendar.slots import JST
-from processes.okuyami import task_deadlines
 from processes.okuyami.task_deadlines import task_deadline
 from tests.support import FIXTURE_MODELS
 
@@ -40,8 +40,7 @@ def test_a_task_without_a_deadline_rule_has_no_due_date():
     assert task_deadline({"formJsonSchemaFilename": "visit.json"}, VISIT) is None
 
 
-def test_a_decision_gives_the_number_of_business_days(tmp_path, monkeypatch):
-    (tmp_path / "deadline.dmn").write_text("""<?xml version="1.0" encoding="UTF-8"?>
+VISIT_DEADLINE_DMN = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="t">
   <decision id="visit_deadline" name="来庁対応の期限">
     <decisionTable id="t" hitPolicy="FIRST">
@@ -51,15 +50,22 @@ def test_a_decision_gives_the_number_of_business_days(tmp_path, monkeypatch):
       <rule id="r2"><inputEntry id="a2"><text>-</text></inputEntry><outputEntry id="b2"><text>5</text></outputEntry></rule>
     </decisionTable>
   </decision>
-</definitions>""", encoding="utf-8")
-    monkeypatch.setattr(task_deadlines, "DMN_DIR", tmp_path)
-    task_deadlines._decisions.cache_clear()
-    try:
-        assert task_deadline({"deadlineDecision": "visit_deadline"}, VISIT) == jst("2026-12-04 17:00")
-        assert task_deadline({"deadlineDecision": "visit_deadline"}, dict(VISIT, ward="tama")) == \
+</definitions>"""
+
+
+def test_a_deployed_decision_gives_the_number_of_business_days(database, registry):
+    with database.transaction() as session:
+        registry.deploy(session, [ModelSource("deadline.dmn", VISIT_DEADLINE_DMN.encode("utf-8"))], actor="test")
+    with database.transaction(write=False) as session:
+        assert task_deadline({"deadlineDecision": "visit_deadline"}, VISIT, session) == jst("2026-12-04 17:00")
+        assert task_deadline({"deadlineDecision": "visit_deadline"}, dict(VISIT, ward="tama"), session) == \
             jst("2026-12-10 17:00")
-    finally:
-        task_deadlines._decisions.cache_clear()
+
+
+def test_a_decision_that_was_never_deployed_is_refused_with_a_japanese_message(database):
+    with database.transaction(write=False) as session, pytest.raises(DecisionNotDeployed) as refused:
+        task_deadline({"deadlineDecision": "visit_deadline"}, VISIT, session)
+    assert "visit_deadline" in refused.value.user_message and "登録" in refused.value.user_message
 
 
 def test_the_worklist_row_of_a_task_with_a_deadline_rule_carries_its_due_date(database, registry):
@@ -82,7 +88,7 @@ def test_the_worklist_row_of_a_task_with_a_deadline_rule_carries_its_due_date(da
 @pytest.mark.parametrize(("properties", "message"), [
     ({"deadlineBusinessDays": "翌日"}, "整数で書いてください"),
     ({"deadlineBusinessDays": "365"}, "範囲で指定してください"),
-    ({"deadlineDecision": "no_such_decision"}, "dmn/ にありません"),
+    ({"deadlineDecision": "no_such_decision"}, "登録済みの DMN にも今回登録する DMN にもありません"),
 ])
 def test_a_deadline_rule_that_cannot_work_is_a_problem_on_its_task_before_deploy(case_runtime, properties,
                                                                                   message):
@@ -109,4 +115,4 @@ def test_a_sound_deadline_rule_passes_the_checks():
     from processes.okuyami.task_deadlines import deadline_rule_problem
 
     assert deadline_rule_problem({"deadlineBusinessDays": "-1"}) is None
-    assert deadline_rule_problem({"deadlineDecision": "deadlines"}) is None
+    assert deadline_rule_problem({"deadlineDecision": "deadlines"}, {"deadlines", "procedure_selection"}) is None

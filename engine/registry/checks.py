@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import AbstractSet, Callable, Iterable, Mapping
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
@@ -38,8 +38,9 @@ class CheckRules:
     services: frozenset[str] | None = None
     hit_policies: frozenset[str] = DEFAULT_HIT_POLICIES
     form_property: str = FORM_PROPERTY
-    task_property_check: Callable[[Mapping[str, str]], str | None] | None = None
-    """The application's check of a user task's extension properties (e.g. a deadline rule): a message, or None."""
+    task_property_check: Callable[[Mapping[str, str], AbstractSet[str]], str | None] | None = None
+    """The application's check of a user task's extension properties (e.g. a deadline rule), given the decision
+    ids of the model set being checked: a message, or None."""
     deploy_checks: tuple[Callable, ...] = ()
     """Checks the application runs on every deploy after the models validate, before anything is written:
     `check(session, changed_sources) -> list[Problem]` (e.g. the saved example interviews of a decision)."""
@@ -48,6 +49,8 @@ class CheckRules:
 @dataclass
 class _Checker:
     rules: CheckRules
+    decisions: AbstractSet[str] = frozenset()
+    """every decision (and decision table) id the model set defines"""
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, file: str, element: str | None, message: str, code: str) -> None:
@@ -75,12 +78,18 @@ def _all_task_specs(process: ParsedProcess) -> Iterable[tuple[str, object]]:
 
 def _check_lanes(c: _Checker, process: ParsedProcess) -> None:
     for lane_name, lane_id in process.lanes.items():
-        if c.rules.lanes.role_for_lane(lane_name) is None:
+        declared = process.declared_roles.get(lane_name)
+        if c.rules.lanes.role_for(lane_name, declared) is not None:
+            continue
+        if declared is not None:
+            c.add(process.file, lane_id, f"レーン「{lane_name}」の担当ロール「{declared}」は登録されていません。"
+                                         f"使えるロール: {'、'.join(c.rules.lanes.roles)}", "lane")
+        else:
             c.add(process.file, lane_id,
                   f"レーン「{lane_name}」に対応するロールがありません。使えるロール: {c.rules.lanes.describe()}", "lane")
 
 
-def _check_task(c: _Checker, file: str, task_spec) -> None:
+def _check_task(c: _Checker, file: str, task_spec, declared_roles: Mapping[str, str]) -> None:
     element = getattr(task_spec, "bpmn_id", None) or task_spec.name
     label = getattr(task_spec, "bpmn_name", None) or element
     if isinstance(task_spec, UserTask):
@@ -92,9 +101,9 @@ def _check_task(c: _Checker, file: str, task_spec) -> None:
         elif c.rules.form_exists is not None and not c.rules.form_exists(form):
             c.add(file, element, f"ユーザータスク「{label}」のフォーム「{form}」が forms/tasks/ にありません", "form")
         c.expression(file, element, f"ユーザータスク「{label}」の担当課の式", properties.get(DEPARTMENT_PROPERTY))
-        if c.rules.task_property_check is not None and (message := c.rules.task_property_check(properties)):
+        if c.rules.task_property_check is not None and (message := c.rules.task_property_check(properties, c.decisions)):
             c.add(file, element, f"ユーザータスク「{label}」: {message}", "property")
-        role = c.rules.lanes.role_for_lane(task_spec.lane)
+        role = c.rules.lanes.role_for(task_spec.lane, declared_roles.get(task_spec.lane))
         if task_spec.lane is None:
             c.add(file, element, f"ユーザータスク「{label}」がレーンに入っていないため、担当ロールが決まりません", "lane")
         elif role == c.rules.lanes.system_role:
@@ -146,15 +155,17 @@ def _check_hit_policies(c: _Checker, file: str, root: etree._Element) -> None:
 
 
 def check_models(parsed: ParsedModels, rules: CheckRules) -> list[Problem]:
-    c = _Checker(rules)
+    c = _Checker(rules, frozenset(parsed.decision_files))
     for name, root in parsed.roots.items():
         if model_kind(root) == "dmn":
             _check_hit_policies(c, name, root)
             _check_dmn_model(c, name, parsed.dmn_models.get(name))
+    every_declared = {lane: role for p in parsed.processes.values() for lane, role in p.declared_roles.items()}
     for process in parsed.processes.values():
         _check_lanes(c, process)
+        declared_roles = {**every_declared, **process.declared_roles}
         for file, task_spec in _all_task_specs(process):
-            _check_task(c, file, task_spec)
+            _check_task(c, file, task_spec, declared_roles)
     unique: dict[tuple, Problem] = {}
     for problem in c.problems:
         unique.setdefault((problem.file, problem.element, problem.message), problem)

@@ -13,7 +13,6 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
 from ..dmn.bpmn import OkuyamiBpmnParser
 from ..dmn.model import DmnModel
-
 from .problems import ModelSource, Problem
 from .xml import BPMN_NS, UnsafeOrInvalidXml, model_kind, parse_model_xml
 
@@ -28,6 +27,8 @@ class ParsedProcess:
     files: set[str] = field(default_factory=set)
     lanes: dict[str, str] = field(default_factory=dict)
     """lane name -> lane element id"""
+    declared_roles: dict[str, str] = field(default_factory=dict)
+    """lane name -> the role its `role` property names (as the editor writes it), for lanes that have one"""
 
 
 @dataclass
@@ -41,6 +42,8 @@ class ParsedModels:
     problems: list[Problem] = field(default_factory=list)
 
 
+ROLE_PROPERTY = "role"
+"""A lane's extension property naming its role; the model editor writes it (the lane's name is the fallback)."""
 _ELEMENT_REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
 
 
@@ -49,6 +52,14 @@ def _spiff_problem(file: str, exc: Exception, code: str = "parse") -> Problem:
         detail = _ELEMENT_REPR.sub(r"<\1>", str(exc).strip().rstrip("."))
         return Problem(exc.file_name or file, exc.id or None, f"モデルを解釈できません: {detail}", code)
     return Problem(file, None, f"モデルを解釈できません ({type(exc).__name__}: {exc})", code)
+
+
+def _role_property(lane: etree._Element) -> str | None:
+    """The lane's `role` property (spiffworkflow:property name="role"), or None when it has none or it is blank."""
+    for prop in lane.iterfind(f"{{{BPMN_NS}}}extensionElements/{{*}}properties/{{*}}property"):
+        if prop.get("name") == ROLE_PROPERTY and (prop.get("value") or "").strip():
+            return prop.get("value").strip()
+    return None
 
 
 def parse_sources(sources: list[ModelSource]) -> ParsedModels:
@@ -96,12 +107,16 @@ def parse_sources(sources: list[ModelSource]) -> ParsedModels:
             result.problems.append(_spiff_problem(process_parser.filename, exc))
             continue
         files = {process_parser.filename, *(s.file for s in subprocess_specs.values() if getattr(s, "file", None))}
-        lanes = {}
+        lanes, declared_roles = {}, {}
         for lane in process_parser.node.iterfind(f".//{{{BPMN_NS}}}lane"):
-            lanes[lane.get("name") or lane.get("id")] = lane.get("id")
+            lane_name = lane.get("name") or lane.get("id")
+            lanes[lane_name] = lane.get("id")
+            role = _role_property(lane)
+            if role is not None:
+                declared_roles[lane_name] = role
         result.processes[process_id] = ParsedProcess(
             process_id=process_id, name=process_parser.get_name() or process_id, file=process_parser.filename,
-            spec=spec, subprocess_specs=subprocess_specs, files=files, lanes=lanes,
+            spec=spec, subprocess_specs=subprocess_specs, files=files, lanes=lanes, declared_roles=declared_roles,
         )
 
     for file_name, process_ids in executable_by_file.items():

@@ -110,8 +110,11 @@ class ModelRegistry:
         for process in parsed.processes.values():
             blob = self.codec.dump_spec(process.spec, process.subprocess_specs)
             content_hash = hashlib.sha256(zlib.decompress(blob)).hexdigest()
+            lane_roles = {lane: self.rules.lanes.role_for(lane, process.declared_roles.get(lane))
+                          for lane in process.lanes}
             latest = self.latest_version(session, process.process_id)
-            if latest is not None and latest.content_hash == content_hash:
+            # A lane's role property is not part of the spec: a changed role alone is a new version too.
+            if latest is not None and latest.content_hash == content_hash and latest.lane_roles == lane_roles:
                 result.unchanged.append(latest)
                 continue
             used_files = set(process.files) | {
@@ -119,11 +122,11 @@ class ModelRegistry:
             version = ProcessVersion(
                 process_id=process.process_id, version=(latest.version + 1) if latest else 1, name=process.name,
                 content_hash=content_hash, spec=blob, file_ids=sorted(file_rows[n].id for n in used_files),
-                lane_roles={lane: self.rules.lanes.role_for_lane(lane) for lane in process.lanes},
+                lane_roles=lane_roles,
                 deployed_by=actor, comment=comment)
             session.add(version)
             result.new_versions.append(version)
-            self._cached_spec(content_hash, lambda: blob)
+            self._cached_spec(content_hash, lambda blob=blob: blob)
         session.flush()
         return result
 

@@ -21,9 +21,10 @@ from .timers import event_due
 
 READY, COMPLETED, CANCELLED = "READY", "COMPLETED", "CANCELLED"
 
-DeadlinePolicy = Callable[[Mapping[str, str], dict], "datetime | None"]
+DeadlinePolicy = Callable[[Mapping[str, str], dict, Session], "datetime | None"]
 """A user task's deadline from its extension properties and its data, for a task the model gives no deadline
-timer (the application decides what the properties mean: business days from a visit, a DMN decision...)."""
+timer (the application decides what the properties mean: business days from a visit, a live DMN decision read
+in the operation's session...)."""
 log = logging.getLogger(__name__)
 
 
@@ -69,11 +70,11 @@ def _department(task) -> str | None:
     return str(value) if value else None
 
 
-def _policy_due(task, policy: DeadlinePolicy | None) -> datetime | None:
+def _policy_due(session: Session, task, policy: DeadlinePolicy | None) -> datetime | None:
     if policy is None:
         return None
     try:
-        return policy(_properties(task), task.data)
+        return policy(_properties(task), task.data, session)
     except Exception:  # noqa: BLE001 - a deadline that cannot be computed must not stop the case
         log.warning("deadline rule of task %s could not be evaluated", task.task_spec.name, exc_info=True)
         return None
@@ -105,7 +106,7 @@ def sync_human_tasks(session: Session, instance: LoadedInstance, workflow, ready
                      "form": _properties(task).get(FORM_PROPERTY), "lane": spec.lane,
                      "role": lane_roles.get(spec.lane), "ward": instance.ward, "department": _department(task),
                      "state": READY, "assignee": None,
-                     "due_at": _due_at(task) or _policy_due(task, deadline_policy), "created_at": now})
+                     "due_at": _due_at(task) or _policy_due(session, task, deadline_policy), "created_at": now})
     if not rows:
         return []
     return list(connection.execute(INSERT_HUMAN_TASKS, rows).scalars())

@@ -27,6 +27,7 @@ from ..sandbox.environment import ServiceHandler
 from . import audit
 from .human_tasks import READY, DeadlinePolicy, ready_user_tasks, sync_human_tasks
 from .instance_store import InstanceStore, LoadedInstance, TaskRow
+from .operation import in_operation
 from .statements import LIVE_VERSION_ID
 from .task_lookup import find_task
 from .timers import next_wake, sync_timers, waiting_timers
@@ -82,9 +83,10 @@ class WorkflowRuntime:
     @contextmanager
     def _unit(self, session: Session | None, write: bool = True) -> Iterator[Session]:
         if session is not None:
-            yield session
+            with in_operation(session):
+                yield session
         else:
-            with self.db.transaction(write=write) as own:
+            with self.db.transaction(write=write) as own, in_operation(own):
                 yield own
 
     # instances --------------------------------------------------------------------------------------------

@@ -3,36 +3,42 @@ follow-up call is due, when an overdue task goes to a supervisor, at what time t
 
 The case process evaluates the decision in its business rule task `deadline_rules`, so a case keeps the rules of
 the model version it started on; its outputs are in the task data under `deadlines`. A case started on a version
-without that task gets the repository's table, evaluated here by the same DMN engine.
+without that task gets the live (deployed) table, read in the session of the runtime operation it runs in.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
-from engine.dmn.service import DecisionService
-from engine.settings import PROJECT_ROOT
+from sqlalchemy.orm import Session
 
+from engine.registry.live import DecisionNotDeployed, live_decision
+from engine.runtime.operation import operation_session
 from processes.calendar.errors import CalendarError
 from processes.calendar.slots import JST
 
-DEADLINES_FILE = PROJECT_ROOT / "dmn" / "deadlines.dmn"
 DECISION = "deadlines"
 DAY_RULES = ("followup_business_days", "followup_escalation_business_days", "precheck_escalation_business_days")
 TIME_RULES = ("precheck_escalation_time", "reminder_time")
 
 
-@lru_cache(maxsize=1)
-def _repository_table() -> DecisionService:
-    return DecisionService.from_file(DEADLINES_FILE)
+def _live_rules(session: Session | None, ward: str | None) -> dict:
+    session = session if session is not None else operation_session()
+    try:
+        if session is None:
+            raise DecisionNotDeployed("deadline rules asked for outside a runtime operation and without a session")
+        evaluated = live_decision(session, DECISION).evaluate(DECISION, {"ward": ward})
+    except DecisionNotDeployed as exc:
+        raise CalendarError(str(exc), user_message="期限の規則（deadlines.dmn の判定「deadlines」）が登録されていません。"
+                                                   "プロセス管理者が登録してから、もう一度お試しください。") from exc
+    return {key.split(".", 1)[-1]: value for key, value in evaluated.items()}
 
 
-def deadline_rules(data: dict) -> dict:
-    """The rules for this case: from its task data (`deadlines`), else from dmn/deadlines.dmn for its ward."""
+def deadline_rules(data: dict, session: Session | None = None) -> dict:
+    """The rules for this case: from its task data (`deadlines`), else from the live `deadlines` decision for its
+    ward (in `session`, or else the session of the runtime operation in progress)."""
     rules = data.get("deadlines")
     if not isinstance(rules, dict) or not all(k in rules for k in DAY_RULES + TIME_RULES):
-        evaluated = _repository_table().evaluate(DECISION, {"ward": data.get("ward")})
-        rules = {key.split(".", 1)[-1]: value for key, value in evaluated.items()}
+        rules = _live_rules(session, data.get("ward"))
     checked = {}
     for key in DAY_RULES:
         value = rules.get(key)

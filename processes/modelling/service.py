@@ -23,13 +23,7 @@ from engine.registry.checks import CheckRules
 from engine.registry.xml import MAX_MODEL_BYTES, UnsafeOrInvalidXml, model_kind, parse_model_xml
 from engine.runtime import audit
 from engine.settings import PROJECT_ROOT
-from processes.okuyami.catalogue import CatalogueError, validate_catalogue_text
-from processes.okuyami.catalogue_store import deploy_catalogue, live_catalogue, live_catalogue_version
-from processes.okuyami.navi import SELECTION_FILE
-from processes.okuyami.selection import DECISION_ID
-from processes.roles import lane_policy
-
-from processes.modelling.examples import ExampleFailure, list_examples, run_examples
+from processes.modelling.examples import ExampleFailure, ExampleRun, list_examples, run_examples
 from processes.modelling.models import ModelDraft
 from processes.modelling.versions import (  # noqa: F401 - re-exported: the editors and the library call them through this module
     CATALOGUE,
@@ -45,6 +39,10 @@ from processes.modelling.versions import (  # noqa: F401 - re-exported: the edit
     model_content,
     model_versions,
 )
+from processes.okuyami.catalogue import CatalogueError, validate_catalogue_text
+from processes.okuyami.catalogue_store import deploy_catalogue, live_catalogue, live_catalogue_version
+from processes.okuyami.selection import DECISION_ID, SELECTION_FILE
+from processes.roles import lane_policy
 
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,150}\.(bpmn|dmn)")
 
@@ -216,12 +214,10 @@ def latest_draft(session: Session, kind: str, name: str) -> Draft | None:
 
 
 # -- deploy ---------------------------------------------------------------------------------------------------
-def _live_selection_dmn(session: Session) -> bytes:
+def _live_selection_dmn(session: Session) -> bytes | None:
     live = session.scalars(select(ModelFile).where(ModelFile.name == SELECTION_FILE)
                            .order_by(ModelFile.version.desc()).limit(1)).first()
-    if live is not None:
-        return live.content.encode("utf-8")
-    return (PROJECT_ROOT / "dmn" / SELECTION_FILE).read_bytes()
+    return live.content.encode("utf-8") if live is not None else None
 
 
 def _defines_selection(content: bytes) -> bool:
@@ -231,6 +227,13 @@ def _defines_selection(content: bytes) -> bool:
 def check_examples(session: Session, *, dmn_content: bytes | None = None, catalogue_text: bytes | None = None):
     """Run every saved example against the given selection DMN and/or catalogue (the live ones otherwise)."""
     dmn = dmn_content if dmn_content is not None else _live_selection_dmn(session)
+    if dmn is None:
+        examples = list_examples(session)
+        run = ExampleRun(total=len(examples))
+        if examples:
+            run.failures.append(ExampleFailure(None, "（全体）", (
+                f"手続抽出の DMN（{SELECTION_FILE}）がまだ登録されていないため、例を確かめられません。",)))
+        return run
     catalogue = validate_catalogue_text(catalogue_text) if catalogue_text is not None else live_catalogue(session)
     return run_examples(list_examples(session), dmn, catalogue)
 

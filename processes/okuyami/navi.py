@@ -1,35 +1,19 @@
-"""The procedure navi: the same selection as the staff interview, for the public (no login, no personal data).
-
-It reads the selection DMN from the models folder (the public side has no database), so a family's answers
-from home select exactly what the staff interview would; the answers can be carried into the booking as-is.
-"""
+"""The procedure navi: the same selection as the staff interview, evaluated on the *deployed* selection table and
+catalogue, so that a family's answers select exactly what the booking screen and a new case would, and a process
+owner's deploy changes all of them at once. The answers can be carried into the booking as-is."""
 from __future__ import annotations
 
-import hashlib
-import threading
-from pathlib import Path
+from sqlalchemy.orm import Session
 
-from engine.dmn import DecisionService
-
-from processes.okuyami.catalogue import load_catalogue
+from engine.registry.live import live_decision
+from processes.okuyami.catalogue_store import live_catalogue
 from processes.okuyami.selection import select_procedures
 
-SELECTION_FILE = "procedure_selection.dmn"
-_lock = threading.Lock()
-_services: dict[str, DecisionService] = {}
 
+def evaluate_answers(session: Session, answers) -> list[dict]:
+    """The procedures these answers select (InvalidAnswers names every bad key; DecisionNotDeployed when the
+    selection table was never deployed to this database)."""
+    def evaluate(decision_id: str, inputs: dict):
+        return live_decision(session, decision_id).evaluate(decision_id, inputs)
 
-def _decision_service(dmn_dir: Path) -> DecisionService:
-    content = (dmn_dir / SELECTION_FILE).read_bytes()
-    key = hashlib.sha256(content).hexdigest()
-    with _lock:
-        service = _services.get(key)
-        if service is None:
-            service = _services[key] = DecisionService.from_xml(content)
-    return service
-
-
-def evaluate_answers(answers, dmn_dir: Path) -> list[dict]:
-    """The procedures these answers select (InvalidAnswers names every bad key)."""
-    service = _decision_service(dmn_dir)
-    return select_procedures(answers, service.evaluate, load_catalogue())
+    return select_procedures(answers, evaluate, live_catalogue(session))

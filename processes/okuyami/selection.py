@@ -6,6 +6,8 @@ from typing import Callable, Iterable
 from processes.okuyami.interview import decision_inputs, validate_answers
 
 DECISION_ID = "procedure_selection"
+SELECTION_FILE = "procedure_selection.dmn"
+"""The file the repository deploys it in (the process owner's editor opens it by this name)."""
 SELECTED, TO_CONFIRM = "該当", "要確認"
 
 Evaluate = Callable[[str, dict], object]

@@ -1,51 +1,39 @@
 """Deadlines a process owner sets on a user task in the BPMN editor, for tasks the model gives no deadline timer:
 `deadlineBusinessDays` (business days from the visit day: -1 is the business day before, 3 three after; due at
-the corner's closing time of the deadline rule, 17:00) or `deadlineDecision` (a decision of the repository's
-DMN files, evaluated on the case data, whose `business_days` output gives that number)."""
+the corner's closing time of the deadline rule, 17:00) or `deadlineDecision` (a decision of the deployed DMN
+files, evaluated on the case data, whose `business_days` output gives that number)."""
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
-from typing import Mapping
+from typing import AbstractSet, Mapping
 
-from engine.dmn.service import DecisionService
-from engine.settings import PROJECT_ROOT
+from sqlalchemy.orm import Session
+
+from engine.registry.live import live_decision
 from processes.calendar import BusinessCalendar
 from processes.calendar.slots import JST
 
 BUSINESS_DAYS_PROPERTY = "deadlineBusinessDays"
 DECISION_PROPERTY = "deadlineDecision"
 DECISION_OUTPUT = "business_days"
-DMN_DIR = PROJECT_ROOT / "dmn"
 MAX_BUSINESS_DAYS = 60
 
 
-@lru_cache(maxsize=1)
-def _decisions() -> dict[str, DecisionService]:
-    found = {}
-    for path in sorted(DMN_DIR.glob("*.dmn")):
-        service = DecisionService.from_file(path)
-        for info in service.decisions:
-            found[info.id] = service
-    return found
-
-
-def _days_from_decision(decision_id: str, data: dict) -> int | None:
-    service = _decisions().get(decision_id)
-    if service is None:
-        raise LookupError(f"deadline decision {decision_id!r} is not in {DMN_DIR}")
-    outputs = service.evaluate(decision_id, data)
+def _days_from_decision(session: Session | None, decision_id: str, data: dict) -> int | None:
+    if session is None:
+        raise LookupError(f"deadline decision {decision_id!r} needs a database session to find its live version")
+    outputs = live_decision(session, decision_id).evaluate(decision_id, data)
     if isinstance(outputs, list):
         outputs = outputs[0] if outputs else {}
     value = next((v for k, v in outputs.items() if k.split(".")[-1] == DECISION_OUTPUT), None)
     return None if value is None else int(value)
 
 
-def task_deadline(properties: Mapping[str, str], data: dict) -> datetime | None:
+def task_deadline(properties: Mapping[str, str], data: dict, session: Session | None = None) -> datetime | None:
     """When the task is due, or None when the task names no deadline rule (or its case has no visit day yet:
-    a walk-in counts from today)."""
+    a walk-in counts from today). A decision is read from the live models in `session`."""
     if properties.get(DECISION_PROPERTY):
-        days = _days_from_decision(properties[DECISION_PROPERTY], data)
+        days = _days_from_decision(session, properties[DECISION_PROPERTY], data)
     elif properties.get(BUSINESS_DAYS_PROPERTY, "").strip():
         days = int(properties[BUSINESS_DAYS_PROPERTY].strip())
     else:
@@ -59,8 +47,9 @@ def task_deadline(properties: Mapping[str, str], data: dict) -> datetime | None:
     return calendar.deadline_on(calendar.add_business_days(visit_day, days, ward))
 
 
-def deadline_rule_problem(properties: Mapping[str, str]) -> str | None:
-    """Why a user task's deadline rule cannot work (checked when the model is validated and deployed), or None."""
+def deadline_rule_problem(properties: Mapping[str, str], decisions: AbstractSet[str] = frozenset()) -> str | None:
+    """Why a user task's deadline rule cannot work (checked when the model is validated and deployed, against the
+    `decisions` of the model set being deployed: the live DMN files with the new ones laid over them), or None."""
     days = properties.get(BUSINESS_DAYS_PROPERTY, "").strip()
     if days:
         try:
@@ -70,6 +59,6 @@ def deadline_rule_problem(properties: Mapping[str, str]) -> str | None:
         if not -MAX_BUSINESS_DAYS <= value <= MAX_BUSINESS_DAYS:
             return f"期限の営業日数は -{MAX_BUSINESS_DAYS} から {MAX_BUSINESS_DAYS} の範囲で指定してください。"
     decision = properties.get(DECISION_PROPERTY, "").strip()
-    if decision and decision not in _decisions():
-        return f"期限を決める DMN の決定「{decision}」が dmn/ にありません。"
+    if decision and decision not in decisions:
+        return f"期限を決める DMN の決定「{decision}」は、登録済みの DMN にも今回登録する DMN にもありません。"
     return None

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
+from engine.registry.live import DecisionNotDeployed
 from processes.okuyami.interview import InvalidAnswers
 from processes.okuyami.navi import evaluate_answers
-
+from web.api.tokens import token_required
 from web.extensions import platform
 from web.identity import StaffUser
-from web.api.tokens import token_required
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -26,10 +26,13 @@ def navi_evaluate():
         return jsonify({"error": {"status": 400, "message": "回答を JSON オブジェクトで送ってください。"},
                         "errors": [{"field": "answers", "message": "JSON として読み込めません。"}]}), 400
     try:
-        procedures = evaluate_answers(answers, platform().settings.dmn_dir)
+        with platform().database.transaction(write=False) as session:
+            procedures = evaluate_answers(session, answers)
     except InvalidAnswers as exc:
         return jsonify({"error": {"status": 400, "message": exc.user_message},
                         "errors": [e.as_dict() for e in exc.errors]}), 400
+    except DecisionNotDeployed as exc:
+        return jsonify({"error": {"status": 503, "message": exc.user_message}, "errors": []}), 503
     return jsonify(procedures)
 
 

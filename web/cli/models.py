@@ -12,10 +12,8 @@ from engine.errors import ModelRejected
 from engine.registry import ModelRegistry, ModelSource
 from engine.settings import Settings
 from processes.platform import check_rules
-
-from web.formatting import jst
-
 from web.cli.root import Context, pass_context
+from web.formatting import jst
 
 
 # models -----------------------------------------------------------------------------------------------------
@@ -112,6 +110,7 @@ def navi() -> None:
 @pass_context
 def navi_evaluate(ctx: Context, answers_file) -> None:
     """Print, as JSON, the procedures the answers select (the same as POST /api/v1/navi/evaluate)."""
+    from engine.registry.live import DecisionNotDeployed
     from processes.okuyami.interview import InvalidAnswers
     from processes.okuyami.navi import evaluate_answers
 
@@ -121,8 +120,12 @@ def navi_evaluate(ctx: Context, answers_file) -> None:
         click.echo(f"エラー: 回答ファイルを JSON として読み込めません（{exc}）", err=True)
         sys.exit(1)
     try:
-        procedures = evaluate_answers(answers, ctx.settings().dmn_dir)
+        with ctx.platform().database.transaction(write=False) as session:
+            procedures = evaluate_answers(session, answers)
     except InvalidAnswers as exc:
         click.echo(json.dumps({"errors": [e.as_dict() for e in exc.errors]}, ensure_ascii=False, indent=2), err=True)
+        sys.exit(1)
+    except DecisionNotDeployed as exc:
+        click.echo(f"エラー: {exc.user_message}", err=True)
         sys.exit(1)
     click.echo(json.dumps(procedures, ensure_ascii=False, indent=2))

@@ -1,6 +1,6 @@
 // Our own group in the properties panel: what this application needs that stock bpmn-js does not know.
-//   lane       → role (spiffworkflow:property "role"; the lane is also named after the role, because the
-//                engine maps lanes to roles by name)
+//   lane       → role (spiffworkflow:property "role": the engine maps the lane's tasks to this role; a lane
+//                without it is mapped by its name, so an unnamed lane is named after the role it gets)
 //   user task  → form (property "formJsonSchemaFilename", a file of forms/tasks/)
 //   user task  → deadline rule: a DMN decision (property "deadlineDecision") or a business-day expression
 //                (property "deadlineBusinessDays", e.g. `-1` = one business day before the visit)
@@ -46,7 +46,7 @@ function LaneRoleEntry({ element, id }) {
     setValue: (code) => {
       setSpiffProperties(element, { [ROLE_PROPERTY]: code }, tools);
       const role = options.roles.find((r) => r.code === code);
-      if (role && roleOfLaneName(getBusinessObject(element).name, options.roles) !== code) {
+      if (role && !(getBusinessObject(element).name || "").trim()) {
         tools.modeling.updateLabel(element, role.aliases[0] || role.code);
       }
     },
