@@ -34,7 +34,7 @@ def test_cases_in_the_precheck_move_to_a_version_renaming_it_and_finish_there(ca
     assert {d: v[:2] for d, v in after.items()} == before
     assert {v[2] for v in after.values()} == {"関係課の事前確認"}
     precheck_everything(rt, case)  # each department still sees only its own assignment
-    visit(rt, case, followup=False)
+    visit(rt, case, followup=False, clock=clock)
     assert rt.get_instance(case.id).version == 2
 
 

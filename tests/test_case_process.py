@@ -6,7 +6,13 @@ import pytest
 
 from engine.errors import TaskConflict
 from processes.okuyami.cases import start_case
+from processes.okuyami.visit import check_in
+from processes.okuyami.visit_checks import check_visit_completion
+from processes.tasks.access import Actor
 from tests.case_support import JST, MOVED_VISIT, NOW, VISIT, reservation
+
+
+COUNTER = Actor("counter1", "counter", "nakahara", None)
 
 
 def only(runtime, **filters):
@@ -31,12 +37,22 @@ def precheck_everything(runtime, case):
         runtime.complete_task(task.id, {"precheck_result": {"decisions": decisions}}, f"{task.department}-staff")
 
 
-def visit(runtime, case, followup: bool):
+def visit(runtime, case, followup: bool, clock):
+    """The family comes on the day of its slot: the clock moves there (never back), the counter checks them in,
+    guides them for 70 minutes and checks them out, through the same checks as the counter's screen."""
     task = only(runtime, instance_id=case.id)
     assert (task.spec_name, task.role, task.ward) == ("visit", "counter", "nakahara")
-    return runtime.complete_task(task.id, {
-        "checked_in_at": VISIT.isoformat(), "checked_out_at": (VISIT + timedelta(minutes=70)).isoformat(),
-        "outcomes": [{"id": "JU03", "outcome": "corner"}], "followup_requested": followup}, "counter1")
+    slot = datetime.fromisoformat(runtime.instance_data(case.id)["slot_start"]).astimezone(JST)
+    arrived = max(datetime.now(JST), slot + timedelta(minutes=5))
+    clock.move_to(arrived)
+    with runtime.db.transaction() as session:
+        check_in(session, runtime, COUNTER, case.id)
+    clock.move_to(arrived + timedelta(minutes=70))
+    with runtime.db.transaction() as session:
+        data = {"checked_in_at": arrived.isoformat(), "checked_out_at": datetime.now(JST).isoformat(),
+                "outcomes": [{"id": "JU03", "outcome": "corner"}], "followup_requested": followup}
+        check_visit_completion(session, case.id, data)
+        return runtime.complete_task(task.id, data, COUNTER.username, session=session)
 
 
 def test_booked_case_goes_to_every_department_then_the_visit_follow_up_and_survey(case_runtime, clock):
@@ -60,7 +76,7 @@ def test_booked_case_goes_to_every_department_then_the_visit_follow_up_and_surve
         {"id": "JU04", "action": "add", "reason": "住基カードの保有を確認"}]}}, "kumin1")
     precheck_everything(rt, case)
 
-    after_visit = visit(rt, case, followup=True)
+    after_visit = visit(rt, case, followup=True, clock=clock)
     data = rt.instance_data(case.id)
     procedures = {p["id"]: p for p in data["procedures"]}
     assert procedures["JU02"]["status"] == "dropped" and procedures["JU04"]["status"] == "confirmed"
@@ -78,13 +94,13 @@ def test_booked_case_goes_to_every_department_then_the_visit_follow_up_and_surve
     assert rt.instance_data(case.id)["survey"] == {"satisfaction": 5}
 
 
-def test_a_department_can_ask_for_a_follow_up_call(case_runtime):
+def test_a_department_can_ask_for_a_follow_up_call(case_runtime, clock):
     rt = case_runtime
     case = book(rt)
     kumin = next(t for t in rt.list_tasks(instance_id=case.id) if t.department == "kumin")
     rt.complete_task(kumin.id, {"precheck_result": {"decisions": [], "followup_requested": True}}, "kumin1")
     precheck_everything(rt, case)
-    visit(rt, case, followup=False)
+    visit(rt, case, followup=False, clock=clock)
     assert only(rt, instance_id=case.id).spec_name == "followup_call"
 
 
@@ -92,11 +108,11 @@ def test_without_follow_up_the_case_closes_when_the_survey_window_ends(case_runt
     rt = case_runtime
     case = book(rt)
     precheck_everything(rt, case)
-    visit(rt, case, followup=False)
+    visit(rt, case, followup=False, clock=clock)             # checked out on the visit's day, Dec 3
     assert rt.list_tasks(instance_id=case.id) == []
-    clock.move_to(NOW + timedelta(days=13))
+    clock.move_to(VISIT + timedelta(days=13))
     assert rt.wake(case.id).status == "running"
-    clock.move_to(NOW + timedelta(days=15))
+    clock.move_to(VISIT + timedelta(days=15))
     assert rt.wake(case.id).status == "completed"
 
 

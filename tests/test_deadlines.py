@@ -82,7 +82,8 @@ def test_the_follow_up_due_date_comes_from_the_deadline_table_and_running_cases_
 
     for case in (before, after):
         precheck_everything(rt, case)
-        visit(rt, case, followup=True)
+    for case in (before, after):
+        visit(rt, case, followup=True, clock=clock)
     [old_rules] = rt.list_tasks(instance_id=before.id)
     [new_rules] = rt.list_tasks(instance_id=after.id)
     assert old_rules.due_at == datetime(2026, 12, 8, 17, 0, tzinfo=JST)     # 3 business days after Thursday Dec 3

@@ -122,7 +122,7 @@ def test_an_overdue_follow_up_call_tells_the_corner_then_escalates(mail_platform
     precheck_everything(rt, case)
     clock.move_to(VISIT + timedelta(hours=2))
     fire_due_timers(p)
-    visit(rt, case, followup=True)
+    visit(rt, case, followup=True, clock=clock)
     [call] = rt.list_tasks(instance_id=case.id)
     assert call.due_at == datetime(2026, 12, 8, 17, 0, tzinfo=JST)
 

@@ -49,7 +49,10 @@ def test_check_in_then_check_out_records_the_time_at_the_counter_and_completes_t
         html = text_of(counter.get(f"/cases/{case_id}/visit"))
     assert "10:00" in html and "1時間5分" in html                    # 窓口所要時間 so far
     ids = procedures_of(api_app, case_id)
-    done = counter.post(f"/cases/{case_id}/visit", data=outcomes(token, ids, **{f"note.{ids[0]}": "2階へご案内"}))
+    confirm = counter.post(f"/cases/{case_id}/visit", data=outcomes(token, ids, **{f"note.{ids[0]}": "2階へご案内"}))
+    assert confirm.status_code == 200 and "この内容で完了する" in text_of(confirm)
+    done = counter.post(f"/cases/{case_id}/visit", data=outcomes(token, ids, confirmed="yes",
+                                                                 **{f"note.{ids[0]}": "2階へご案内"}))
     assert done.status_code == 302
     data = api_app.extensions["okuyami"].runtime.instance_data(case_id)
     assert datetime.fromisoformat(data["checked_in_at"]) == NOW
@@ -71,6 +74,7 @@ def test_a_missing_outcome_or_a_follow_up_without_reason_writes_nothing(api_app,
     assert refused.status_code == 422
     html = text_of(refused)
     assert "結果を選んでください。" in html and "フォローアップの電話で伝える内容・理由を入力してください。" in html
+    assert "受付（チェックイン）がまだです" in html
     runtime = api_app.extensions["okuyami"].runtime
     assert [t.spec_name for t in runtime.list_tasks(instance_id=case_id)] == ["visit"]
     assert "checked_in_at" not in runtime.instance_data(case_id)        # not even the check-in
@@ -80,8 +84,9 @@ def test_a_requested_follow_up_call_becomes_a_task_of_the_counter(api_app, brows
     counter = browsers["counter_naka"]
     case_id = walk_in_at_the_counter(api_app)
     token = page_csrf(counter, f"/cases/{case_id}/visit")
+    counter.post(f"/cases/{case_id}/visit/check-in", data={"csrf_token": token})
     data = outcomes(token, procedures_of(api_app, case_id), followup_requested="on",
-                    followup_reason="年金の手続先を後日お伝えする")
+                    followup_reason="年金の手続先を後日お伝えする", confirmed="yes")
     assert counter.post(f"/cases/{case_id}/visit", data=data).status_code == 302
     [task] = api_app.extensions["okuyami"].runtime.list_tasks(instance_id=case_id)
     assert (task.spec_name, task.role, task.ward) == ("followup_call", "counter", "nakahara")

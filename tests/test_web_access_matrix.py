@@ -31,6 +31,7 @@ from processes.faq.access import READERS as FAQ_READERS
 from processes.faq.access import REVIEWERS as FAQ_REVIEWERS
 from processes.faq.access import USERS as FAQ_USERS
 from processes.okuyami.cases import start_case
+from processes.okuyami.visit import VISIT_ROLES
 from processes.tasks.worklists import REASSIGNERS, SEES_ALL_TASKS, WORKLIST_ROLES, scope_for
 from tests.api_support import reservation
 from tests.test_security_headers import inline_code, security_header_problems
@@ -50,6 +51,7 @@ API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules i
     "api_cases.show": CASE_READERS,
     "api_case_actions.move": BOOKING_CREATORS,
     "api_case_actions.cancel": BOOKING_CREATORS,
+    "api_visits.check_in_case": VISIT_ROLES,
     "api_packets.packet_pdf": PERSONAL_DATA_READERS,
     "api_slots.slots": SLOT_READERS,
     "api_tasks.tasks": TASK_USERS,

@@ -2,29 +2,28 @@
 and creating a case with its reservation in one transaction (a booking by phone or a walk-in at the counter)."""
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from engine.db.models import ProcessInstance
 from engine.runtime import InstanceSummary, WorkflowRuntime
 from processes.calendar import JST, BusinessCalendar, CalendarError, today_jst
+from processes.calendar.slots import Slot
 
 from processes.tasks.validation import FieldError, ValidationFailed, load_form, schema_errors
-from processes.okuyami.cases import CASE_PROCESS, start_case
+from processes.okuyami.cases import start_case
 from processes.okuyami.interview import InvalidAnswers, validate_answers
+from processes.okuyami.visit_records import SLOT_TAKEN, hold_slot, record_walk_in
+from processes.okuyami.visit_records import booked_counts as slot_bookings
 
 FORMS = {"booking": "booking.json", "walk_in": "walkin.json"}
 INTAKE_TASKS = {"booking": "booking", "walk_in": "walkin_intake"}
 RESERVATION_FORMS = frozenset(FORMS.values())
 KANA = re.compile(r"^[ァ-ヶー　 ]+$")
 PHONE = re.compile(r"^0[0-9]{1,4}-?[0-9]{1,4}-?[0-9]{3,4}$")
-SLOT_TAKEN = "この予約枠はすでに埋まっています。別の枠を選んでください。"
 
 
 def _day(data: dict, path: str) -> date | None:
@@ -86,42 +85,21 @@ def slot_start_of(data: dict) -> datetime:
     return moment.astimezone(JST)
 
 
-def booked_counts(session: Session, runtime: WorkflowRuntime, ward: str) -> Counter:
-    """How many running cases of the ward hold each slot start (cancelled cases have ended and free their slot)."""
-    ids = session.scalars(select(ProcessInstance.id).where(
-        ProcessInstance.process_id == CASE_PROCESS, ProcessInstance.ward == ward, ProcessInstance.status == "running"))
-    counts: Counter = Counter()
-    for instance_id in list(ids):
-        data = runtime.instance_data(instance_id, session=session)
-        if data.get("channel") != "booking" or not isinstance(data.get("slot_start"), str):
-            continue
-        try:
-            counts[datetime.fromisoformat(data["slot_start"]).astimezone(JST)] += 1
-        except ValueError:
-            continue
-    return counts
+def booked_counts(session: Session, runtime: WorkflowRuntime | None, ward: str) -> Counter:
+    """How many running bookings of the ward hold each slot start (one indexed query of case_visits)."""
+    return slot_bookings(session, ward)
 
 
-def booked_counter(session: Session, runtime: WorkflowRuntime, ward: str):
-    counts = booked_counts(session, runtime, ward)
+def booked_counter(session: Session, runtime: WorkflowRuntime | None, ward: str):
+    counts = slot_bookings(session, ward)
     return lambda _ward, start: counts.get(start.astimezone(JST), 0)
 
 
-def _lock_ward_bookings(session: Session, ward: str) -> None:
-    """Bookings of one ward are counted and written one at a time, so two callers never both take the last
-    place of a slot. SQLite writers already hold the database's write lock (BEGIN IMMEDIATE); on PostgreSQL a
-    transaction-scoped advisory lock per ward does it (released at commit or rollback)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    key = int.from_bytes(hashlib.sha256(f"okuyami.booking:{ward}".encode()).digest()[:8], "big", signed=True)
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-
-
 def check_slot(session: Session, runtime: WorkflowRuntime, ward: str, start: datetime,
-               calendar: BusinessCalendar | None = None, *, exclude_open: bool = False) -> None:
-    """The slot must be a bookable slot of the ward with room left; a full slot is a 409."""
+               calendar: BusinessCalendar | None = None, *, exclude_open: bool = False) -> Slot:
+    """The slot must be a bookable slot of the ward with room left; a full slot is a 409. The count answers
+    early and kindly; the seat `hold_slot` takes is what the database guards."""
     calendar = calendar or BusinessCalendar.default()
-    _lock_ward_bookings(session, ward)
     counter = booked_counter(session, runtime, ward)
     try:
         slot = calendar.slot_for(ward, start, booked=counter)
@@ -131,10 +109,13 @@ def check_slot(session: Session, runtime: WorkflowRuntime, ward: str, start: dat
         raise ValidationFailed([FieldError("slot_start", "予約できる枠ではありません（受付できる日時・開庁日・4開庁日後以降の枠を選んでください）。")])
     if not slot.available:
         raise ValidationFailed([FieldError("slot_start", SLOT_TAKEN)], status=409, user_message=SLOT_TAKEN)
+    return slot
 
 
-def validate_reservation(forms_dir: Path, channel: str, data, session: Session, runtime: WorkflowRuntime) -> dict:
-    """The reservation data checked against its form and every rule; returns what the intake task is completed with."""
+def validate_reservation(forms_dir: Path, channel: str, data, session: Session, runtime: WorkflowRuntime,
+                         instance_id: int | None = None) -> dict:
+    """The reservation data checked against its form and every rule; returns what the intake task is completed
+    with. Given the case's `instance_id`, the booking takes its seat of the slot (a walk-in: its visit day)."""
     if not isinstance(data, dict):
         raise ValidationFailed([FieldError("body", "JSON オブジェクトで送ってください。")], status=400)
     rules = rule_errors(data)
@@ -147,14 +128,19 @@ def validate_reservation(forms_dir: Path, channel: str, data, session: Session, 
         raise ValidationFailed(errors)
     if channel == "booking":
         start = slot_start_of(data)
-        check_slot(session, runtime, data["ward"], start)
+        slot = check_slot(session, runtime, data["ward"], start)
+        if instance_id is not None:
+            hold_slot(session, instance_id, data["ward"], start, slot.capacity, data)
+    elif instance_id is not None:
+        record_walk_in(session, instance_id, data["ward"], data)
     return prepared(data)
 
 
-def validate_intake_task(forms_dir: Path, form: str, data: dict, session: Session, runtime: WorkflowRuntime) -> None:
+def validate_intake_task(forms_dir: Path, form: str, data: dict, session: Session, runtime: WorkflowRuntime,
+                         instance_id: int | None = None) -> None:
     """Completing a booking or walk-in task through the task API obeys the same rules as creating a case."""
     channel = "booking" if form == FORMS["booking"] else "walk_in"
-    validate_reservation(forms_dir, channel, data, session, runtime)
+    validate_reservation(forms_dir, channel, data, session, runtime, instance_id)
 
 
 def prepared(data: dict) -> dict:
@@ -175,6 +161,12 @@ def create_case(session: Session, runtime: WorkflowRuntime, forms_dir: Path, cha
         raise ValueError(f"unknown channel {channel!r}")
     values = validate_reservation(forms_dir, channel, data, session, runtime)
     case = start_case(runtime, channel, actor, ward=values["ward"], session=session)
+    if channel == "booking":
+        start = slot_start_of(values)
+        capacity = check_slot(session, runtime, values["ward"], start).capacity
+        hold_slot(session, case.id, values["ward"], start, capacity, values)
+    else:
+        record_walk_in(session, case.id, values["ward"], values)
     [intake] = [t for t in runtime.list_tasks(instance_id=case.id, session=session)
                 if t.spec_name == INTAKE_TASKS[channel]]
     return runtime.complete_task(intake.id, values, actor, session=session)

@@ -14,6 +14,7 @@ from processes.tasks.access import BOOKING_CREATORS, Actor, require
 from processes.tasks.validation import FieldError, ValidationFailed
 from processes.okuyami.booking import check_slot, slot_start_of
 from processes.okuyami.case_view import readable_case
+from processes.okuyami.visit_records import hold_slot, release_slot
 
 MAX_REASON = 400
 MOVABLE_AT = frozenset({"precheck"})
@@ -57,7 +58,8 @@ def move_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id:
     start = slot_start_of({"slot_start": slot_start})
     if state.slot_start and datetime.fromisoformat(state.slot_start) == start:
         raise ValidationFailed([FieldError("slot_start", "現在の予約と同じ日時です。別の枠を選んでください。")])
-    check_slot(session, runtime, state.ward, start)
+    slot = check_slot(session, runtime, state.ward, start)
+    hold_slot(session, case_id, state.ward, start, slot.capacity)
     return runtime.message(case_id, "booking_moved", actor.username, {"slot_start": start.isoformat()},
                            session=session)
 
@@ -73,4 +75,5 @@ def cancel_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case_i
     state = booking_state(session, runtime, actor, case_id)
     if not state.can_cancel:
         raise TaskConflict(f"case {case_id} cannot be cancelled now", user_message=NOT_NOW)
+    release_slot(session, case_id)
     return runtime.message(case_id, "booking_cancelled", actor.username, {"reason": text}, session=session)

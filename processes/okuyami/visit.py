@@ -1,16 +1,16 @@
-"""The visit at the corner (来庁対応): check-in, one outcome per procedure, check-out, and a follow-up call if
-needed. The check-in is recorded when the family arrives (an audit entry of the visit task: a time, no personal
-data); completing the visit writes check-in, check-out and the outcomes into the case in one transaction."""
+"""The visit at the corner (来庁対応): check-in on the visit's day, one outcome per procedure, check-out, and a
+follow-up call if needed. Check-in and check-out are columns of the case's case_visits row (and audit entries:
+a time, no personal data); completing the visit writes them with the outcomes into the case in one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.db.models import AuditEntry, HumanTask
+from engine.db.models import HumanTask
 from engine.errors import TaskConflict
 from engine.runtime import InstanceSummary, WorkflowRuntime, audit
 
@@ -18,8 +18,9 @@ from processes.tasks.access import Actor, require
 from processes.calendar import JST, now_jst
 from processes.tasks.validation import FieldError, ValidationFailed, load_form, schema_errors
 from processes.okuyami.booking_changes import booking_state
+from processes.okuyami.visit_checks import VISIT_FORM, check_in_refusal, check_out_errors, record_check_in
+from processes.okuyami.visit_records import ensure_row
 
-VISIT_FORM = "visit.json"
 VISIT_STEP = "visit"
 CHECKED_IN = "visit.checked_in"
 VISIT_ROLES = frozenset({"counter"})
@@ -33,6 +34,9 @@ class VisitState:
     task_id: int | None
     """The open visit task (None once the visit is over, or before the case reached it)."""
     checked_in_at: datetime | None
+    visit_on: date | None = None
+    check_in_refusal: str | None = None
+    """Why the family cannot be checked in now (not the visit's day); None when they can."""
 
     @property
     def open(self) -> bool:
@@ -63,13 +67,12 @@ def visit_state(session: Session, runtime: WorkflowRuntime, actor: Actor, case_i
     booking_state(session, runtime, actor, case_id)
     task = session.scalar(select(HumanTask).where(HumanTask.instance_id == case_id, HumanTask.spec_name == VISIT_STEP,
                                                   HumanTask.state == "READY"))
+    row = ensure_row(session, case_id, runtime.instance_data(case_id, session=session))
     if task is None:
-        return VisitState(case_id, None, None)
-    entry = session.scalar(select(AuditEntry.detail).where(
-        AuditEntry.instance_id == case_id, AuditEntry.action == CHECKED_IN, AuditEntry.task_id == task.task_id)
-        .order_by(AuditEntry.id).limit(1))
-    checked_in = datetime.fromisoformat(entry["at"]).astimezone(JST) if entry else None
-    return VisitState(case_id, task.id, checked_in)
+        return VisitState(case_id, None, None, row.visit_on if row else None)
+    checked_in = row.checked_in_at.astimezone(JST) if row and row.checked_in_at else None
+    refusal = None if checked_in else check_in_refusal(row, now_jst())
+    return VisitState(case_id, task.id, checked_in, row.visit_on if row else None, refusal)
 
 
 def _open_visit(session, runtime, actor, case_id) -> tuple[VisitState, HumanTask]:
@@ -81,13 +84,15 @@ def _open_visit(session, runtime, actor, case_id) -> tuple[VisitState, HumanTask
 
 def check_in(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id: int,
              now: datetime | None = None) -> datetime:
-    """Record the family's arrival once; checking in again keeps the first time."""
+    """Record the family's arrival once, on the visit's day (else a 409 saying which day); checking in again
+    keeps the first time."""
     state, task = _open_visit(session, runtime, actor, case_id)
     if state.checked_in_at is not None:
         return state.checked_in_at
-    moment = (now or now_jst()).astimezone(JST)
+    moment = record_check_in(ensure_row(session, case_id, runtime.instance_data(case_id, session=session)), now)
     audit.record(session, actor.username, CHECKED_IN, instance_id=case_id, task_id=task.task_id,
                  detail={"at": moment.isoformat()})
+    session.flush()
     return moment
 
 
@@ -112,8 +117,6 @@ def visit_data(form: dict, procedures: list[dict], labels: dict[str, str], check
         errors.append(FieldError("followup_reason", "フォローアップの電話で伝える内容・理由を入力してください。"))
     if len(reason) > MAX_NOTE:
         errors.append(FieldError("followup_reason", f"{MAX_NOTE}文字以内で入力してください。"))
-    if checked_out_at < checked_in_at:
-        errors.append(FieldError("checked_out_at", "終了時刻が受付時刻より前になっています。"))
     if errors:
         raise ValidationFailed(errors)
     data = {"checked_in_at": checked_in_at.isoformat(), "checked_out_at": checked_out_at.isoformat(),
@@ -126,13 +129,31 @@ def visit_data(form: dict, procedures: list[dict], labels: dict[str, str], check
 def complete_visit(session: Session, runtime: WorkflowRuntime, forms_dir: Path, actor: Actor, case_id: int,
                    form: dict, now: datetime | None = None) -> InstanceSummary:
     """Check out: the outcomes, notes and follow-up request complete the visit task, in the caller's transaction.
-    A family that was never checked in is checked in and out at the same moment."""
-    state, task = _open_visit(session, runtime, actor, case_id)
+    Only after check-in (422 naming `check_in`); the check-out time is now."""
+    data = visit_to_save(session, runtime, forms_dir, actor, case_id, form, now)
+    _state, task = _open_visit(session, runtime, actor, case_id)
+    row = ensure_row(session, case_id, runtime.instance_data(case_id, session=session))
+    row.checked_out_at = datetime.fromisoformat(data["checked_out_at"])
+    return runtime.complete_task(task.id, data, actor.username, session=session)
+
+
+def visit_to_save(session: Session, runtime: WorkflowRuntime, forms_dir: Path, actor: Actor, case_id: int,
+                  form: dict, now: datetime | None = None) -> dict:
+    """What closing the visit now would save (the confirmation screen shows it), or ValidationFailed naming every
+    problem: no check-in yet, a missing outcome, a follow-up without its reason."""
+    state, _task = _open_visit(session, runtime, actor, case_id)
     checked_out = (now or now_jst()).astimezone(JST)
-    checked_in = state.checked_in_at or check_in(session, runtime, actor, case_id, checked_out)
+    row = ensure_row(session, case_id, runtime.instance_data(case_id, session=session))
+    clock_errors = check_out_errors(row, checked_out, checked_out)
     procedures = visit_procedures(runtime.instance_data(case_id, session=session))
-    data = visit_data(form, procedures, outcome_labels(forms_dir), checked_in, checked_out)
+    checked_in = state.checked_in_at or checked_out
+    try:
+        data = visit_data(form, procedures, outcome_labels(forms_dir), checked_in, checked_out)
+    except ValidationFailed as exc:
+        raise ValidationFailed(clock_errors + list(exc.errors)) from None
+    if clock_errors:
+        raise ValidationFailed(clock_errors)
     errors = schema_errors(load_form(forms_dir, VISIT_FORM), data)
     if errors:
         raise ValidationFailed(errors)
-    return runtime.complete_task(task.id, data, actor.username, session=session)
+    return data

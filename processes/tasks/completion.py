@@ -14,6 +14,7 @@ from processes.tasks.access import Actor
 from processes.tasks.drafts import discard_drafts
 from processes.okuyami.booking import RESERVATION_FORMS, validate_intake_task
 from processes.okuyami.precheck import PRECHECK_FORM, precheck_errors
+from processes.okuyami.visit_checks import VISIT_FORM, check_visit_completion
 from processes.tasks.validation import ValidationFailed, load_form, schema_errors
 
 STALE_MESSAGE = "このタスクはすでに完了しているか、取り消されています。最新の状態をタスク一覧で確認してください。"
@@ -27,7 +28,9 @@ def check_completion(session: Session, runtime: WorkflowRuntime, forms_dir: Path
     if errors:
         raise ValidationFailed(errors)
     if task.form in RESERVATION_FORMS:
-        validate_intake_task(forms_dir, task.form, data, session, runtime)
+        validate_intake_task(forms_dir, task.form, data, session, runtime, task.instance_id)
+    if task.form == VISIT_FORM:
+        check_visit_completion(session, task.instance_id, data)
     if task.form == PRECHECK_FORM:
         assignment = runtime.task_data(task.id, session=session).get("assignment") or {}
         errors = precheck_errors(assignment, data.get("precheck_result"))

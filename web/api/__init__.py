@@ -1,11 +1,12 @@
 """The JSON API under /api/v1 (bearer tokens, no cookies, so no CSRF) and its OpenAPI document."""
-from web.api import case_actions, cases, models, openapi, packets, service, slots, tasks
+from web.api import case_actions, cases, models, openapi, packets, service, slots, tasks, visits
 from web.api import faq_vocabulary, faqs
 
 BLUEPRINTS = [
     service.bp,
     cases.bp,
     case_actions.bp,
+    visits.bp,
     tasks.bp,
     faqs.bp,
     faq_vocabulary.bp,

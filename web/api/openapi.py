@@ -129,6 +129,14 @@ def build_document(forms_dir) -> dict:
                 "type": "object", "required": ["reason"],
                 "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 400}}}}}},
             "responses": {"200": _ok("The case", {"$ref": "#/components/schemas/Case"})}}, 400, 403, 404, 409, 422)},
+        "/api/v1/cases/{case_id}/check-in": {"post": _secured({
+            "operationId": "checkInCase", "summary": "Record the family's arrival at the counter (the visit's day only)",
+            "description": "counter of the case's ward; 409 with a Japanese message before or after the visit's day "
+                           "or when the case is not at its visit. " + ROLES_TEXT,
+            "parameters": [id_param("case_id")],
+            "responses": {"200": _ok("The check-in", {"type": "object", "properties": {
+                "case_id": {"type": "integer"}, "checked_in_at": {"type": "string", "format": "date-time"}}})}},
+            403, 404, 409)},
         "/api/v1/tasks": {"get": _secured({
             "operationId": "listTasks", "summary": "Open tasks in the caller's scope",
             "description": "operator: operator tasks; supervisor: all; counter: own ward; dept_staff: own ward and "

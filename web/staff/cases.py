@@ -11,12 +11,13 @@ from processes.okuyami.booking_changes import booking_state, cancel_case, move_c
 from processes.okuyami.case_diagram import diagram_xml, step_states
 from processes.okuyami.case_history import audit_trail, task_history
 from processes.okuyami.case_view import read_case
+from processes.okuyami.handovers import department_handovers
 from processes.okuyami.visit import minutes_between
+from processes.okuyami.visit_records import visit_times
 from processes.okuyami.wards import load_wards
 from processes.tasks.validation import ValidationFailed
 
 from web.staff.booking import slot_context
-from web.staff.case_formatting import fromiso
 from web.staff.case_formatting import register as register_filters
 from web.extensions import platform
 from web.guards import page_actor, roles_required
@@ -38,11 +39,13 @@ def show(case_id: int):
         history = task_history(session, who, case_id)
         trail = audit_trail(session, who, case_id)
         booking = booking_state(session, p.runtime, who, case_id)
-    summary = case["summary"]
+        handovers = [h for h in department_handovers(session, p.runtime, case_id)
+                     if who.role != "dept_staff" or h.department == who.department]
+        times = visit_times(session, case_id)
     return render_template("cases/show.html", case=case, history=history, trail=trail, booking=booking,
                            can_change=who.role in CHANGERS, wards=load_wards(), status_labels=STATUS_LABELS,
-                           departments=DEPARTMENTS, visit_minutes=minutes_between(
-                               fromiso(summary.get("checked_in_at")), fromiso(summary.get("checked_out_at"))))
+                           departments=DEPARTMENTS, handovers=handovers, checked_in=times[0], checked_out=times[1],
+                           visit_minutes=minutes_between(*times))
 
 
 @bp.get("/<int:case_id>/diagram.json")

@@ -1,5 +1,6 @@
-"""The counter's visit screen: check-in, one outcome per procedure, notes, a follow-up call if needed, and
-check-out completing the visit task (one transaction); and the family's printable guidance sheet."""
+"""The counter's visit screen: check-in on the visit's day, one outcome per procedure, notes, a follow-up call if
+needed, a confirmation of what will be saved, and check-out completing the visit task (one transaction); and the
+family's printable guidance sheet."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -9,10 +10,12 @@ from processes.calendar import now_jst
 from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.case_view import read_case, read_guidance
 from processes.okuyami.visit import check_in as record_check_in
-from processes.okuyami.visit import complete_visit, minutes_between, outcome_labels, visit_state
+from processes.okuyami.visit import complete_visit, minutes_between, outcome_labels, visit_state, visit_to_save
+from processes.okuyami.handovers import department_handovers
 from processes.okuyami.wards import load_wards
 from processes.tasks.validation import ValidationFailed
 
+from web.staff.case_formatting import fromiso
 from web.staff.case_formatting import register as register_filters
 from web.extensions import platform
 from web.guards import page_actor, roles_required
@@ -28,11 +31,24 @@ def _page(case_id: int, form: dict, errors: dict, status: int = 200):
     with p.database.transaction() as session:
         state = visit_state(session, p.runtime, who, case_id)
         case = read_case(session, p.runtime, who, case_id)   # audit-logs the personal data read
+        handovers = department_handovers(session, p.runtime, case_id)
     procedures = [proc for proc in case["procedures"] if proc["status"] != "dropped"]
     return render_template("visit/show.html", case=case, state=state, procedures=procedures, form=form,
                            errors=errors, labels=outcome_labels(p.settings.forms_dir), wards=load_wards(),
-                           usual={proc.id: proc.handling for proc in load_catalogue()},
+                           usual={proc.id: proc.handling for proc in load_catalogue()}, handovers=handovers,
                            elapsed=minutes_between(state.checked_in_at, now_jst())), status
+
+
+def _confirmation(case_id: int, form: dict, data: dict):
+    p = platform()
+    with p.database.transaction() as session:
+        case = read_case(session, p.runtime, page_actor(), case_id)   # audit-logs the personal data read
+    names = {proc["id"]: proc["name"] for proc in case["procedures"]}
+    checked_in = fromiso(data["checked_in_at"])
+    checked_out = fromiso(data["checked_out_at"])
+    return render_template("visit/confirm.html", case=case, data=data, form=form, names=names,
+                           labels=outcome_labels(p.settings.forms_dir), checked_in=checked_in,
+                           checked_out=checked_out, minutes=minutes_between(checked_in, checked_out))
 
 
 @bp.get("/<int:case_id>/visit")
@@ -59,20 +75,37 @@ def check_in(case_id: int):
 @bp.post("/<int:case_id>/visit")
 @roles_required("counter")
 def complete(case_id: int):
-    """Check out: outcomes, notes and the follow-up request complete the visit task in one transaction."""
+    """Check out in two steps: the screen's outcomes first come back as a confirmation of what will be saved; the
+    confirmed form completes the visit task in one transaction."""
     who = page_actor()
     p = platform()
     form = request.form.to_dict()
+    confirmed = form.pop("confirmed", "") == "yes"
+    form.pop("csrf_token", None)
     try:
         with p.database.transaction() as session:
-            complete_visit(session, p.runtime, p.settings.forms_dir, who, case_id, form)
+            if not confirmed:
+                data = visit_to_save(session, p.runtime, p.settings.forms_dir, who, case_id, form)
+            else:
+                complete_visit(session, p.runtime, p.settings.forms_dir, who, case_id, form)
     except TaskConflict as exc:
         flash(exc.user_message, "error")
         return redirect(url_for("visit.show", case_id=case_id))
     except ValidationFailed as exc:
         return _page(case_id, form, {e.field: e.message for e in exc.errors}, exc.status)
+    if not confirmed:
+        return _confirmation(case_id, form, data)
     flash("来庁対応を完了しました。", "success")
     return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.post("/<int:case_id>/visit/revise")
+@roles_required("counter")
+def revise(case_id: int):
+    """Back from the confirmation to the visit screen, with what was entered."""
+    form = request.form.to_dict()
+    form.pop("csrf_token", None)
+    return _page(case_id, form, {})
 
 
 @bp.get("/<int:case_id>/guidance")
