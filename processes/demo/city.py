@@ -14,6 +14,7 @@ from engine.errors import ModelRejected
 from engine.settings import INSTANCE_FILE
 
 from processes.demo.cases import seed_demo_cases
+from processes.demo.faq import seed_demo_faq
 from processes.modelling.demo_examples import seed_demo_examples
 from processes.okuyami.cases import CASE_PROCESS
 from processes.platform import Platform
@@ -81,6 +82,7 @@ def seed_demo(platform: Platform) -> list[str]:
             report += [f"model refused: {p}" for p in exc.problems]
     with platform.database.transaction() as session:
         report += seed_demo_examples(session)
+        report += seed_demo_faq(session)
     with platform.database.transaction(write=False) as session:
         has_cases = session.scalar(select(ProcessInstance.id).limit(1)) is not None
     if not has_cases and CASE_PROCESS in {v.process_id for v in _versions(platform)}:

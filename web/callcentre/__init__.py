@@ -1,3 +1,9 @@
 """The call centre's screens: the call screen, contact records, FAQ editing, the service-level dashboard."""
 
-BLUEPRINTS: list = []
+from web.callcentre import faq_admin, faq_editing, faq_pages
+
+BLUEPRINTS: list = [
+    faq_pages.bp,
+    faq_editing.bp,
+    faq_admin.bp,
+]
