@@ -39,8 +39,9 @@ from processes.modelling.versions import (  # noqa: F401 - re-exported: the edit
     model_content,
     model_versions,
 )
-from processes.okuyami.catalogue import CatalogueError, validate_catalogue_text
+from processes.okuyami.catalogue import validate_catalogue_text
 from processes.okuyami.catalogue_store import deploy_catalogue, live_catalogue, live_catalogue_version
+from processes.okuyami.catalogue_validation import CatalogueError
 from processes.okuyami.selection import DECISION_ID, SELECTION_FILE
 from processes.roles import lane_policy
 

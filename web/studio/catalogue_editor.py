@@ -8,14 +8,14 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from processes.modelling import service
-from processes.okuyami.catalogue import CatalogueError, validate_catalogue_text
+from processes.okuyami.catalogue import validate_catalogue_text
 from processes.okuyami.catalogue_store import live_catalogue
+from processes.okuyami.catalogue_validation import CatalogueError
 from processes.okuyami.guidance import guidance_sheet
 from processes.okuyami.wards import load_wards
-
-from web.studio import catalogue_form
 from web.extensions import platform
 from web.guards import roles_required
+from web.studio import catalogue_form
 
 bp = Blueprint("catalogue_editor", __name__, url_prefix="/catalogue", template_folder="templates")
 
