@@ -42,8 +42,8 @@ def test_who_may_read_a_case(api, case):
         assert api.get(path, user).get_json()["personal_data"]["deceased"]["name"] == "川崎 太郎", user
     staff = api.get(path, "kumin_naka").get_json()
     assert staff["personal_data"] is None and {t["department"] for t in staff["tasks"]} == {"kumin"}
-    for user in NO_CASE_DATA:
-        assert api.get(path, user).status_code == 403, user
+    for user in NO_CASE_DATA:   # "not found", as for a case that does not exist (issue #13, 4)
+        assert api.get(path, user).status_code == 404, user
     for user in ("counter_tama", "kumin_tama"):
         response = api.get(path, user)
         assert response.status_code == 404, user

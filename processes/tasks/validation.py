@@ -82,3 +82,36 @@ def load_form(forms_dir: Path, name: str | None) -> dict:
     if not path.is_file():
         raise NotFound(f"form {name!r} not found", user_message="このタスクのフォームが見つかりません。")
     return json.loads(_read(path, path.stat().st_mtime))
+
+
+UNKNOWN_FIELD_MESSAGE = "このフォームにない項目です。フォームの項目だけを送ってください。"
+
+
+def _resolve(root: dict, schema: dict) -> dict:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/"):
+        target = root
+        for part in ref[2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        return _resolve(root, target)
+    return schema if isinstance(schema, dict) else {}
+
+
+def unknown_field_errors(schema: dict, data, root: dict | None = None, path: tuple = ()) -> list[FieldError]:
+    """Each field of `data` that the form does not have (dotted path), where the form lists its fields: data for
+    fields no form shows would otherwise reach the case as if someone had entered it."""
+    root = root if root is not None else schema
+    schema = _resolve(root, schema)
+    combined = any(key in schema for key in ("allOf", "anyOf", "oneOf", "if", "patternProperties"))
+    errors: list[FieldError] = []
+    if isinstance(data, dict) and isinstance(schema.get("properties"), dict):
+        properties = schema["properties"]
+        for key, value in data.items():
+            if key in properties:
+                errors += unknown_field_errors(properties[key], value, root, (*path, key))
+            elif schema.get("additionalProperties", False) is False and not combined:
+                errors.append(FieldError(_path((*path, key)), UNKNOWN_FIELD_MESSAGE))
+    elif isinstance(data, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(data):
+            errors += unknown_field_errors(schema["items"], item, root, (*path, index))
+    return errors

@@ -19,7 +19,7 @@ from processes.tasks.assignment import reassign as reassign_task
 from processes.tasks.assignment import unclaim as unclaim_task
 from processes.tasks.completion import complete as complete_task
 from processes.tasks.queries import find_tasks, is_overdue, parse_filters, task_by_id
-from processes.tasks.validation import load_form
+from processes.tasks.validation import ValidationFailed, load_form, unknown_field_errors
 
 from web.api.tokens import token_required
 from web.api.support import actor, json_body, register_errors
@@ -116,5 +116,8 @@ def complete(task_id: int):
     data = json_body()
     with p.database.transaction() as session:
         row = _task(session, task_id)
+        unknown = unknown_field_errors(load_form(p.settings.forms_dir, row.form), data) if row.form else []
+        if unknown:
+            raise ValidationFailed(unknown, status=400, user_message="フォームにない項目が送られました。")
         result = complete_task(session, p.runtime, p.settings.forms_dir, who, row, data)
         return jsonify({"instance_id": result.id, "status": result.status, "new_tasks": list(result.new_tasks)})
