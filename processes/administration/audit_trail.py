@@ -137,7 +137,7 @@ class People:
             self._by_name[username], self._by_id[user_id] = display_name, display_name
 
     def actor(self, username: str) -> str:
-        return SYSTEM_ACTORS.get(username) or self._by_name.get(username) or "（削除されたアカウント）"
+        return SYSTEM_ACTORS.get(username) or self._by_name.get(username) or "（登録のないアカウント）"
 
     def user(self, user_id) -> str:
         return self._by_id.get(user_id, "（不明なアカウント）")
@@ -152,12 +152,12 @@ def describe(entry: AuditEntry, people: People) -> str:
     parts = []
     if "user_id" in detail:
         parts.append(f"対象: {people.user(detail['user_id'])}")
-    if "ward" in detail:
+    if detail.get("ward"):
         ward = load_wards().get(detail["ward"])
         parts.append(f"区: {ward.name if ward else '（不明な区）'}")
     if detail.get("changed"):
         parts.append("変更: " + "、".join(WARD_FIELDS.get(name, "その他") for name in detail["changed"]))
-    if "department" in detail and isinstance(detail["department"], str):
+    if detail.get("department") and isinstance(detail["department"], str):
         parts.append(f"課: {DEPARTMENTS.get(detail['department'], '（不明な課）')}")
     if "kind" in detail and detail["kind"] in RETENTION_KINDS:
         parts.append(f"{RETENTION_KINDS[detail['kind']].label}: {detail.get('months_before')}か月 → "
