@@ -28,7 +28,7 @@ def test_the_call_screen_records_a_call_and_starts_the_next(browsers, api_app, c
     page = client.get("/callcentre/call")
     assert page.status_code == 200 and inline_code(text_of(page)) == []
     body = text_of(page)
-    assert "通話終了（Alt+E）" in body and 'accesskey="e"' in body and "2026-11-24T10:00:00+09:00" in body
+    assert "通話終了（Alt+E）" in body and "js/call-screen.js" in body and "2026-11-24T10:00:00+09:00" in body
     saved = client.post("/callcentre/call", data={**call_form(), "csrf_token": page_csrf(client, "/callcentre/call")})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/callcentre/call")
     listing = text_of(client.get("/callcentre/contacts?q=介護保険証"))

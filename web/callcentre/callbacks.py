@@ -26,9 +26,10 @@ def index():
     with platform().database.transaction(write=False) as session:
         tasks = [t for t in platform().runtime.list_tasks(session=session, limit=500, **filters)
                  if t.form == CALLBACK_FORM]
+        asked = {t.id: platform().runtime.task_data(t.id, session=session).get("assignment") or {} for t in tasks}
         session.expunge_all()
     now = utcnow()
-    return render_template("callcentre/callbacks.html", tasks=tasks, overdue={t.id: is_overdue(t, now) for t in tasks},
+    return render_template("callcentre/callbacks.html", tasks=tasks, asked=asked, overdue={t.id: is_overdue(t, now) for t in tasks},
                            departments=DEPARTMENTS, wards={c: w.name for c, w in load_wards().items()})
 
 

@@ -39,10 +39,20 @@
 
     button.addEventListener("click", hangUp);
     if (ended.value) { button.disabled = true; }
+    var booking = document.getElementById("save-and-book");
+    var faq = document.getElementById("faq-q");
     document.addEventListener("keydown", function (event) {
       if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
         event.preventDefault();
         form.requestSubmit();
+        return;
+      }
+      if (!event.altKey || event.ctrlKey || event.metaKey) { return; }
+      var action = {KeyE: hangUp, KeyF: function () { faq.focus(); },
+                    KeyB: function () { form.requestSubmit(booking); }}[event.code];
+      if (action) {
+        event.preventDefault();
+        action();
       }
     });
     form.addEventListener("submit", function () {
