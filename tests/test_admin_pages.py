@@ -200,12 +200,16 @@ def test_a_closure_with_its_days_reversed_is_refused(browsers):
 def test_a_city_hall_department_added_by_the_administrator_is_offered_for_accounts(browsers, database):
     admin = browsers["admin"]
     response = admin.post("/admin/departments", data={
-        "csrf_token": page_csrf(admin, "/admin/departments"), "code": "kuseisuishin", "name": "区政推進課",
+        "csrf_token": page_csrf(admin, "/admin/departments"), "code": "shimin_seikatsu", "name": "市民文化局 市民生活課",
         "level": "city"})
     assert response.status_code == 302
-    assert registry.DEPARTMENTS["kuseisuishin"] == "区政推進課" and "kuseisuishin" in registry.CITY_DEPARTMENTS
-    assert "区政推進課" in text_of(admin.get("/admin/departments"))
-    assert '<option value="kuseisuishin"' in text_of(admin.get("/admin/users/new"))
+    assert registry.DEPARTMENTS["shimin_seikatsu"] == "市民文化局 市民生活課" and "shimin_seikatsu" in registry.CITY_DEPARTMENTS
+    assert "市民文化局 市民生活課" in text_of(admin.get("/admin/departments"))
+    renamed = admin.post("/admin/departments", data={
+        "csrf_token": page_csrf(admin, "/admin/departments"), "existing": "kumin", "code": "", "name": "区民課（戸籍・住民記録）",
+        "level": "ward"})
+    assert renamed.status_code == 302 and registry.WARD_DEPARTMENTS["kumin"] == "区民課（戸籍・住民記録）"
+    assert '<option value="shimin_seikatsu"' in text_of(admin.get("/admin/users/new"))
     refused = admin.post("/admin/departments", data={
         "csrf_token": page_csrf(admin, "/admin/departments"), "code": "X", "name": "", "level": "planet"})
     page = text_of(refused)

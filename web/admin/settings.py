@@ -21,7 +21,8 @@ def departments_page():
         values = request.form.to_dict()
         try:
             with platform().database.transaction() as session:
-                departments.save_department(session, values, current_user.username)
+                departments.save_department(session, {**values, "code": values.get("existing") or values.get("code")},
+                                            current_user.username)
             flash(f"担当課「{values['name'].strip()}」を保存しました。", "info")
             return redirect(url_for("admin_settings.departments_page"))
         except ValidationFailed as exc:
