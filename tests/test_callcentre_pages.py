@@ -91,3 +91,18 @@ def test_department_staff_reveal_a_callback_and_see_no_contacts(browsers, api, a
     assert [e.actor for e in viewed] == ["kourei_naka"]
     form = text_of(client.get(f"/tasks/{task_id}/form"))
     assert "介護保険料の還付はいくらになるか。" in form and CALLER_PHONE not in form
+
+
+def test_the_case_booked_from_a_call_is_linked_with_one_click(browsers, api, clock):
+    from tests.api_support import reservation
+
+    record = api.post("/contacts", "op", contact(outcome="booked")).get_json()
+    case = api.post("/cases", "op", reservation()).get_json()
+    client = browsers["op"]
+    path = f"/callcentre/contacts/{record['id']}"
+    page = text_of(client.get(path))
+    assert f"案件番号 {case['id']}（" in page
+    linked = client.post(f"{path}/case", data={"csrf_token": page_csrf(client, path), "case_id": str(case["id"])})
+    assert linked.status_code == 302
+    assert [i["id"] for i in api.get(f"/cases/{case['id']}/contacts", "sv").get_json()["items"]] == [record["id"]]
+    assert f"案件番号 {case['id']}" in text_of(client.get(path)) and "この電話で予約した案件" not in text_of(client.get(path))

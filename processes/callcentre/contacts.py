@@ -3,7 +3,7 @@ digests only (free text may hold personal data by mistake). A record whose outco
 inquiry process (processes/callcentre/inquiry.py) in the same transaction."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -188,3 +188,20 @@ def contact_view(record: ContactRecord, voice: CitizenVoice | None = None) -> di
 
 def voice_of(session: Session, record: ContactRecord) -> CitizenVoice | None:
     return session.scalar(select(CitizenVoice).where(CitizenVoice.contact_id == record.id))
+
+
+BOOKING_WINDOW = timedelta(hours=2)
+
+
+def booking_candidates(session: Session, record: ContactRecord) -> list[ProcessInstance]:
+    """The cases its operator booked from this call (started between the call's start and two hours after it was
+    saved): linking one is a click, nothing is typed twice."""
+    if record.case_id is not None or record.outcome != "booked":
+        return []
+    until = (record.wrapup_ended_at or record.started_at) + BOOKING_WINDOW
+    return list(session.scalars(
+        select(ProcessInstance).where(ProcessInstance.process_id == "okuyami_case",
+                                      ProcessInstance.created_by == record.operator,
+                                      ProcessInstance.created_at >= record.started_at,
+                                      ProcessInstance.created_at <= until)
+        .order_by(ProcessInstance.created_at.desc()).limit(5)))

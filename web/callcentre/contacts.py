@@ -8,7 +8,13 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from engine.documents.errors import ConverterUnavailable
 from engine.runtime import audit
 from processes.callcentre.access import DELETERS, EXPORTERS, READERS, RECORDERS
-from processes.callcentre.contacts import correct_contact, delete_contact, load_contact, voice_of
+from processes.callcentre.contacts import (
+    booking_candidates,
+    correct_contact,
+    delete_contact,
+    load_contact,
+    voice_of,
+)
 from processes.callcentre.export import export_csv
 from processes.callcentre.replies import fax_reply_pdf
 from processes.callcentre.search import all_matching, read_filters, search_contacts
@@ -75,9 +81,11 @@ def _page(contact_id: int, errors: dict | None = None, status: int = 200):
     with platform().database.transaction(write=False) as session:
         record = load_contact(session, who, contact_id)
         voice = voice_of(session, record)
+        candidates = [(c.id, c.created_at) for c in booking_candidates(session, record)] if who.role in RECORDERS else []
         session.expunge_all()
     editable = who.role in RECORDERS
     return render_template("callcentre/contact.html", record=record, voice=voice, errors=errors or {},
+                           candidates=candidates,
                            editable=editable, deletable=who.role in DELETERS,
                            wards={c: w.name for c, w in load_wards().items()}, **LABELS), status
 
@@ -103,6 +111,23 @@ def correct(contact_id: int):
     flash("応対履歴を訂正しました。", "success")
     for warning in warnings:
         flash(warning["message"], "warning")
+    return redirect(url_for("contacts.show", contact_id=contact_id))
+
+
+@bp.post("/callcentre/contacts/<int:contact_id>/case")
+@roles_required(*RECORDERS)
+def link_case(contact_id: int):
+    """Link the case booked from this call (the booking and the contact then point at each other)."""
+    raw = request.form.get("case_id", "").strip()
+    p = platform()
+    try:
+        with p.database.transaction() as session:
+            correct_contact(session, page_actor(), contact_id, {"case_id": int(raw) if raw.isascii() and raw.isdigit()
+                                                                and len(raw) < 11 else raw})
+    except ValidationFailed as exc:
+        flash("案件と関連付けられませんでした。", "error")
+        return _page(contact_id, field_errors(exc), 422)
+    flash(f"案件番号 {raw} と関連付けました。", "success")
     return redirect(url_for("contacts.show", contact_id=contact_id))
 
 
