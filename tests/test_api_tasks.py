@@ -44,9 +44,12 @@ def test_a_task_shows_its_form_and_a_precheck_only_its_assignment(api):
     kumin = next(t for t in case["tasks"] if t["department"] == "kumin")
     detail = api.get(f"/tasks/{kumin['id']}", "kumin_naka").get_json()
     assert detail["form_schema"]["required"] == ["precheck_result"]
-    assert list(detail["data"]) == ["assignment"]
+    assert sorted(detail["data"]) == ["applicant", "assignment", "date_of_death", "deceased", "relationship"]
     assert {p["department"] for p in detail["data"]["assignment"]["procedures"]} == {"kumin"}
-    assert "applicant" not in str(detail["data"])
+    assert detail["data"]["deceased"] == {"name": "川崎 太郎", "kana": "カワサキ タロウ", "birth_date": "1940-05-05",
+                                          "address": "川崎市中原区小杉町3-245"}
+    assert detail["data"]["applicant"] == {"name": "川崎 花子"} and detail["data"]["relationship"] == "長女"
+    assert "044-200-0000" not in str(detail["data"]) and "answers" not in detail["data"]
 
 
 def test_completion_is_validated_against_the_form_naming_each_field(api):

@@ -24,6 +24,12 @@ ACCOUNT_ROWS = [
      ("口座番号", "{{ account.number }}")],
     [("口座名義（カナ）", "{{ account.holder_kana }}")],
 ]
+PAYEE_ROWS = [
+    [("フリガナ", "{{ payee.kana }}"), ("続柄", "{{ payee.relationship }}")],
+    [("氏名", "{{ payee.name }}"), ("電話番号", "{{ payee.phone }}")],
+    [("住所", "{{ payee.address }}")],
+]
+"""The 葬祭費 is paid to the 喪主: the applicant's rows only when the applicant is the 喪主 (fields.py)."""
 HEIR_ROWS = [
     [("フリガナ", "{{ heir.kana }}"), ("続柄", "{{ heir.relationship }}")],
     [("氏名", "{{ heir.name }}"), ("電話番号", "{{ heir.phone }}")],
@@ -66,11 +72,9 @@ FORMS = [
          {"title": "亡くなられた方（被保険者）", "rows": [
              *DECEASED_ROWS, [("記号番号", ""), ("世帯主", "")]]},
          {"title": "葬祭", "rows": [
-             [("葬祭を行った日", "{{ dates.blank }}"), ("葬祭の場所", "")],
-             [("喪主 フリガナ", "{{ funeral_host.kana }}")],
-             [("喪主 氏名", "{{ funeral_host.name }}")],
-             [("喪主の住所", "{{ funeral_host.address }}")]], "label_cm": 3.4},
-         {"title": "申請者（喪主）・振込先", "rows": [*APPLICANT_ROWS, *ACCOUNT_ROWS]},
+             [("葬祭を行った日", "{{ dates.blank }}"), ("葬祭の場所", "")]], "label_cm": 3.4},
+         {"title": "申請者（喪主）・振込先", "rows": [*PAYEE_ROWS, *ACCOUNT_ROWS]},
+         {"title": "窓口に来られた方（申請者と異なるとき）", "rows": APPLICANT_ROWS},
      ],
      "notes": ["葬祭費は葬祭を行った方（喪主）に支給します（50,000円）。", "会葬礼状または葬儀の領収書など、喪主がわかるものをお持ちください。",
                "葬祭を行った日の翌日から2年を過ぎると申請できません。", BLANK_NOTE]},
@@ -80,11 +84,9 @@ FORMS = [
      "sections": [
          {"title": "亡くなられた方（被保険者）", "rows": [*DECEASED_ROWS, [("被保険者番号", "")]]},
          {"title": "葬祭", "rows": [
-             [("葬祭を行った日", "{{ dates.blank }}")],
-             [("喪主 フリガナ", "{{ funeral_host.kana }}")],
-             [("喪主 氏名", "{{ funeral_host.name }}")],
-             [("喪主の住所", "{{ funeral_host.address }}")]], "label_cm": 3.4},
-         {"title": "申請者（喪主）・振込先", "rows": [*APPLICANT_ROWS, *ACCOUNT_ROWS]},
+             [("葬祭を行った日", "{{ dates.blank }}"), ("葬祭の場所", "")]], "label_cm": 3.4},
+         {"title": "申請者（喪主）・振込先", "rows": [*PAYEE_ROWS, *ACCOUNT_ROWS]},
+         {"title": "窓口に来られた方（申請者と異なるとき）", "rows": APPLICANT_ROWS},
      ],
      "notes": ["葬祭費は葬祭を行った方（喪主）に支給します（50,000円）。", "会葬礼状または葬儀の領収書など、喪主がわかるものをお持ちください。",
                BLANK_NOTE]},
@@ -161,7 +163,7 @@ FORMS = [
      "intro": "私は、次の者を代理人と定め、下記の手続に関する権限を委任します。",
      "sections": [
          {"title": "代理人（窓口に来られる方）", "rows": [
-             [("フリガナ", "")], [("氏名", "")], [("住所", "")], [("生年月日", "{{ dates.blank }}"), ("電話番号", "")]]},
+             [("フリガナ", "")], [("氏名", "")], [("住所", "")], [("生年月日", "{{ dates.blank_birth }}"), ("電話番号", "")]]},
          {"title": "委任する手続", "rows": [
              [("手続", "{{ deceased.name }}（{{ dates.death }} 死亡）の死亡に伴う次の手続\n\n\n")]], "row_cm": 2.4},
          {"title": "委任者", "rows": [

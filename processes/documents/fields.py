@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
 
-from processes.okuyami.guidance import GuidanceSheet
-
 from processes.documents.japanese import age_on, hiragana, katakana, wareki
+from processes.okuyami.guidance import GuidanceSheet
 
 _PERSON = {"name": "氏名", "kana": "フリガナ", "kana_hiragana": "ふりがな", "address": "住所"}
 FIELDS: Mapping[str, str] = MappingProxyType({
@@ -25,6 +24,9 @@ FIELDS: Mapping[str, str] = MappingProxyType({
     "applicant.birth_date": "届出人の生年月日（和暦）", "applicant.phone": "届出人の電話番号",
     "applicant.relationship": "届出人と亡くなられた方との続柄",
     **{f"funeral_host.{k}": f"喪主の{v}" for k, v in _PERSON.items()},
+    **{f"payee.{k}": f"葬祭費の申請者（喪主）の{v}" for k, v in _PERSON.items()},
+    "payee.phone": "葬祭費の申請者（喪主）の電話番号（来庁者が喪主のとき）",
+    "payee.relationship": "葬祭費の申請者（喪主）の続柄（来庁者が喪主のとき）",
     **{f"heir.{k}": f"代表相続人の{v}" for k, v in _PERSON.items()},
     "heir.phone": "代表相続人の電話番号", "heir.relationship": "代表相続人と亡くなられた方との続柄",
     **{f"new_householder.{k}": f"新しい世帯主の{v}" for k, v in _PERSON.items()},
@@ -32,6 +34,7 @@ FIELDS: Mapping[str, str] = MappingProxyType({
     "account.number": "口座番号", "account.holder_kana": "口座名義（カナ）",
     "dates.death": "死亡日（和暦）", "dates.death_registered": "死亡届の提出日（和暦）", "dates.visit": "来庁日（和暦）",
     "dates.visit_time": "来庁時刻", "dates.printed": "印刷日（和暦）", "dates.blank": "手書き用の日付欄（令和　年　月　日）",
+    "dates.blank_birth": "手書き用の生年月日欄（元号を丸で囲む）",
     "case.number": "案件番号", "case.ward": "来庁する区", "case.office": "区役所", "case.office_address": "区役所の住所",
     "case.city": "市の名前", "case.death_registered_municipality": "死亡届を提出した市区町村",
     "procedures": "手続の一覧（案内票）", "procedures[].id": "手続ID", "procedures[].name": "手続名",
@@ -43,6 +46,8 @@ FIELDS: Mapping[str, str] = MappingProxyType({
 })
 CITY = "川崎市"
 BLANK_DATE = "令和　　年　　月　　日"
+BLANK_BIRTH_DATE = "昭和・平成　　年　　月　　日"
+"""A birth date written by hand: no era printed that could be wrong, the likely ones to circle."""
 
 
 def _text(value) -> str:
@@ -64,6 +69,12 @@ def form_context(data: Mapping, sheet: GuidanceSheet, printed_on: date) -> dict:
                 "age": age_on(deceased_raw.get("birth_date"), data.get("date_of_death"))}
     applicant = {**_person(applicant_raw), "birth_date": wareki(applicant_raw.get("birth_date")),
                  "phone": _text(applicant_raw.get("phone")), "relationship": _text(data.get("relationship"))}
+    funeral_host = _person(data.get("funeral_host"))
+    if funeral_host["name"] and funeral_host["name"].replace(" ", "") == applicant["name"].replace(" ", ""):
+        payee = {**applicant, **{k: v for k, v in funeral_host.items() if v}}  # the applicant is the 喪主
+        payee = {k: payee[k] for k in (*_PERSON, "phone", "relationship")}
+    else:
+        payee = {**funeral_host, "phone": "", "relationship": ""}     # the 喪主, or boxes to fill in by hand
     if data.get("representative_heir"):
         heir = {k: applicant[k] for k in (*_PERSON, "phone", "relationship")}
     else:
@@ -75,7 +86,7 @@ def form_context(data: Mapping, sheet: GuidanceSheet, printed_on: date) -> dict:
     visit = sheet.visit_start
     dates = {"death": wareki(data.get("date_of_death")), "death_registered": wareki(data.get("death_registered_on")),
              "visit": wareki(visit.date()) if visit else "", "visit_time": visit.strftime("%H:%M") if visit else "",
-             "printed": wareki(printed_on), "blank": BLANK_DATE}
+             "printed": wareki(printed_on), "blank": BLANK_DATE, "blank_birth": BLANK_BIRTH_DATE}
     case = {"number": str(sheet.case_id), "ward": sheet.ward_name, "office": sheet.office,
             "office_address": sheet.office_address, "city": CITY,
             "death_registered_municipality": _text(data.get("death_registered_municipality"))}
@@ -83,7 +94,7 @@ def form_context(data: Mapping, sheet: GuidanceSheet, printed_on: date) -> dict:
                    "handling": e.handling, "deadline": e.deadline, "explanation": e.explanation, "url": e.url,
                    "items_to_bring": list(e.items_to_bring), "outcome_note": e.outcome_note,
                    "needs_confirmation": "要確認" if e.needs_confirmation else ""} for e in sheet.entries]
-    return {"deceased": deceased, "applicant": applicant, "funeral_host": _person(data.get("funeral_host")),
+    return {"deceased": deceased, "applicant": applicant, "funeral_host": funeral_host, "payee": payee,
             "heir": heir, "new_householder": _person(data.get("new_householder")), "account": account,
             "dates": dates, "case": case, "procedures": procedures, "items_to_bring": list(sheet.items_to_bring)}
 

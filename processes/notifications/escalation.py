@@ -5,8 +5,8 @@ here in the transaction that fired the timer:
   and the supervisors are notified (bell, and e-mail to those with an address); `task.overdue` in the audit log.
 - escalated: the second deadline passed; the model has created the supervisors' task (lane スーパーバイザー) to
   reassign or call; the supervisors are notified with a link to it; `task.escalated` in the audit log.
-- reminder: the family is reminded of the visit by e-mail (outbox) or, without an address, by a letter the ward's
-  corner posts (the corner staff are notified); `reminder.sent` in the audit log either way.
+- reminder: the family is reminded of the visit the way they chose at booking: by e-mail (outbox), or by a call or
+  a letter the ward's corner makes or posts (the corner staff are notified); `reminder.sent` in the audit log.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from processes.tasks.assignment import eligible_assignees
 from processes.notifications import messages
 from processes.notifications.effects import ESCALATED, OVERDUE, REMINDER, Effect, collecting
 from processes.notifications.outbox import enqueue
-from processes.notifications.reminders import EMAIL
+from processes.notifications.reminders import EMAIL, PHONE
 from processes.notifications.store import notify
 
 ACTOR = "worker"
@@ -105,10 +105,13 @@ def _reminder(session: Session, settings: Settings, instance_id: int, effect: Ef
         subject, body = messages.reminder_mail(instance_id, visit_start, ward)
         enqueue(session, details["email"], subject, body, instance_id=instance_id)
     else:
+        by_phone = details.get("channel") == PHONE
+        kind, what = ("reminder_call", "確認の電話") if by_phone else ("reminder_letter", "確認の手紙を送付")
+        action = "予約確認の電話をしてください" if by_phone else "予約確認の手紙を送付してください"
         counter = select(User.username).where(User.role == "counter", User.active.is_(True), User.ward == ward)
         for username in session.scalars(counter.order_by(User.username)):
-            notify(session, username, "reminder_letter", f"確認の手紙を送付：{messages.case_label(instance_id)}",
-                   body=f"{messages.when(visit_start)} 来庁予定のご遺族へ、予約確認の手紙を送付してください。",
+            notify(session, username, kind, f"{what}：{messages.case_label(instance_id)}",
+                   body=f"{messages.when(visit_start)} 来庁予定のご遺族へ、{action}。",
                    link=f"/cases/{instance_id}", instance_id=instance_id)
     audit.record(session, ACTOR, "reminder.sent", instance_id=instance_id,
                  detail={"channel": details.get("channel"), "visit": slot})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from processes.calendar.slots import Slot
 
 from processes.tasks.validation import FieldError, ValidationFailed, load_form, schema_errors
 from processes.okuyami.cases import start_case
+from processes.okuyami.clerk_entry import normalise_reservation
 from processes.okuyami.interview import InvalidAnswers, validate_answers
 from processes.okuyami.visit_records import SLOT_TAKEN, hold_slot, record_walk_in
 from processes.okuyami.visit_records import booked_counts as slot_bookings
@@ -62,6 +63,9 @@ def rule_errors(data: dict, today: date | None = None) -> list[FieldError]:
     phone = data.get("applicant", {}).get("phone") if isinstance(data.get("applicant"), dict) else None
     if isinstance(phone, str) and (not PHONE.match(phone) or len(phone.replace("-", "")) not in (10, 11)):
         errors.append(FieldError("applicant.phone", "電話番号は 044-200-0000 のような市外局番からの番号で入力してください。"))
+    email = data.get("applicant", {}).get("email") if isinstance(data.get("applicant"), dict) else None
+    if data.get("contact_preference") == "email" and not (isinstance(email, str) and email.strip()):
+        errors.append(FieldError("applicant.email", "連絡方法がメールのときは、メールアドレスを入力してください。"))
     if "answers" in data:
         try:
             validate_answers(data["answers"], today)
@@ -100,7 +104,10 @@ def check_slot(session: Session, runtime: WorkflowRuntime, ward: str, start: dat
     """The slot must be a bookable slot of the ward with room left; a full slot is a 409. The count answers
     early and kindly; the seat `hold_slot` takes is what the database guards."""
     calendar = calendar or BusinessCalendar.default()
-    counter = booked_counter(session, runtime, ward)
+    counts = slot_bookings(session, ward, start, start + timedelta(seconds=1))   # this slot only
+
+    def counter(_ward, slot_start):
+        return counts.get(slot_start.astimezone(JST), 0)
     try:
         slot = calendar.slot_for(ward, start, booked=counter)
     except CalendarError as exc:
@@ -118,7 +125,8 @@ def validate_reservation(forms_dir: Path, channel: str, data, session: Session, 
     with. Given the case's `instance_id`, the booking takes its seat of the slot (a walk-in: its visit day)."""
     if not isinstance(data, dict):
         raise ValidationFailed([FieldError("body", "JSON オブジェクトで送ってください。")], status=400)
-    rules = rule_errors(data)
+    data, entry_errors = normalise_reservation(data)
+    rules = entry_errors + rule_errors(data)
     # A rule's message says more than the schema's generic one ("入力形式が正しくありません。") for the same field.
     ruled = {e.field for e in rules}
     errors = [e for e in schema_errors(load_form(forms_dir, FORMS[channel]), data) if e.field not in ruled] + rules

@@ -1,16 +1,22 @@
 """The booking screen's fields (flat names such as `deceased.kana`) read into the reservation data that
-booking.create_case validates, and back (for the confirmation page's hidden fields)."""
+booking.create_case validates, and back (for the confirmation page's hidden fields); the open booking task of a
+case that the screen completes when the operator comes from the worklist."""
 from __future__ import annotations
 
 from typing import Callable, Mapping
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.db.models import HumanTask
 from processes.okuyami.interview_questions import answers_from_form
 
 GetList = Callable[[str], list[str]]
+BOOKING_TASK = "booking"
 TOP_FIELDS = ("ward", "slot_start", "date_of_death", "death_registered_on", "death_registered_municipality",
-              "relationship")
+              "relationship", "contact_preference")
 PERSON_FIELDS = ("name", "kana", "address", "birth_date")
-REQUIRED_PEOPLE = {"deceased": PERSON_FIELDS, "applicant": (*PERSON_FIELDS, "phone")}
+REQUIRED_PEOPLE = {"deceased": PERSON_FIELDS, "applicant": (*PERSON_FIELDS, "phone", "email")}
 OPTIONAL_GROUPS = {"funeral_host": ("name", "kana", "address"), "new_householder": ("name", "kana", "address"),
                    "refund_account": ("bank", "branch", "account_type", "account_number", "holder_kana")}
 FULL_WIDTH_SPACE = "\u3000"
@@ -55,3 +61,18 @@ def form_fields(data: dict) -> list[tuple[str, str]]:
         else:
             pairs.append((f"answers.{key}", str(value)))
     return pairs
+
+
+def open_booking_task(session: Session, case_id: int) -> HumanTask | None:
+    """The case's booking task (予約受付・問診) while it waits to be done, or None."""
+    return session.scalar(select(HumanTask).where(HumanTask.instance_id == case_id,
+                                                  HumanTask.spec_name == BOOKING_TASK, HumanTask.state == "READY"))
+
+
+def prefilled(task_data: dict) -> dict:
+    """What the booking screen starts with for an open booking task: the reservation fields the case already
+    holds (a ward chosen at the start, answers carried from the navi), nothing else of the case."""
+    data = {k: v for k, v in task_data.items() if k in TOP_FIELDS or k in REQUIRED_PEOPLE or k in OPTIONAL_GROUPS
+            or k == "representative_heir"}
+    data["answers"] = dict(task_data.get("answers") or {})
+    return data

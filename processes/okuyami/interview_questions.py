@@ -1,6 +1,7 @@
 """The interview (問診) as the staff screens ask it: the questions in groups, with Japanese labels, and the
-answers read back from a submitted form. An unanswered question is "unknown" (わからない): it never drops a
-procedure (interview.py)."""
+answers read back from a submitted form. A question not asked yet (未回答) is left out of the answers; the
+family's 「わからない」 is kept as "unknown". The selection treats both alike, so neither drops a procedure
+(it is selected as 要確認, interview.py), but the screens tell them apart."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,7 +72,8 @@ def answers_from_form(getlist: GetList) -> dict:
         value = _first(getlist(PREFIX + key))
         if value:
             answers[key] = value
-    members = _first(getlist(PREFIX + "household_members_15plus_remaining"))
+    given = [v.strip() for v in getlist(PREFIX + "household_members_15plus_remaining") if v.strip()]
+    members = UNKNOWN if UNKNOWN in given else _first(given)
     if members:
         answers["household_members_15plus_remaining"] = (
             int(members) if members.isdigit() else UNKNOWN if members == UNKNOWN else members)
@@ -87,3 +89,8 @@ def answers_from_form(getlist: GetList) -> dict:
 
 def _first(values: list[str]) -> str:
     return (values[0] if values else "").strip()
+
+
+def unasked_questions(groups: list[tuple[str, list[Question]]], answers: dict) -> list[Question]:
+    """The questions the operator has not asked yet (未回答), in the order of the interview."""
+    return [q for _, questions in groups for q in questions if q.key not in answers]

@@ -1,12 +1,12 @@
 """The case process's service tasks (spiffworkflow:serviceTaskOperator). Each returns the variables it sets."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from processes.calendar import JST, BusinessCalendar
 from processes.calendar.deadline_rules import at_time, deadline_rules, timer_time
 from processes.notifications.effects import ESCALATED, OVERDUE, REMINDER, Effect, emit
-from processes.notifications.reminders import reminder_channel
+from processes.notifications.reminders import reminder_channel, reminder_too_late
 
 from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.interview import decision_inputs, validate_answers
@@ -112,10 +112,17 @@ def notify_overdue(params: dict, data: dict) -> dict:
 
 
 def booking_reminder(params: dict, data: dict) -> dict:
-    """Remind the family of the visit: by e-mail when they chose it and gave an address, else by letter (the
-    ward's corner is asked to post it). Recorded on the case; the e-mail goes out through the outbox."""
+    """Remind the family of the visit the way they chose at booking: an e-mail (through the outbox), a phone call
+    or a letter (the ward's corner is asked to make or post it). Recorded on the case. Nothing is sent when it
+    can no longer reach them before the visit (reminders.reminder_too_late)."""
     channel, address = reminder_channel(data)
-    now = datetime.now(JST).isoformat()
+    now = datetime.now(JST)
+    visit_start = datetime.fromisoformat(data["slot_start"]) if data.get("slot_start") else None
+    reminder_on = date.fromisoformat(data["reminder_on"]) if data.get("reminder_on") else None
+    if reminder_too_late(channel, reminder_on, visit_start, now):
+        return {"reminder": {"channel": channel, "skipped": "too_late", "recorded_at": now.isoformat(),
+                             "slot_start": data.get("slot_start")}}
+    now = now.isoformat()
     emit(Effect(REMINDER, details={"channel": channel, "email": address, "slot_start": data.get("slot_start"),
                                    "ward": data.get("ward")}))
     return {"reminder": {"channel": channel, "recorded_at": now, "slot_start": data.get("slot_start")}}

@@ -3,7 +3,7 @@
 - operator, supervisor: city-wide; create bookings; read cases with personal data.
 - counter: own ward only; create walk-ins of that ward; read that ward's cases with personal data.
 - dept_staff: own ward and department; read that ward's cases without personal data (procedures only); a
-  pre-check task shows only the department's assignment.
+  pre-check task shows the department's assignment and whom it is about (PRECHECK_SUBJECT), audited.
 - process_owner, admin, auditor: no case data at all (the auditor reads the audit log and reports, not cases).
 An object outside the person's scope is "not found", never "forbidden", so its existence is not revealed.
 """
@@ -98,8 +98,31 @@ def check_task(actor: Actor, task) -> None:
             raise not_found("task")
 
 
+PRECHECK_SUBJECT = {"deceased": ("name", "kana", "birth_date", "address"), "applicant": ("name",),
+                    "date_of_death": None, "relationship": None}
+"""What a department's pre-check shows of the family: enough to find the deceased in its own records and to know
+who is coming (the deceased's name, kana, date of birth, address and date of death; the applicant's name and
+relationship), nothing more (no phone, no account, no interview answers)."""
+
+
+def precheck_subject(data: dict) -> dict:
+    subject: dict = {}
+    for key, fields in PRECHECK_SUBJECT.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        subject[key] = {f: value.get(f) for f in fields} if fields and isinstance(value, dict) else value
+    return subject
+
+
 def visible_task_data(task, data: dict) -> dict:
-    """A department's pre-check shows only its assignment; other tasks show the case data they carry."""
+    """A department's pre-check shows its assignment and whom it is about (PRECHECK_SUBJECT); other tasks show
+    the case data they carry."""
     if task.department is not None or task.spec_name == "precheck":
-        return {"assignment": data.get("assignment")}
+        return {"assignment": data.get("assignment"), **precheck_subject(data)}
     return data
+
+
+def shows_personal_data(visible: dict) -> bool:
+    """Whether task data as shown holds personal data (its reading is then audit-logged)."""
+    return any(key in visible for key in PERSONAL_KEYS)

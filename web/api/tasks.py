@@ -11,6 +11,7 @@ from processes.tasks.access import (
     not_found,
     require_id,
     sees_personal_data,
+    shows_personal_data,
     task_scope,
     visible_task_data,
 )
@@ -65,7 +66,7 @@ def show(task_id: int):
         body["form_schema"] = load_form(p.settings.forms_dir, row.form) if row.form else None
         data = p.runtime.task_data(row.id, session=session) if row.state == "READY" else {}
         body["data"] = visible_task_data(row, data)
-        if body["data"] is data and data and sees_personal_data(who):
+        if shows_personal_data(body["data"]) or (body["data"] is data and data and sees_personal_data(who)):
             audit.record(session, who.username, "case.viewed", instance_id=row.instance_id, task_id=row.task_id,
                          detail={"personal_data": True, "via": "task"})
         return jsonify(body)

@@ -1,30 +1,49 @@
 """The operator's booking screen: a ward's free slots week by week, the reservation data, the interview with its
-live procedure list, a confirmation to read back to the caller, and the booking itself (one transaction)."""
+live procedure list, a confirmation to read back to the caller, and the booking itself (one transaction). Opened
+from the worklist's 予約受付・問診 task, the same screen completes that task instead of starting a new case."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from processes.tasks.access import check_create
+from engine.errors import TaskConflict
+from engine.registry.live import DecisionNotDeployed
+from processes.tasks.access import check_create, check_task, not_found, require_id
+from processes.tasks.completion import complete
 from processes.calendar import BusinessCalendar, CalendarError
 from processes.okuyami.booking import booked_counter, create_case, validate_reservation
-from processes.okuyami.booking_form import form_fields, reservation_from_form
+from processes.okuyami.booking_form import form_fields, open_booking_task, prefilled, reservation_from_form
 from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.interview import InvalidAnswers
-from processes.okuyami.interview_questions import question_groups
+from processes.okuyami.interview_questions import question_groups, unasked_questions
 from processes.okuyami.navi import evaluate_answers
 from processes.okuyami.wards import load_wards
 from processes.tasks.validation import ValidationFailed
 
-from web.staff.case_formatting import register as register_filters
+from web.staff.case_formatting import fromisodate, register as register_filters
+from web.formatting import wareki
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 
 bp = Blueprint("booking", __name__, url_prefix="/bookings", template_folder="templates")
 BOOKERS = ("operator", "supervisor")
 WEEKDAYS = "月火水木金土日"
+CONTACT_CHOICES = (("phone", "電話"), ("email", "メール"), ("letter", "手紙"))
 register_filters(bp)
+
+
+@bp.app_template_filter("seireki")
+def seireki(value) -> str:
+    """A date in the Western calendar as people read it (1941年4月12日), shown beside its 和暦."""
+    return f"{value.year}年{value.month}月{value.day}日" if isinstance(value, date) else ""
+
+
+@bp.app_template_filter("as_entered")
+def as_entered(value) -> str:
+    """A date field's value back in the box: a stored date in 和暦 (the form reads it again), anything else as typed."""
+    day = fromisodate(value)
+    return wareki(day) if day else (value or "")
 
 
 def _week_start(value: str | None, ward: str) -> date:
@@ -66,18 +85,25 @@ def _procedures(data: dict) -> tuple[list[dict], list[str]]:
         if source:
             answers.setdefault(key, source)
     try:
-        return evaluate_answers(answers, platform().settings.dmn_dir), []
+        with platform().database.transaction(write=False) as session:
+            return evaluate_answers(session, answers), []
     except InvalidAnswers as exc:
         return [], [e.message for e in exc.errors]
+    except DecisionNotDeployed as exc:
+        return [], [exc.user_message]
 
 
-def _render_form(data: dict, errors: dict[str, str], status: int = 200):
+def _groups():
+    return question_groups({p.id: p.name for p in load_catalogue() if p.id.startswith("KS")})
+
+
+def _render_form(data: dict, errors: dict[str, str], status: int = 200, task=None):
     wards = load_wards()
     ward = data.get("ward") if data.get("ward") in wards else next(iter(wards))
     procedures, answer_errors = _procedures(data)
-    welfare = {p.id: p.name for p in load_catalogue() if p.id.startswith("KS")}
-    return render_template("booking/new.html", data=data, errors=errors, wards=wards,
-                           groups=question_groups(welfare), procedures=procedures, answer_errors=answer_errors,
+    return render_template("booking/new.html", data=data, errors=errors, wards=wards, task=task,
+                           groups=_groups(), procedures=procedures, answer_errors=answer_errors,
+                           contact_choices=CONTACT_CHOICES,
                            **slot_context(ward, request.values.get("week"), data.get("slot_start"))), status
 
 
@@ -85,11 +111,42 @@ def _submitted() -> dict:
     return reservation_from_form(request.form, request.form.getlist)
 
 
+def _booking_task(session, case_id: int):
+    """The case's open booking task, if this person may work on it; else the case is not found for them."""
+    task = open_booking_task(session, require_id(case_id))
+    if task is None:
+        raise not_found()
+    check_task(page_actor(), task)
+    return task
+
+
+def _posted_task(session):
+    """The booking task the screen was opened for (a hidden field), or None for a new booking."""
+    case_id = request.form.get("case_id", "")
+    return _booking_task(session, int(case_id)) if case_id.isdigit() else None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*BOOKERS)
 def new():
     """GET: an empty booking. POST: back from the confirmation page to correct what the caller said."""
-    return _render_form(_submitted() if request.method == "POST" else {"answers": {}}, {})
+    if request.method == "GET":
+        return _render_form({"answers": {}}, {})
+    with platform().database.transaction(write=False) as session:
+        task = _posted_task(session)
+    return _render_form(_submitted(), {}, task=task)
+
+
+@bp.get("/cases/<int:case_id>")
+@roles_required(*BOOKERS)
+def for_task(case_id: int):
+    """The worklist's 予約受付・問診 task: the booking screen, with what the case already holds filled in."""
+    p = platform()
+    with p.database.transaction(write=False) as session:
+        task = _booking_task(session, case_id)
+        known = p.runtime.task_data(task.id, session=session)
+        data = prefilled({"ward": task.ward, **known} if task.ward else known)
+    return _render_form(data, {}, task=task)
 
 
 @bp.get("/slots")
@@ -122,14 +179,17 @@ def confirm():
     check_create(who, "booking", None)
     data = _submitted()
     p = platform()
-    try:
-        with p.database.transaction(write=False) as session:
-            validate_reservation(p.settings.forms_dir, "booking", data, session, p.runtime)
-    except ValidationFailed as exc:
-        return _render_form(data, {e.field: e.message for e in exc.errors}, exc.status)
-    procedures, _ = _procedures(data)
-    return render_template("booking/confirm.html", data=data, fields=form_fields(data), wards=load_wards(),
-                           procedures=procedures)
+    with p.database.transaction(write=False) as session:
+        task = _posted_task(session)
+        try:
+            values = validate_reservation(p.settings.forms_dir, "booking", data, session, p.runtime)
+        except ValidationFailed as exc:
+            return _render_form(data, {e.field: e.message for e in exc.errors}, exc.status, task=task)
+    procedures, _ = _procedures(values)
+    shown = {**values, "answers": data["answers"]}
+    return render_template("booking/confirm.html", data=shown, fields=form_fields(shown), wards=load_wards(),
+                           procedures=procedures, task=task, contact_choices=dict(CONTACT_CHOICES),
+                           unasked=unasked_questions(_groups(), data["answers"]))
 
 
 @bp.post("")
@@ -141,13 +201,23 @@ def create():
     check_create(who, "booking", None)
     data = _submitted()
     p = platform()
+    task = None
     try:
         with p.database.transaction() as session:
-            case = create_case(session, p.runtime, p.settings.forms_dir, "booking", who.username, data)
+            task = _posted_task(session)
+            if task is None:
+                case_id = create_case(session, p.runtime, p.settings.forms_dir, "booking", who.username, data).id
+            else:
+                values = validate_reservation(p.settings.forms_dir, "booking", data, session, p.runtime)
+                complete(session, p.runtime, p.settings.forms_dir, who, task, values)
+                case_id = task.instance_id
     except ValidationFailed as exc:
         if exc.status == 409:
             flash(exc.user_message, "error")
             data.pop("slot_start", None)
-        return _render_form(data, {e.field: e.message for e in exc.errors}, exc.status)
-    flash(f"予約を確定しました（案件番号 {case.id}）。", "success")
-    return redirect(url_for("cases.show", case_id=case.id))
+        return _render_form(data, {e.field: e.message for e in exc.errors}, exc.status, task=task)
+    except TaskConflict as exc:
+        flash(exc.user_message, "error")
+        return redirect(url_for("tasks.worklist"))
+    flash(f"予約を確定しました（案件番号 {case_id}）。", "success")
+    return redirect(url_for("cases.show", case_id=case_id))
