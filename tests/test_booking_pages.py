@@ -83,7 +83,7 @@ def test_the_optional_refund_account_is_checked_only_when_given(browsers):
     op = browsers["op"]
     body = reservation(refund_account={"bank": "川崎信用金庫", "account_type": "普通", "account_number": "12345"})
     html = text_of(op.post("/bookings/confirm", data=form(body, page_csrf(op, NEW))))
-    assert 'id="e-refund_account-account_number">入力形式が正しくありません。' in html
+    assert 'id="e-refund_account-account_number">口座番号は7桁の数字です' in html
     assert '<option value="普通" selected>' in html
     body["refund_account"]["account_number"] = "1234567"
     assert op.post("/bookings/confirm", data=form(body, page_csrf(op, NEW))).status_code == 200

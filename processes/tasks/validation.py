@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -56,7 +57,34 @@ def _field_errors(error) -> list[FieldError]:
     field = _path(base) or "body"
     if error.validator == "pattern" and base and str(base[-1]).endswith("kana"):
         return [FieldError(field, KANA_MESSAGE)]
-    return [FieldError(field, _MESSAGES.get(error.validator, "入力内容が正しくありません。"))]
+    return [FieldError(field, _limit_message(error) or _MESSAGES.get(error.validator, "入力内容が正しくありません。"))]
+
+
+_DIGITS = re.compile(r"^\^\\d\{(\d+)\}\$$")
+
+
+def _limit_message(error) -> str | None:
+    """A message that says the limit (and how far the input is from it), or None for the plain message."""
+    limit, value = error.validator_value, error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if isinstance(schema.get("errorMessage"), str):
+        return schema["errorMessage"]
+    title = schema.get("title") or "この項目"
+    if error.validator == "maxLength" and isinstance(value, str):
+        return f"{limit}文字以内で入力してください（現在{len(value)}文字）。"
+    if error.validator == "minLength" and isinstance(value, str) and limit > 1:
+        return f"{limit}文字以上で入力してください（現在{len(value)}文字）。"
+    if error.validator == "pattern" and isinstance(limit, str) and _DIGITS.match(limit):
+        return f"{title}は{_DIGITS.match(limit).group(1)}桁の数字です（半角数字で、ハイフンなし）。"
+    if error.validator in ("minimum", "exclusiveMinimum"):
+        return f"{limit}{'以上' if error.validator == 'minimum' else 'より大きい'}の値を入力してください。"
+    if error.validator in ("maximum", "exclusiveMaximum"):
+        return f"{limit}{'以下' if error.validator == 'maximum' else '未満'}の値を入力してください。"
+    if error.validator == "maxItems" and isinstance(value, list):
+        return f"{limit}件以内にしてください（現在{len(value)}件）。"
+    if error.validator == "minItems" and isinstance(value, list):
+        return f"{limit}件以上選んでください（現在{len(value)}件）。"
+    return None
 
 
 def schema_errors(schema: dict, data) -> list[FieldError]:
