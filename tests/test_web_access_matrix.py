@@ -19,6 +19,9 @@ from sqlalchemy import select
 
 from engine import accounts
 from engine.db.models import AuditEntry
+from processes.callcentre.access import CALLBACK_READERS, DELETERS as CONTACT_DELETERS
+from processes.callcentre.access import EXPORTERS as CONTACT_EXPORTERS, HIDDEN_FROM as CONTACTS_HIDDEN_FROM
+from processes.callcentre.access import READERS as CONTACT_READERS, RECORDERS as CONTACT_RECORDERS
 from processes.tasks.access import (
     BOOKING_CREATORS,
     CASE_READERS,
@@ -62,6 +65,24 @@ API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules i
     "api_tasks.reassign": REASSIGNERS,
     "api_models.validate": {"process_owner", "supervisor", "auditor"},   # web/api_models.py MODEL_VALIDATORS
     "api_models.deploy": {"process_owner"},                              # web/api_models.py MODEL_DEPLOYERS
+    # processes/callcentre/access.py: dept_staff are "allowed" where they get 404 (a contact is never confirmed)
+    "api_contacts.create": CONTACT_RECORDERS,
+    "api_contacts.index": CONTACT_READERS,
+    "api_contacts.export": CONTACT_EXPORTERS,
+    "api_contacts.show": CONTACT_READERS | CONTACTS_HIDDEN_FROM,
+    "api_contacts.correct": CONTACT_RECORDERS | CONTACTS_HIDDEN_FROM,
+    "api_contacts.delete": CONTACT_DELETERS | CONTACTS_HIDDEN_FROM,
+    "api_contacts.fax_reply": CONTACT_RECORDERS | CONTACTS_HIDDEN_FROM,
+    "api_contacts.case_contacts": CONTACT_READERS,
+    "api_contacts.callback": CALLBACK_READERS,
+    # processes/faq/access.py
+    "api_faqs.create": FAQ_EDITORS, "api_faqs.show": FAQ_READERS, "api_faqs.change": FAQ_EDITORS,
+    "api_faqs.delete": FAQ_EDITORS, "api_faqs.revisions": FAQ_REVIEWERS, "api_faqs.search_items": FAQ_READERS,
+    "api_faqs.used": FAQ_USERS, "api_faqs.export_csv": FAQ_REVIEWERS,
+    "api_faq_vocabulary.category_list": FAQ_READERS, "api_faq_vocabulary.category_create": FAQ_EDITORS,
+    "api_faq_vocabulary.category_copy": FAQ_EDITORS, "api_faq_vocabulary.proposal_list": FAQ_REVIEWERS,
+    "api_faq_vocabulary.proposal_accept": FAQ_EDITORS, "api_faq_vocabulary.proposal_dismiss": FAQ_EDITORS,
+    "api_faq_vocabulary.synonym_create": FAQ_EDITORS,
     # processes/faq/access.py
     "api_faqs.create": FAQ_EDITORS, "api_faqs.show": FAQ_READERS, "api_faqs.change": FAQ_EDITORS,
     "api_faqs.delete": FAQ_EDITORS, "api_faqs.revisions": FAQ_REVIEWERS, "api_faqs.search_items": FAQ_READERS,

@@ -14,6 +14,7 @@ from engine.errors import ModelRejected
 from engine.settings import INSTANCE_FILE
 
 from processes.demo.cases import seed_demo_cases
+from processes.demo.contacts import seed_demo_contacts
 from processes.demo.faq import seed_demo_faq
 from processes.modelling.demo_examples import seed_demo_examples
 from processes.okuyami.cases import CASE_PROCESS
@@ -87,6 +88,8 @@ def seed_demo(platform: Platform) -> list[str]:
         has_cases = session.scalar(select(ProcessInstance.id).limit(1)) is not None
     if not has_cases and CASE_PROCESS in {v.process_id for v in _versions(platform)}:
         report += seed_demo_cases(platform.runtime)
+    if "inquiry" in {v.process_id for v in _versions(platform)}:
+        report += seed_demo_contacts(platform)
     return report
 
 

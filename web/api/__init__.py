@@ -1,5 +1,6 @@
 """The JSON API under /api/v1 (bearer tokens, no cookies, so no CSRF) and its OpenAPI document."""
 from web.api import case_actions, cases, models, openapi, packets, service, slots, tasks, visits
+from web.api import contacts
 from web.api import faq_vocabulary, faqs
 
 BLUEPRINTS = [
@@ -8,6 +9,7 @@ BLUEPRINTS = [
     case_actions.bp,
     visits.bp,
     tasks.bp,
+    contacts.bp,
     faqs.bp,
     faq_vocabulary.bp,
     slots.bp,

@@ -1,11 +1,12 @@
 """The `okuyami` command: the root group and one module per group of subcommands."""
 from web.cli import account_recovery, database, forms, models, notifications, server, timers, users
 from web.cli import faq, public
+from web.cli import contacts
 from web.cli.root import main
 
 for command in (database.db, database.keys, models.models, models.navi, users.users, server.serve, server.worker,
                 server.demo, timers.timers, forms.forms, notifications.notifications, faq.faq,
-                public.public):
+                public.public, contacts.contacts):
     main.add_command(command)
 for command in account_recovery.USER_COMMANDS:
     users.users.add_command(command)
