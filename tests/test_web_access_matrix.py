@@ -19,9 +19,12 @@ from sqlalchemy import select
 
 from engine import accounts
 from engine.db.models import AuditEntry
-from processes.callcentre.access import CALLBACK_READERS, DELETERS as CONTACT_DELETERS
-from processes.callcentre.access import EXPORTERS as CONTACT_EXPORTERS, HIDDEN_FROM as CONTACTS_HIDDEN_FROM
-from processes.callcentre.access import READERS as CONTACT_READERS, RECORDERS as CONTACT_RECORDERS
+from processes.callcentre.access import CALLBACK_READERS
+from processes.callcentre.access import DELETERS as CONTACT_DELETERS
+from processes.callcentre.access import EXPORTERS as CONTACT_EXPORTERS
+from processes.callcentre.access import HIDDEN_FROM as CONTACTS_HIDDEN_FROM
+from processes.callcentre.access import READERS as CONTACT_READERS
+from processes.callcentre.access import RECORDERS as CONTACT_RECORDERS
 from processes.tasks.access import (
     BOOKING_CREATORS,
     CASE_READERS,
@@ -75,14 +78,6 @@ API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules i
     "api_contacts.fax_reply": CONTACT_RECORDERS | CONTACTS_HIDDEN_FROM,
     "api_contacts.case_contacts": CONTACT_READERS,
     "api_contacts.callback": CALLBACK_READERS,
-    # processes/faq/access.py
-    "api_faqs.create": FAQ_EDITORS, "api_faqs.show": FAQ_READERS, "api_faqs.change": FAQ_EDITORS,
-    "api_faqs.delete": FAQ_EDITORS, "api_faqs.revisions": FAQ_REVIEWERS, "api_faqs.search_items": FAQ_READERS,
-    "api_faqs.used": FAQ_USERS, "api_faqs.export_csv": FAQ_REVIEWERS,
-    "api_faq_vocabulary.category_list": FAQ_READERS, "api_faq_vocabulary.category_create": FAQ_EDITORS,
-    "api_faq_vocabulary.category_copy": FAQ_EDITORS, "api_faq_vocabulary.proposal_list": FAQ_REVIEWERS,
-    "api_faq_vocabulary.proposal_accept": FAQ_EDITORS, "api_faq_vocabulary.proposal_dismiss": FAQ_EDITORS,
-    "api_faq_vocabulary.synonym_create": FAQ_EDITORS,
     # processes/faq/access.py
     "api_faqs.create": FAQ_EDITORS, "api_faqs.show": FAQ_READERS, "api_faqs.change": FAQ_EDITORS,
     "api_faqs.delete": FAQ_EDITORS, "api_faqs.revisions": FAQ_REVIEWERS, "api_faqs.search_items": FAQ_READERS,
