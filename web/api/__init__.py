@@ -1,7 +1,18 @@
 """The JSON API under /api/v1 (bearer tokens, no cookies, so no CSRF) and its OpenAPI document."""
-from web.api import case_actions, cases, models, openapi, packets, service, slots, tasks, visits
-from web.api import contacts
-from web.api import faq_vocabulary, faqs
+from web.api import (
+    case_actions,
+    cases,
+    contacts,
+    faq_vocabulary,
+    faqs,
+    models,
+    openapi,
+    packets,
+    service,
+    slots,
+    tasks,
+    visits,
+)
 
 BLUEPRINTS = [
     service.bp,

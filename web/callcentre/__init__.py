@@ -1,7 +1,6 @@
 """The call centre's screens: the call screen, contact records, FAQ editing, the service-level dashboard."""
 
-from web.callcentre import call_screen, callbacks, contacts
-from web.callcentre import faq_admin, faq_editing, faq_pages
+from web.callcentre import call_screen, callbacks, contacts, faq_admin, faq_editing, faq_pages
 
 BLUEPRINTS: list = [
     call_screen.bp,

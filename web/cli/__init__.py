@@ -1,7 +1,17 @@
 """The `okuyami` command: the root group and one module per group of subcommands."""
-from web.cli import account_recovery, database, forms, models, notifications, server, timers, users
-from web.cli import faq, public
-from web.cli import contacts
+from web.cli import (
+    account_recovery,
+    contacts,
+    database,
+    faq,
+    forms,
+    models,
+    notifications,
+    public,
+    server,
+    timers,
+    users,
+)
 from web.cli.root import main
 
 for command in (database.db, database.keys, models.models, models.navi, users.users, server.serve, server.worker,
