@@ -12,12 +12,23 @@ from engine.registry.checks import CheckRules
 from engine.registry.store import sources_in
 from engine.runtime import WorkflowRuntime
 from engine.settings import Settings
-
 from processes.administration import live as administered_values
+from processes.callcentre import form_rules as callcentre_form_rules
 from processes.modelling.deploy_checks import saved_examples_check
+from processes.okuyami import form_rules as okuyami_form_rules
 from processes.okuyami.services import SERVICES
 from processes.okuyami.task_deadlines import deadline_rule_problem, task_deadline
 from processes.roles import lane_policy
+from processes.tasks.form_rules import FORM_RULES, FormRules
+
+
+def register_form_rules(rules: FormRules) -> None:
+    """The city's business rules on its task forms, for the generic task platform's completion."""
+    okuyami_form_rules.register(rules)
+    callcentre_form_rules.register(rules)
+
+
+FORM_RULES.compose(register_form_rules)
 
 
 @dataclass
