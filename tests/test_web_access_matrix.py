@@ -59,6 +59,7 @@ API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules i
     "api_case_actions.cancel": BOOKING_CREATORS,
     "api_visits.check_in_case": VISIT_ROLES,
     "api_packets.packet_pdf": PERSONAL_DATA_READERS,
+    "api_packets.request_packet": PERSONAL_DATA_READERS,
     "api_slots.slots": SLOT_READERS,
     "api_tasks.tasks": TASK_USERS,
     "api_tasks.show": TASK_USERS,
@@ -90,7 +91,7 @@ API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules i
 ENDS_THE_SESSION = {"auth.logout"}       # requested last, after every other route
 # A role that reads no cases (not in CASE_READERS) gets 404 here, as for a case that does not exist (issue #13, 4): a 403 for existing
 # cases only would tell which case numbers exist.
-NOT_FOUND_FOR_OTHER_ROLES = {"api_cases.show", "api_packets.packet_pdf"}
+NOT_FOUND_FOR_OTHER_ROLES = {"api_cases.show", "api_packets.packet_pdf", "api_packets.request_packet"}
 HOME_WARD, OTHER_WARD = "nakahara", "kawasaki"
 USERS = {  # username: (role, ward, department); one per role of DOMAIN.md, scoped ones in 中原区
     "op": ("operator", None, None), "sv": ("supervisor", None, None),

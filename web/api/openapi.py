@@ -114,6 +114,14 @@ def build_document(forms_dir) -> dict:
                           "409": {**_error("Still being made; `progress` tells how far; retry after `Retry-After` s"),
                                   "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
                           "503": _error("No PDF converter (LibreOffice) on this server")}}, 403, 404)},
+        "/api/v1/cases/{case_id}/packet": {"post": _secured({
+            "operationId": "requestCasePacket", "summary": "Make the case's print packet now if missing or stale",
+            "description": "The same readers as the packet. A GET of the packet never starts it; the worker makes the "
+                           "packets of the cases waiting for their visit. " + ROLES_TEXT,
+            "parameters": [id_param("case_id")],
+            "responses": {"202": _ok("The packet's progress", {"type": "object", "properties": {
+                "state": {"type": "string"}, "done": {"type": "integer"}, "total": {"type": "integer"},
+                "queued": {"type": "boolean"}}})}}, 403, 404)},
         "/api/v1/cases/{case_id}/move": {"post": _secured({
             "operationId": "moveCase", "summary": "Rebook a booked case to another free slot of its ward",
             "description": "operator, supervisor; while the pre-checks run. " + ROLES_TEXT,

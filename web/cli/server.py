@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from processes.documents.jobs import add_packet_job
+from processes.tasks.drafts.jobs import add_draft_cleanup_job
 from processes.demo.city import DEMO_PASSWORD, DEMO_USERS, ensure_demo_instance, seed_demo
 from processes.platform import Platform
 from processes.roles import ROLES
@@ -25,6 +26,7 @@ def _serve(platform: Platform, host: str, port: int, with_scheduler: bool) -> No
     scheduler = make_scheduler(platform, background=True) if with_scheduler else None
     if scheduler:
         add_packet_job(scheduler, platform.database, platform.runtime)
+        add_draft_cleanup_job(scheduler, platform.database)
         scheduler.start()
     click.echo(f"http://{host}:{port}/ で待ち受けています（終了は Ctrl+C）")
     try:
@@ -58,6 +60,7 @@ def worker(ctx: Context, interval: float, once: bool) -> None:
     click.echo(f"ワーカーを起動しました（{interval:g}秒ごと、終了は Ctrl+C）")
     scheduler = make_scheduler(platform, interval_seconds=interval)
     add_packet_job(scheduler, platform.database, platform.runtime, interval)
+    add_draft_cleanup_job(scheduler, platform.database)
     scheduler.start()
 
 

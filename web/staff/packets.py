@@ -1,6 +1,6 @@
 """The visit's print packet on the staff pages: its progress (an htmx fragment on the visit screen) and its
-download. Endpoints: packets.status and packets.download (the visit screen links to both), packets.download_docx
-when the server cannot make PDFs."""
+download. Endpoints: packets.status and packets.download (the visit screen links to both), packets.request_packet (POST:
+make it now), packets.download_docx when the server cannot make PDFs."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
@@ -18,26 +18,34 @@ PACKET_READERS = ("counter", "operator", "supervisor")
 NOT_READY = "帳票はまだ作成中です。準備ができるまで、しばらくお待ちください。"
 
 
-def _view_and_request(case_id: int):
-    """The packet's state for the signed-in person (access checked); a missing or stale packet is requested."""
+def _view(case_id: int):
+    """The packet's state for the signed-in person (access checked). Reading it changes nothing: the worker makes
+    the packets of the cases waiting for their visit, and the visit screen asks for one by POST."""
     p = platform()
     with p.database.transaction(write=False) as session:
         data = check_packet_read(session, p.runtime, page_actor(), case_id)
         content = packet_content(session, p.runtime, case_id, data)
-    view = packet_view(p.database, p.runtime, case_id, content.content_hash)
-    queued = needs_packet(view) and requests.request(p.database, p.runtime, case_id)
-    return view, queued
+    return packet_view(p.database, p.runtime, case_id, content.content_hash)
 
 
 @bp.get("/cases/<int:case_id>/packet/status")
 @roles_required(*PACKET_READERS)
 def status(case_id: int):
-    view, queued = _view_and_request(case_id)
+    return render_template("documents/packet_status.html", case_id=case_id, view=_view(case_id), queued=False)
+
+
+@bp.post("/cases/<int:case_id>/packet/request")
+@roles_required(*PACKET_READERS)
+def request_packet(case_id: int):
+    """Make the packet now when it is missing or stale (the visit screen posts this when it opens)."""
+    view = _view(case_id)
+    p = platform()
+    queued = needs_packet(view) and requests.request(p.database, p.runtime, case_id)
     return render_template("documents/packet_status.html", case_id=case_id, view=view, queued=queued)
 
 
 def _file_response(case_id: int, kind: str) -> Response:
-    view, _queued = _view_and_request(case_id)
+    view = _view(case_id)
     if view.state != "ready":
         return render_template("error.html", status=409, message=NOT_READY), 409
     p = platform()

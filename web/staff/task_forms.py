@@ -16,7 +16,7 @@ from processes.tasks.access import (
     visible_task_data,
 )
 from processes.departments import DEPARTMENTS
-from processes.tasks.drafts import discard_drafts, draft_values, load_draft, save_draft
+from processes.tasks.drafts import draft_values, load_draft, save_draft
 from processes.tasks.form_values import form_path, initial_values, read_posted, submission
 from processes.okuyami.wards import load_wards
 from processes.tasks.completion import STALE_MESSAGE, complete
@@ -88,7 +88,7 @@ def show(task_id: int):
     with p.database.transaction() as session:
         row = _task(session, task_id)
         if row.state != "READY" or not row.form:
-            discard_drafts(session, row.id)      # closed some other way (cancelled, another screen): drafts go too
+            # Only read: the drafts of a task closed some other way go in the worker's pass (drafts/jobs.py).
             return render_template("task_form/closed.html", task=row, wards=load_wards(), departments=DEPARTMENTS)
         known = _known(session, row)
         draft = load_draft(session, row.id, who.username)

@@ -6,6 +6,7 @@ import json
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from engine.db.models import HumanTask
 from engine.db.types import utcnow
 
 from processes.tasks.drafts.models import TaskDraft
@@ -36,4 +37,12 @@ def discard_drafts(session: Session, task_id: int) -> int:
     """Every person's draft of the task (when it is completed or cancelled: a draft of a closed task is useless
     personal data). Returns how many were deleted."""
     return session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id)
+                           .execution_options(synchronize_session=False)).rowcount
+
+
+def discard_closed_drafts(session: Session) -> int:
+    """Every draft whose task is no longer open (cancelled, or completed on another screen): the worker's pass,
+    so that opening a closed task's form only reads. Returns how many were deleted."""
+    open_tasks = select(HumanTask.id).where(HumanTask.state == "READY")
+    return session.execute(delete(TaskDraft).where(TaskDraft.task_id.not_in(open_tasks))
                            .execution_options(synchronize_session=False)).rowcount
