@@ -16,7 +16,7 @@ def _names() -> dict[str, str]:
     names = getattr(g, "_person_names", None)
     if names is None:
         with platform().database.transaction(write=False) as session:
-            names = dict(session.execute(select(User.username, User.display_name)).tuples())
+            names = {username: name for username, name in session.execute(select(User.username, User.display_name))}
         g._person_names = names
     return names
 
