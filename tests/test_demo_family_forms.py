@@ -16,6 +16,8 @@ from processes.calendar.slots import JST
 from processes.demo.cases import FAMILIES, _reservation, family_people
 from processes.documents.fields import form_context
 from processes.documents.japanese import wareki
+from processes.documents.packet_content import forms_for
+from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.guidance import guidance_sheet
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "forms" / "templates"
@@ -98,6 +100,12 @@ def test_each_demo_familys_forms_are_filled_with_the_right_person(key):
     refund = filled("kogaku_ryoyohi", key)                             # the applicant is the representative heir
     assert_person(refund["亡くなられた方（被保険者）"], deceased)
     assert_person(refund["相続人代表者（申請者）"], applicant)
+
+    data = {**_reservation(key, SLOT, DIED), "procedures": [{"id": "HN01"}]}
+    insurance = data["answers"]["health_insurance"]
+    expected = {"kokuho": ["kokuho_sosaihi"], "kouki": ["kouki_sosaihi"],
+                "unknown": ["kokuho_sosaihi", "kouki_sosaihi"]}[insurance]
+    assert forms_for(data, load_catalogue()) == [*expected, "ininjo"]    # the 葬祭費 form of their insurance
 
     proxy = filled("ininjo", key)
     agent = proxy["代理人（窓口に来られる方）"]

@@ -14,13 +14,12 @@ from engine.documents.rendering import render_docx
 from engine.errors import NotFound
 from engine.runtime import WorkflowRuntime
 from processes.calendar.calendar import today_jst
-from processes.okuyami.cases import CASE_PROCESS
-from processes.okuyami.catalogue import Catalogue, load_catalogue
-from processes.okuyami.guidance import DROPPED, guidance_sheet
-
 from processes.documents.fields import form_context
 from processes.documents.models import CasePacket
 from processes.documents.templates import GUIDANCE, Template, pinned_template
+from processes.okuyami.cases import CASE_PROCESS
+from processes.okuyami.catalogue import Catalogue, load_catalogue
+from processes.okuyami.guidance import DROPPED, guidance_sheet
 
 HASHED_KEYS = ("ward", "slot_start", "deceased", "applicant", "relationship", "representative_heir", "funeral_host",
                "refund_account", "new_householder", "date_of_death", "death_registered_on",
@@ -29,13 +28,15 @@ HASHED_KEYS = ("ward", "slot_start", "deceased", "applicant", "relationship", "r
 
 
 def forms_for(data: dict, catalogue: Catalogue) -> list[str]:
-    """The forms of every procedure the pre-check did not drop, in catalogue order, each once."""
+    """The forms of every procedure the pre-check did not drop that fit the family's answers (the catalogue's
+    form_conditions, e.g. the 葬祭費 form of their health insurance), in catalogue order, each once."""
     forms: list[str] = []
+    answers = data.get("answers") or {}
     for entry in data.get("procedures") or []:
         procedure = catalogue.get(entry.get("id"))
         if procedure is None or entry.get("status") == DROPPED:
             continue
-        forms += [form for form in procedure.forms if form not in forms]
+        forms += [form for form in procedure.forms_for(answers) if form not in forms]
     return forms
 
 

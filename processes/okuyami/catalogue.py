@@ -45,6 +45,9 @@ class Procedure:
     effective_from: date
     effective_to: date | None
     """The last day the entry applies (inclusive); None while it applies."""
+    form_conditions: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict, hash=False)
+    """Per form: the interview answers it needs (answer key → the answers that fit); a form without one always
+    fits. A question not asked counts as "unknown"."""
 
     @property
     def department_name(self) -> str:
@@ -61,6 +64,17 @@ class Procedure:
             raise NotFound(f"procedure {self.id} has no counter for ward {ward!r}",
                            user_message=f"手続 {self.id} の {ward} の窓口は登録されていません。") from None
 
+    def forms_for(self, answers: Mapping) -> tuple[str, ...]:
+        """The forms that fit the family's answers (form_conditions), in catalogue order."""
+        def fits(condition: Mapping[str, tuple[str, ...]]) -> bool:
+            for key, allowed in condition.items():
+                value = answers.get(key, "unknown")
+                given = value if isinstance(value, list) else [value]
+                if not any(str(v) in allowed for v in given):
+                    return False
+            return True
+        return tuple(form for form in self.forms if fits(self.form_conditions.get(form, {})))
+
     def is_effective_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
@@ -69,6 +83,7 @@ class Procedure:
                 "counters": dict(self.counters), "items_to_bring": list(self.items_to_bring),
                 "explanation": self.explanation, "url": self.url, "deadline": self.deadline,
                 "handling": self.handling, "forms": list(self.forms),
+                "form_conditions": {form: {k: list(v) for k, v in c.items()} for form, c in self.form_conditions.items()},
                 "effective_from": self.effective_from.isoformat(),
                 "effective_to": self.effective_to.isoformat() if self.effective_to else None}
 

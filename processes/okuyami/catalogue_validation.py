@@ -16,6 +16,7 @@ import yaml
 
 from engine.errors import OkuyamiError
 from processes.departments import DEPARTMENTS
+from processes.okuyami.interview import ALL_KEYS as INTERVIEW_KEYS
 from processes.okuyami.procedure_ids import PROCEDURE_ID_SET, PROCEDURE_IDS
 from processes.okuyami.wards import load_wards
 
@@ -35,12 +36,12 @@ FIELD_LABELS: Mapping[str, str] = MappingProxyType({
     "version": "版", "effective_from": "適用開始日", "procedures": "手続一覧",
     "id": "手続ID", "name": "手続名", "category": "分類", "department": "担当課", "counters": "窓口",
     "items_to_bring": "持ち物", "explanation": "解説", "url": "URL", "deadline": "期限", "handling": "取扱い",
-    "forms": "様式", "effective_to": "適用終了日",
+    "forms": "様式", "effective_to": "適用終了日", "form_conditions": "様式の条件",
 })
 TOP_LEVEL_FIELDS = ("version", "effective_from", "procedures")
 ENTRY_FIELDS = ("id", "name", "category", "department", "counters", "items_to_bring", "explanation", "url",
-                "deadline", "handling", "forms", "effective_from", "effective_to")
-OPTIONAL_ENTRY_FIELDS = frozenset({"forms", "effective_to"})
+                "deadline", "handling", "forms", "form_conditions", "effective_from", "effective_to")
+OPTIONAL_ENTRY_FIELDS = frozenset({"forms", "form_conditions", "effective_to"})
 _PLAIN_TEXT_FIELDS = ("name", "explanation", "deadline")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FORM_NAME = re.compile(r"[a-z][a-z0-9_]{0,99}")
@@ -250,6 +251,7 @@ def _entry(index: int, raw: object, wards: tuple[str, ...], seen: set[str],
     for form in forms or ():
         if not _FORM_NAME.fullmatch(form):
             problem("forms", f"様式名「{form}」は英小文字・数字・_ で書いてください。")
+    conditions = _form_conditions(raw.get("form_conditions", {}), forms or [], problem)
 
     starts = _date_value(raw.get("effective_from"), subject, "effective_from", problems, required="effective_from" in raw,
                          entry=where)
@@ -262,7 +264,37 @@ def _entry(index: int, raw: object, wards: tuple[str, ...], seen: set[str],
     return {"id": pid, "name": texts["name"], "category": category, "department": department,
             "counters": MappingProxyType(counters), "items_to_bring": tuple(items), "explanation": texts["explanation"],
             "url": url, "deadline": texts["deadline"], "handling": handling, "forms": tuple(forms),
+            "form_conditions": MappingProxyType(conditions),
             "effective_from": starts, "effective_to": ends}
+
+
+def _form_conditions(value: object, forms: list[str], problem) -> dict[str, dict[str, tuple[str, ...]]]:
+    """form_conditions: {様式名: {問診の質問: [当てはまる回答, ...]}}, each form one of the entry's forms."""
+    if value is None or value == {}:
+        return {}
+    if not isinstance(value, dict):
+        problem("form_conditions", "様式名ごとに、問診の質問と当てはまる回答の一覧を書いてください"
+                                   "（例: kokuho_sosaihi: {health_insurance: [kokuho, unknown]}）。")
+        return {}
+    conditions: dict[str, dict[str, tuple[str, ...]]] = {}
+    for form, condition in value.items():
+        if form not in forms:
+            problem("form_conditions", f"様式「{form}」はこの手続の様式（forms）にありません。")
+            continue
+        if not isinstance(condition, dict) or not condition:
+            problem("form_conditions", f"様式「{form}」の条件は、問診の質問と当てはまる回答の一覧で書いてください。")
+            continue
+        checked: dict[str, tuple[str, ...]] = {}
+        for key, answers in condition.items():
+            if key not in INTERVIEW_KEYS:
+                problem("form_conditions", f"様式「{form}」の条件の「{key}」は問診の質問にありません。")
+            elif (not isinstance(answers, list) or not answers
+                  or not all(isinstance(a, (str, int)) and not isinstance(a, bool) for a in answers)):
+                problem("form_conditions", f"様式「{form}」の条件「{key}」には、当てはまる回答を1つ以上の一覧で書いてください。")
+            else:
+                checked[str(key)] = tuple(str(a) for a in answers)
+        conditions[str(form)] = checked
+    return conditions
 
 
 def _text(raw: dict, key: str, problem) -> str | None:

@@ -73,10 +73,10 @@ def apply_precheck(params: dict, data: dict) -> dict:
 def prepare_forms(params: dict, data: dict) -> dict:
     """Which municipal forms the visit needs (the forms themselves are rendered by the forms feature)."""
     catalogue = load_catalogue()
-    forms = []
+    forms, answers = [], data.get("answers") or {}
     for entry in data.get("procedures", []):
         if entry.get("status") != DROPPED:
-            forms += [f for f in catalogue.get(entry["id"]).forms if f not in forms]
+            forms += [f for f in catalogue.get(entry["id"]).forms_for(answers) if f not in forms]
     return {"forms_due": forms}
 
 

@@ -22,6 +22,8 @@ from processes.okuyami.wards import load_wards
 
 LONG_TEXT_FIELDS = frozenset({"explanation"})
 READ_ONLY_FIELDS = frozenset({"id"})
+NOT_IN_FORM = frozenset({"form_conditions"})
+"""Edited in the catalogue's YAML; the form keeps them as they are (as every key it does not know)."""
 CHOICES: dict[str, list[tuple[str, str]]] = {
     "category": [(c, c) for c in CATEGORIES],
     "department": [(code, f"{name}（{code}）") for code, name in DEPARTMENTS.items()],
@@ -60,6 +62,8 @@ def entry_fields() -> list[FormField]:
     hints = typing.get_type_hints(Procedure)
     out = []
     for f in dataclasses.fields(Procedure):
+        if f.name in NOT_IN_FORM:
+            continue
         widget, required = _widget(f.name, hints[f.name])
         required = required and f.name not in OPTIONAL_ENTRY_FIELDS and f.name not in READ_ONLY_FIELDS
         out.append(FormField(f.name, FIELD_LABELS.get(f.name, f.name), widget, required, CHOICES.get(f.name, [])))
