@@ -43,5 +43,7 @@ def show(task_id: int):
             raise not_found("task")
         check_task(who, task)
         details = callback_details(session, who, task) if task.state == "READY" else None
+        asked = platform().runtime.task_data(task.id, session=session).get("assignment") or {} if details else {}
         session.expunge(task)
-    return render_template("callcentre/callback.html", task=task, details=details, departments=DEPARTMENTS)
+    return render_template("callcentre/callback.html", task=task, details=details, asked=asked,
+                           departments=DEPARTMENTS)

@@ -4,9 +4,7 @@ it consulted (FAQ items, earlier contacts, a case) and its inquiry, corrections,
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
-from engine.db.models import User
 from engine.documents.errors import ConverterUnavailable
 from engine.runtime import audit
 from processes.callcentre.access import DELETERS, EXPORTERS, READERS, RECORDERS
@@ -42,14 +40,6 @@ bp = Blueprint("contacts", __name__, template_folder="templates")
 LABELS = {"channels": CHANNELS, "counterparts": COUNTERPARTS, "outcomes": OUTCOMES, "genders": GENDERS,
           "age_bands": AGE_BANDS, "satisfaction": SATISFACTION, "voice_kinds": VOICE_KINDS,
           "states": INQUIRY_STATES, "departments": DEPARTMENTS, "completed": COMPLETED_IN_CENTRE}
-def staff_names(session, usernames) -> dict[str, str]:
-    """People by name on the screens, never by login ID (an unknown account reads as 職員)."""
-    wanted = {u for u in usernames if u}
-    found = dict(session.execute(select(User.username, User.display_name).where(User.username.in_(wanted)))) \
-        if wanted else {}
-    return {u: found.get(u) or "職員" for u in wanted}
-
-
 FILTER_KEYS = ("from", "to", "channel", "counterpart_type", "category", "outcome", "operator", "q", "case_id")
 
 
@@ -58,15 +48,13 @@ FILTER_KEYS = ("from", "to", "channel", "counterpart_type", "category", "outcome
 def index():
     filters = read_filters(request.args)
     errors = {e.field: e.message for e in filters.errors}
-    page, names = None, {}
+    page = None
     if page_actor().role in READERS and not errors:
         with platform().database.transaction(write=False) as session:
             page = search_contacts(session, filters)
-            names = staff_names(session, [r.operator for r in page.items])
             session.expunge_all()
     kept = {k: v for k, v in request.args.items() if k in FILTER_KEYS and v}
-    return render_template("callcentre/contacts.html", page=page, names=names, errors=errors, args=request.args,
-                           kept=kept,
+    return render_template("callcentre/contacts.html", page=page, errors=errors, args=request.args, kept=kept,
                            may_export=page_actor().role in EXPORTERS, may_read=page_actor().role in READERS,
                            wards={c: w.name for c, w in load_wards().items()}, **LABELS), 400 if errors else 200
 
@@ -94,12 +82,10 @@ def _page(contact_id: int, errors: dict | None = None, status: int = 200):
         record = load_contact(session, who, contact_id)
         voice = voice_of(session, record)
         candidates = [(c.id, c.created_at) for c in booking_candidates(session, record)] if who.role in RECORDERS else []
-        names = staff_names(session, [record.operator, record.department_answered_by,
-                                      voice.reviewed_by if voice else None])
         session.expunge_all()
     editable = who.role in RECORDERS
     return render_template("callcentre/contact.html", record=record, voice=voice, errors=errors or {},
-                           candidates=candidates, names=names,
+                           candidates=candidates,
                            editable=editable, deletable=who.role in DELETERS,
                            wards={c: w.name for c, w in load_wards().items()}, **LABELS), status
 
