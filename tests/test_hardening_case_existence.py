@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api_support import api, api_app, reservation, tokens  # noqa: F401
+from tests.api_support import reservation
 
 
 @pytest.mark.parametrize("user", ["po", "admin", "auditor"])

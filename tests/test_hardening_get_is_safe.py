@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the browsers fixture is imported for HEAD, where tests.page_support is not yet a plugin
 """Issue #13, 6: a GET changes nothing. Asking for a packet's status or PDF does not queue its generation (a POST
 does, and the worker does for the cases waiting for their visit); opening a closed task's form does not delete its
 drafts (the worker's pass does)."""
@@ -9,10 +10,14 @@ from sqlalchemy import text
 from processes.documents import jobs
 from processes.okuyami.cases import start_case
 from processes.tasks.drafts.jobs import discard_drafts_of_closed_tasks
-from tests.api_support import api, api_app, tokens  # noqa: F401
-from tests.test_case_process import precheck_everything  # (moving to tests.case_support)
 from tests.packet_support import RecordingPool
-from tests.page_support import browsers, new_case, page_csrf, text_of  # noqa: F401
+from tests.page_support import (
+    browsers,  # noqa: F401 - fixture
+    new_case,
+    page_csrf,
+    text_of,
+)
+from tests.test_case_process import precheck_everything  # (moving to tests.case_support)
 
 
 @pytest.fixture

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api_support import api, api_app, tokens  # noqa: F401
-from tests.page_support import browsers, page_csrf  # noqa: F401
+from tests.page_support import page_csrf
 
 DEEP = "[" * 100000
 TOO_BIG = 2**64 + 1

@@ -2,7 +2,7 @@
 unknown field named), and nothing of it reaches the case."""
 from __future__ import annotations
 
-from tests.api_support import api, api_app, reservation, tokens  # noqa: F401
+from tests.api_support import reservation
 
 
 def _precheck(api, user="kumin_naka"):

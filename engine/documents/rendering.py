@@ -21,6 +21,7 @@ from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..safe_xml import DtdRefused, refuse_dtd_in_package
 from .errors import TemplateRejected
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -68,6 +69,13 @@ def template_environment() -> SandboxedEnvironment:
 def _open(template: bytes) -> DocxTemplate:
     if len(template) > MAX_TEMPLATE_BYTES:
         raise TemplateRejected("template too large", [f"ファイルが大きすぎます（上限 {MAX_TEMPLATE_BYTES // 1024 // 1024} MB）。"])
+    try:
+        with zipfile.ZipFile(io.BytesIO(template)) as archive:
+            refuse_dtd_in_package(archive)
+    except zipfile.BadZipFile as exc:
+        raise TemplateRejected(f"not a docx file: {exc}", ["Word 形式（.docx）のファイルとして開けません。"]) from exc
+    except DtdRefused as exc:
+        raise TemplateRejected(f"template part declares a DTD: {exc.part}", [str(exc) + "。"]) from exc
     document = DocxTemplate(io.BytesIO(template))
     try:
         document.init_docx()

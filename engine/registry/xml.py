@@ -1,7 +1,9 @@
-"""Hardened XML parsing for uploaded models: no entities, no network, no DTD, bounded size."""
+"""Hardened XML parsing for uploaded models: no entities, no network, no DTD (see engine/safe_xml.py), bounded size."""
 from __future__ import annotations
 
 from lxml import etree
+
+from ..safe_xml import DtdRefused, hardened_parser, parse_without_dtd
 
 MAX_MODEL_BYTES = 5 * 1024 * 1024
 
@@ -20,21 +22,15 @@ class UnsafeOrInvalidXml(ValueError):
         self.line = line
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_comments=False)
-
-
 def parse_model_xml(content: bytes) -> etree._Element:
     if len(content) > MAX_MODEL_BYTES:
         raise UnsafeOrInvalidXml(f"ファイルが大きすぎます（上限 {MAX_MODEL_BYTES // (1024 * 1024)} MiB）")
-    if b"<!DOCTYPE" in content[:4096].upper() or b"<!ENTITY" in content.upper():
-        raise UnsafeOrInvalidXml("DOCTYPE・ENTITY 宣言を含むモデルは受け付けません（外部ファイルの読み込みや実体の展開を防ぐため）")
     try:
-        root = etree.fromstring(content, _parser())
+        return parse_without_dtd(content, hardened_parser(remove_comments=False))
+    except DtdRefused as exc:
+        raise UnsafeOrInvalidXml(str(exc)) from exc
     except etree.XMLSyntaxError as exc:
         raise UnsafeOrInvalidXml(exc.msg, exc.lineno) from exc
-    return root
 
 
 def model_kind(root: etree._Element) -> str | None:

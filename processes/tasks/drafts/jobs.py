@@ -5,7 +5,6 @@ import logging
 
 from engine.db.session import Database
 from engine.db.types import utcnow
-
 from processes.tasks.drafts.store import discard_closed_drafts
 
 log = logging.getLogger(__name__)
