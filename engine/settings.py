@@ -40,6 +40,10 @@ class Settings:
     smtp_password: str = ""
     base_url: str = "http://127.0.0.1:5000"
     """Where staff open the application: the links in e-mail notifications."""
+    trusted_proxies: str = ""
+    """Addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-* headers are believed."""
+    trusted_proxy_hops: int = 1
+    """How many trusted proxies stand in front of the application (each adds one X-Forwarded-For entry)."""
 
     @property
     def data_keys(self) -> list[str]:

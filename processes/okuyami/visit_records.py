@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.db.models import ProcessInstance
+from engine.runtime import audit
 from processes.calendar import JST, now_jst
 from processes.tasks.validation import FieldError, ValidationFailed
 
@@ -122,3 +124,32 @@ def visit_times(session: Session, instance_id: int) -> tuple[datetime | None, da
         return None, None
     return (row.checked_in_at.astimezone(JST) if row.checked_in_at else None,
             row.checked_out_at.astimezone(JST) if row.checked_out_at else None)
+
+
+@dataclass(frozen=True)
+class CaseSubject:
+    """What a worklist row shows of its case: when the family comes and, for roles that may see it, who they are."""
+
+    visit_at: datetime | None
+    walk_in: bool
+    deceased: str = ""
+    applicant: str = ""
+
+
+def case_subjects(session: Session, instance_ids, reader: str | None = None) -> dict[int, CaseSubject]:
+    """The visit time of each case among `instance_ids` (one query); with `reader` (a user allowed to see personal
+    data) also the family's names, each case's read written to the audit log."""
+    ids = sorted(set(instance_ids))
+    if not ids:
+        return {}
+    subjects = {}
+    for row in session.scalars(select(CaseVisit).where(CaseVisit.instance_id.in_(ids))):
+        names = row.family_names() if reader else {}
+        visit_at = row.slot_start.astimezone(JST) if row.slot_start else (
+            row.checked_in_at.astimezone(JST) if row.checked_in_at else None)
+        subjects[row.instance_id] = CaseSubject(visit_at, row.channel == "walk_in", names.get("deceased", ""),
+                                                names.get("applicant", ""))
+        if reader and any(names.values()):
+            audit.record(session, reader, "case.viewed", instance_id=row.instance_id,
+                         detail={"personal_data": True, "via": "worklist"})
+    return subjects

@@ -1,6 +1,7 @@
 """The staff's daily screens: worklists, task forms, booking, the case and visit screens, the print packet,
 notifications and the supervisor's deadline view."""
 from web.staff import booking, cases, notifications, packets, supervisor, task_forms, visit, worklist
+from web.staff import counter_day
 
 BLUEPRINTS = [
     worklist.bp,
@@ -8,6 +9,7 @@ BLUEPRINTS = [
     booking.bp,
     cases.bp,
     visit.bp,
+    counter_day.bp,
     packets.bp,
     notifications.bp,
     supervisor.bp,

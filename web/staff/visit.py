@@ -116,4 +116,5 @@ def guidance(case_id: int):
     p = platform()
     with p.database.transaction() as session:
         sheet = read_guidance(session, p.runtime, who, case_id)
-    return render_template("visit/guidance.html", sheet=sheet)
+        handovers = department_handovers(session, p.runtime, case_id)
+    return render_template("visit/guidance.html", sheet=sheet, handovers=handovers)

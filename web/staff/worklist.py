@@ -6,8 +6,9 @@ from flask import Blueprint, current_app, flash, make_response, redirect, render
 
 from engine.db.types import utcnow
 from engine.errors import TaskConflict
-from processes.tasks.access import check_task, not_found, require_id
+from processes.tasks.access import check_task, not_found, require_id, sees_personal_data
 from processes.departments import DEPARTMENTS
+from processes.okuyami.visit_records import case_subjects
 from processes.okuyami.wards import load_wards
 from processes.tasks.assignment import assignees_by_scope, reassign, unclaim
 from processes.tasks.queries import count_tasks, find_tasks, is_overdue, task_by_id, worklist_filters
@@ -68,6 +69,13 @@ def _assignees(session, tasks) -> dict[int, list]:
             for task_id, users in assignees_by_scope(session, tasks).items()}
 
 
+def _subjects(who, tasks) -> dict:
+    """Each row's case as the city describes it: the visit's time and, for roles that may see it, the family."""
+    reader = who.username if sees_personal_data(who) else None
+    with platform().database.transaction(write=reader is not None) as session:
+        return case_subjects(session, {t.instance_id for t in tasks}, reader)
+
+
 def _page_url(query):
     """The same list (tab, filters, sort) at another page."""
     def url(page: int) -> str:
@@ -94,8 +102,10 @@ def worklist():
         tasks = find_tasks(session, scope, worklist_filters(query, who.username), limit=PAGE_SIZE, now=now,
                            offset=(query.page - 1) * PAGE_SIZE)
         assignees = _assignees(session, tasks) if who.role in REASSIGNERS else {}
+    subjects = _subjects(who, tasks)
     return render_template("worklist/index.html", scope=scope, query=query, tabs=TABS, counts=counts, tasks=tasks,
                            total=counts[query.tab], who=who, now=now, assignees=assignees, sorts=SORT_LABELS,
+                           subjects=subjects,
                            is_overdue=is_overdue, page_size=PAGE_SIZE, page_url=_page_url(query))
 
 
