@@ -90,10 +90,11 @@ def new_case_ids(platform, slots) -> set[str]:
 
 
 def test_a_deployed_selection_table_changes_the_booking_screen_navi_cli_and_new_cases_in_every_app(
-        api, api_app, browsers, database, data_key, tmp_path):
+        api, api_app, browsers, database, data_key, tmp_path, request):
     first = api_app.extensions["okuyami"]
     folder = instance_folder(tmp_path, database, data_key)
     second = build_platform(load_settings(folder, environ={}))          # another app process, same database
+    request.addfinalizer(second.database.dispose)
     second_client = create_app(platform=second).test_client()
     op, slots = browsers["op"], free_slots()
     assert "JU05" in booking_list(op)
@@ -109,7 +110,6 @@ def test_a_deployed_selection_table_changes_the_booking_screen_navi_cli_and_new_
     assert "JU05" not in cli_ids(folder, tmp_path)
     assert "JU05" not in new_case_ids(first, slots) and "JU05" not in new_case_ids(second, slots)
     assert "JU03" in new_case_ids(second, slots)
-    second.database.dispose()
 
 
 def test_a_deployed_deadline_table_is_followed_by_the_next_case(api, api_app):
