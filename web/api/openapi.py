@@ -11,6 +11,7 @@ from processes.okuyami.wards import load_wards
 from processes.tasks.validation import load_form
 
 from web.api.contacts_openapi import contact_paths, contact_schemas
+from web.api.faqs_openapi import faq_paths, faq_schemas
 from web.extensions import platform
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
@@ -206,6 +207,7 @@ def build_document(forms_dir) -> dict:
                 "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}}})}}, 400, 403)},
     }
     paths.update(contact_paths(_secured, _ok, _error, id_param, query))
+    paths.update(faq_paths(_secured, _ok, _error, id_param, query))
     task = {"type": "object", "properties": {k: {} for k in (
         "id", "instance_id", "name", "title", "role", "ward", "department", "state", "assignee", "form", "due_at",
         "created_at")}}
@@ -219,6 +221,7 @@ def build_document(forms_dir) -> dict:
                 "field": {"type": "string"}, "message": {"type": "string"}}}}}},
         "Task": task,
         **contact_schemas(),
+        **faq_schemas(),
         "ModelCheck": {"type": "object", "required": ["ok", "errors"], "properties": {
             "ok": {"type": "boolean"}, "version": {"type": ["integer", "null"]},
             "errors": {"type": "array", "items": {"type": "object", "required": ["element", "message"], "properties": {

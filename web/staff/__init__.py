@@ -2,6 +2,7 @@
 notifications and the supervisor's deadline view."""
 from web.staff import booking, cases, notifications, packets, supervisor, task_forms, visit, worklist
 from web.staff import counter_day
+from web.staff import counter_day
 
 BLUEPRINTS = [
     worklist.bp,
@@ -9,6 +10,7 @@ BLUEPRINTS = [
     booking.bp,
     cases.bp,
     visit.bp,
+    counter_day.bp,
     counter_day.bp,
     packets.bp,
     notifications.bp,
