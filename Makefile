@@ -19,3 +19,4 @@ bench: setup
 	.venv/bin/python -m bench.web_pages
 	.venv/bin/python -m bench.packet
 	.venv/bin/python -m bench.sandbox
+	.venv/bin/python -m bench.faq

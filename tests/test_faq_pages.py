@@ -8,7 +8,7 @@ import re
 import pytest
 
 from processes.faq import categories, items
-from tests.page_support import browsers, page_csrf, text_of  # noqa: F401 - the browsers fixture
+from tests.page_support import page_csrf, text_of
 
 
 @pytest.fixture

@@ -36,22 +36,32 @@ def score(question: str, keywords: str, answer: str, groups: list[list[str]]) ->
 def highlight(text: str, groups: list[list[str]]) -> list[tuple[str, bool]]:
     """`text` cut into (segment, matched) pairs; templates mark the matched ones (escaped like any text)."""
     normalised, origin = normalise_with_map(text)
-    marked = [False] * len(text)
+    spans: list[tuple[int, int]] = []
     for needle in {alt for group in groups for alt in group if alt}:
         start = normalised.find(needle)
         while start != -1:
             end = start + len(needle)
             # Up to the next normalised character's origin: a merged voicing mark or a dropped ー belongs here.
-            last = origin[end] - 1 if end < len(origin) else len(text.rstrip()) - 1
-            for index in range(origin[start], last + 1):
-                marked[index] = True
+            last = origin[end] if end < len(origin) else len(text.rstrip())
+            spans.append((origin[start], last))
             start = normalised.find(needle, start + 1)
+    if not spans:
+        return [(text, False)] if text else []
     segments: list[tuple[str, bool]] = []
-    for char, flag in zip(text, marked):
-        if segments and segments[-1][1] == flag:
-            segments[-1] = (segments[-1][0] + char, flag)
+    position = 0
+    for start, end in sorted(spans):
+        if end <= position:
+            continue
+        start = max(start, position)
+        if start > position:
+            segments.append((text[position:start], False))
+        if segments and segments[-1][1]:
+            segments[-1] = (segments[-1][0] + text[start:end], True)
         else:
-            segments.append((char, flag))
+            segments.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        segments.append((text[position:], False))
     return segments
 
 

@@ -34,12 +34,11 @@ def export(ctx, out: Path) -> None:
               help="A directory written by `okuyami public export`.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve(data: Path, host: str, port: int, threads: int) -> None:
+@click.option("--workers", default=2, show_default=True, type=int, help="Processes sharing the port (one per core).")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads per process.")
+def serve(data: Path, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the public application (FAQ at /faq) from DIR."""
-    import waitress
+    from web.public.serve import serve as serve_public
 
-    from web.public.app import create_public_app
-
-    click.echo(f"http://{host}:{port}/faq で待ち受けています（終了は Ctrl+C）")
-    waitress.serve(create_public_app(data), host=host, port=port, threads=threads, ident="okuyami-public")
+    click.echo(f"http://{host}:{port}/faq で待ち受けています（{workers}プロセス、終了は Ctrl+C）")
+    serve_public(data, host, port, workers=workers, threads=threads)

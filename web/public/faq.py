@@ -2,7 +2,11 @@
 items inside their publish window today; no script; every page works with the keyboard alone."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from flask import Blueprint, abort, current_app, render_template, request
+from markupsafe import Markup, escape
 
 from processes.faq.answer_text import paragraphs
 from processes.faq.matching import excerpt, highlight
@@ -11,15 +15,44 @@ from web.public.formatting import today
 
 bp = Blueprint("public_faq", __name__, url_prefix="/faq", template_folder="templates")
 PAGE_SIZE, POPULAR = 20, 10
+CACHED_PAGES = 512
+
+
+class PageCache:
+    """Rendered search pages by (query, page, day, export): the public pages are the same for everyone, so a
+    repeated search costs a dictionary lookup; a new export or a new day starts a new key."""
+
+    def __init__(self, size: int):
+        self.size, self.pages, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key, render):
+        with self.lock:
+            if key in self.pages:
+                self.pages.move_to_end(key)
+                return self.pages[key]
+        page = render()
+        with self.lock:
+            self.pages[key] = page
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+        return page
+
+
+_cache = PageCache(CACHED_PAGES)
 
 
 def faq() -> PublicFaq:
     return current_app.extensions["public_export"].part("faq", PublicFaq)
 
 
+def marked(segments: list[tuple[str, bool]]) -> Markup:
+    """Highlighted text: every segment escaped, the matched ones in <mark>."""
+    return Markup("").join(Markup("<mark>%s</mark>") % text if matched else escape(text) for text, matched in segments)
+
+
 @bp.app_context_processor
 def _helpers():
-    return {"answer_paragraphs": paragraphs, "highlight": highlight, "excerpt": excerpt}
+    return {"answer_paragraphs": paragraphs, "highlight": highlight, "excerpt": excerpt, "marked": marked}
 
 
 @bp.get("")
@@ -34,7 +67,12 @@ def search():
     query = request.args.get("q", "").strip()[:100]
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 10000 else 1
-    groups, found = faq().search(query, today()) if query else ([], [])
+    data, day = faq(), today()
+    return _cache.get((query, page, day, id(data)), lambda: _search_page(data, query, page, day))
+
+
+def _search_page(data: PublicFaq, query: str, page: int, day) -> str:
+    groups, found = data.search(query, day) if query else ([], [])
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(page, pages)
     shown = found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]

@@ -2,7 +2,6 @@
 notifications and the supervisor's deadline view."""
 from web.staff import booking, cases, notifications, packets, supervisor, task_forms, visit, worklist
 from web.staff import counter_day
-from web.staff import counter_day
 
 BLUEPRINTS = [
     worklist.bp,
@@ -10,7 +9,6 @@ BLUEPRINTS = [
     booking.bp,
     cases.bp,
     visit.bp,
-    counter_day.bp,
     counter_day.bp,
     packets.bp,
     notifications.bp,

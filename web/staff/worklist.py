@@ -9,7 +9,6 @@ from engine.errors import TaskConflict
 from processes.tasks.access import check_task, not_found, require_id, sees_personal_data
 from processes.departments import DEPARTMENTS
 from processes.okuyami.visit_records import case_subjects
-from processes.okuyami.visit_records import case_subjects
 from processes.okuyami.wards import load_wards
 from processes.tasks.assignment import assignees_by_scope, reassign, unclaim
 from processes.tasks.queries import count_tasks, find_tasks, is_overdue, task_by_id, worklist_filters
@@ -68,13 +67,6 @@ def _assignees(session, tasks) -> dict[int, list]:
     """For a supervisor: who each open task may be handed to."""
     return {task_id: [(u.username, u.display_name) for u in users]
             for task_id, users in assignees_by_scope(session, tasks).items()}
-
-
-def _subjects(who, tasks) -> dict:
-    """Each row's case as the city describes it: the visit's time and, for roles that may see it, the family."""
-    reader = who.username if sees_personal_data(who) else None
-    with platform().database.transaction(write=reader is not None) as session:
-        return case_subjects(session, {t.instance_id for t in tasks}, reader)
 
 
 def _subjects(who, tasks) -> dict:
