@@ -86,9 +86,10 @@ def password_matches(user: User, password: str) -> bool:
         return False
 
 
-def check_password(session: Session, username: str, password: str) -> User | None:
+def check_password(session: Session, username: str, password: str, *, count_failure: bool = True) -> User | None:
     """The user if the password is right and the account usable; counts a failure (locking after too many) but
-    does not clear the count: with a second factor to come, only the whole sign-in does that."""
+    does not clear the count: with a second factor to come, only the whole sign-in does that. The sign-in page
+    passes count_failure=False: it throttles per address and account instead (processes/staff/throttle.py)."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         _hasher.hash(password)  # same cost as a real check: no user enumeration by timing
@@ -97,7 +98,8 @@ def check_password(session: Session, username: str, password: str) -> User | Non
         _hasher.hash(password)  # a locked account answers in the same time as a wrong password
         return None
     if not password_matches(user, password):
-        record_failed_login(session, user)
+        if count_failure:
+            record_failed_login(session, user)
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)

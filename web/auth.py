@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from engine import accounts
 from engine.runtime import audit
 from processes.staff import sessions as staff_sessions
+from processes.staff import throttle
 from processes.staff import totp
 from processes.staff.totp import LoginCode
 from web.extensions import platform
@@ -51,9 +52,14 @@ def login():
         return render_template("login.html", username="")
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
+    address = request.remote_addr or ""
     with platform().database.transaction() as s:
-        user = accounts.check_password(s, username, password)
-        if user is not None:
+        wait = throttle.wait_seconds(s, address, username)
+        user = None if wait else accounts.check_password(s, username, password, count_failure=False)
+        if user is None and not wait:
+            wait = throttle.record_failure(s, address, username)
+        elif user is not None:
+            throttle.clear(s, address, username)
             needs_code = totp.is_enrolled(s, user.id)
             if not needs_code:  # else the sign-in completes, and the failure count starts again, with the code
                 accounts.record_successful_login(user)
@@ -63,8 +69,8 @@ def login():
             staff_sessions.purge_visitor_sessions(s)
             staff = StaffUser.from_row(user)
     if user is None:
-        flash(WRONG_CREDENTIALS, "error")
-        return render_template("login.html", username=username), 401
+        flash(throttle.wait_message(wait) if wait else WRONG_CREDENTIALS, "error")
+        return render_template("login.html", username=username), 429 if wait else 401
     session.start(staff, second_factor_pending=needs_code)
     if needs_code:
         return redirect(url_for("auth.second_factor", next=request.args.get("next")))

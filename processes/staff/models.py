@@ -43,3 +43,19 @@ class StaffTotp(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_step: Mapped[int | None] = mapped_column(Integer)
     """The 30-second time step of the last accepted code: a code of that step or an earlier one is a replay."""
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of one account from one client address (issue #13, 9): growing delays for that pair only,
+    so that nobody can lock a clerk out from elsewhere. Neither the address nor the user name is kept in clear:
+    both hashes are keyed (engine.crypto blind_index)."""
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_hash: Mapped[str] = mapped_column(String(64), index=True)
+    """The same for every address: how many addresses guess at one account (a spread guess locks the account)."""
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
