@@ -1,7 +1,8 @@
 """The deployed models are the live ones: a process owner who deploys a changed selection table sees the booking
 screen's live list, the navi (API and CLI) and new cases change together, at once, also in another app process
-on the same database; a changed deadline table is followed by the next case and the next task. Nothing falls back
-to the repository's files: a database with nothing deployed says so, in Japanese."""
+on the same database; a deployed catalogue names the procedures of both alike; a changed deadline table is followed
+by the next case and the next task. Nothing falls back to the repository's files: a database with nothing deployed
+says so, in Japanese."""
 from __future__ import annotations
 
 import json
@@ -20,6 +21,8 @@ from engine.settings import PROJECT_ROOT, load_settings
 from processes.calendar.slots import JST
 from processes.okuyami.booking import create_case
 from processes.okuyami.booking_form import form_fields
+from processes.okuyami.catalogue import CATALOGUE_FILE
+from processes.okuyami.catalogue_store import deploy_catalogue
 from processes.okuyami.task_deadlines import task_deadline
 from processes.platform import build_platform
 from tests.case_support import reservation
@@ -110,6 +113,24 @@ def test_a_deployed_selection_table_changes_the_booking_screen_navi_cli_and_new_
     assert "JU05" not in cli_ids(folder, tmp_path)
     assert "JU05" not in new_case_ids(first, slots) and "JU05" not in new_case_ids(second, slots)
     assert "JU03" in new_case_ids(second, slots)
+
+
+def test_a_deployed_catalogue_names_the_procedures_of_the_navi_and_of_new_cases_alike(api, api_app):
+    platform, slots = api_app.extensions["okuyami"], free_slots()
+    renamed = CATALOGUE_FILE.read_text(encoding="utf-8").replace(
+        'name: "マイナンバーカードの返納"', 'name: "マイナンバーカード（個人番号カード）の返納"', 1)
+    with platform.database.transaction() as session:
+        deploy_catalogue(session, renamed, "po")
+
+    def names(procedures) -> set[str]:
+        return {p["name"] for p in procedures if p["id"] == "JU05"}
+
+    navi = api.client.post("/api/v1/navi/evaluate", json=ANSWERS).get_json()
+    with platform.database.transaction() as session:
+        case = create_case(session, platform.runtime, platform.settings.forms_dir, "booking", "op",
+                           reservation(slot_start=next(slots)))
+    case_procedures = platform.runtime.instance_data(case.id)["procedures"]
+    assert names(navi) == names(case_procedures) == {"マイナンバーカード（個人番号カード）の返納"}
 
 
 def test_a_deployed_deadline_table_is_followed_by_the_next_case(api, api_app):

@@ -3,16 +3,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from engine.errors import ConfigurationError
+from engine.runtime.operation import operation_session
 from processes.calendar import JST, BusinessCalendar
 from processes.calendar.deadline_rules import at_time, deadline_rules, timer_time
 from processes.notifications.effects import ESCALATED, OVERDUE, REMINDER, Effect, emit
 from processes.notifications.reminders import reminder_channel, reminder_too_late
-
-from processes.okuyami.catalogue import load_catalogue
+from processes.okuyami.catalogue import Catalogue
+from processes.okuyami.catalogue_store import live_catalogue
 from processes.okuyami.interview import decision_inputs, validate_answers
 from processes.okuyami.selection import decision_rows, merge_rows
 
 DROPPED = "dropped"
+
+
+def _catalogue() -> Catalogue:
+    """The live catalogue, read in the session of the runtime operation the service task runs in: the same one the
+    navi and the booking screen read."""
+    session = operation_session()
+    if session is None:
+        raise ConfigurationError("a case service task ran outside a runtime operation")
+    return live_catalogue(session)
 
 
 def interview_inputs(params: dict, data: dict) -> dict:
@@ -22,7 +33,7 @@ def interview_inputs(params: dict, data: dict) -> dict:
 
 def organize_selection(params: dict, data: dict) -> dict:
     rows = decision_rows({k: data.get(k) for k in ("procedure", "selection", "reason")})
-    procedures = merge_rows(rows, load_catalogue())
+    procedures = merge_rows(rows, _catalogue())
     departments = sorted({p["department"] for p in procedures})
     # Each department's pre-check receives only its own procedures.
     assignments = [{"department": d, "procedures": [p for p in procedures if p["department"] == d]}
@@ -50,7 +61,7 @@ def booking_deadlines(params: dict, data: dict) -> dict:
 
 def apply_precheck(params: dict, data: dict) -> dict:
     """Each department confirms, drops (with a reason) or adds procedures; 要確認 is resolved either way."""
-    catalogue = load_catalogue()
+    catalogue = _catalogue()
     procedures = {p["id"]: dict(p) for p in data.get("procedures", [])}
     results = [result or {} for result in data.get("precheck_results") or []]
     for result in results:
@@ -72,7 +83,7 @@ def apply_precheck(params: dict, data: dict) -> dict:
 
 def prepare_forms(params: dict, data: dict) -> dict:
     """Which municipal forms the visit needs (the forms themselves are rendered by the forms feature)."""
-    catalogue = load_catalogue()
+    catalogue = _catalogue()
     forms, answers = [], data.get("answers") or {}
     for entry in data.get("procedures", []):
         if entry.get("status") != DROPPED:
