@@ -17,6 +17,7 @@ bench: setup
 	.venv/bin/python -m bench.dmn
 	.venv/bin/python -m bench.timers
 	.venv/bin/python -m bench.web_pages
+	.venv/bin/python -m bench.booking
 	.venv/bin/python -m bench.packet
 	.venv/bin/python -m bench.sandbox
 	.venv/bin/python -m bench.faq

@@ -30,7 +30,7 @@ def test_a_counter_registers_a_walk_in_of_its_own_ward(api):
     assert response.get_json()["summary"]["channel"] == "walk_in"
 
 
-def test_a_booking_walked_to_the_visit_through_the_task_endpoints(api):
+def test_a_booking_walked_to_the_visit_through_the_task_endpoints(api, clock):
     case = api.post("/cases", "op", reservation()).get_json()
     for user in ("kumin_naka", "hoken_naka", "sv"):
         for task in api.get("/tasks?department=kourei_shogai" if user == "sv" else "/tasks", user).get_json()["tasks"]:
@@ -49,11 +49,16 @@ def test_a_booking_walked_to_the_visit_through_the_task_endpoints(api):
     assert visit["name"] == "visit" and visit["instance_id"] == case["id"]
     detail = api.get(f"/tasks/{visit['id']}", "counter_naka").get_json()
     assert detail["data"]["applicant"]["name"] == "川崎 花子"
+    clock.move_to(VISIT + timedelta(minutes=5))                # the family comes on the day of its slot
+    assert api.post(f"/cases/{case['id']}/check-in", "counter_naka").status_code == 200
+    clock.move_to(VISIT + timedelta(minutes=75))
     done = api.post(f"/tasks/{visit['id']}/complete", "counter_naka", {
-        "checked_in_at": VISIT.isoformat(), "checked_out_at": (VISIT + timedelta(minutes=70)).isoformat(),
+        "checked_in_at": (VISIT + timedelta(minutes=5)).isoformat(),
+        "checked_out_at": (VISIT + timedelta(minutes=75)).isoformat(),
         "outcomes": [{"id": "JU03", "outcome": "corner"}], "followup_requested": False})
     assert done.status_code == 200, done.get_json()
-    assert api.get(f"/cases/{case['id']}", "op").get_json()["tasks"] == []
+    closed = api.get(f"/cases/{case['id']}", "op").get_json()
+    assert closed["tasks"] == [] and closed["summary"]["checked_out_at"] == (VISIT + timedelta(minutes=75)).isoformat()
 
 
 RULES = [

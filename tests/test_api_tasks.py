@@ -3,6 +3,7 @@ and a stale completion answered with 409."""
 from datetime import timedelta
 
 from tests.api_support import VISIT, fields, reservation, walk_in
+from tests.case_support import NOW
 
 
 def _prechecks(api, user="sv", query=""):
@@ -67,8 +68,9 @@ def test_completion_is_validated_against_the_form_naming_each_field(api):
 def test_a_stale_completion_is_409(api):
     case = api.post("/cases", "counter_naka", walk_in()).get_json()
     [visit] = case["tasks"]
-    data = {"checked_in_at": VISIT.isoformat(), "checked_out_at": (VISIT + timedelta(hours=1)).isoformat(),
-            "outcomes": [], "followup_requested": False}
+    assert api.post(f"/cases/{case['id']}/check-in", "counter_naka").status_code == 200     # a walk-in: today
+    data = {"checked_in_at": NOW.isoformat(), "checked_out_at": NOW.isoformat(), "outcomes": [],
+            "followup_requested": False}
     assert api.post(f"/tasks/{visit['id']}/complete", "counter_naka", data).status_code == 200
     stale = api.post(f"/tasks/{visit['id']}/complete", "counter_naka", data)
     assert stale.status_code == 409 and stale.get_json()["error"]["message"]

@@ -5,9 +5,12 @@ serious or critical violations) and for Content-Security-Policy refusals."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 
+from processes.calendar import JST
 from processes.demo.city import DEMO_PASSWORD, seed_demo
 from tests.browser_support import SignedIn, browser, live_server, serious_violations, shot  # noqa: F401
 
@@ -117,23 +120,42 @@ def test_an_operator_books_two_departments_precheck_the_counter_closes_the_visit
     checked(supervisor, "7-case-history")
 
 
+def visit_start(page) -> datetime:
+    """The booked slot as the visit screen states it (「予約 令和8年12月9日（水）10:30」, 「来庁日は12月9日」)."""
+    text = page.inner_text("main")
+    month, day = map(int, re.search(r"来庁日は(\d+)月(\d+)日", text).groups())
+    hour, minute = map(int, re.search(r"予約 [^／]*?(\d+):(\d{2})", text).groups())
+    today = datetime.now(JST).date()
+    year = today.year + (1 if month < today.month else 0)
+    return datetime(year, month, day, hour, minute, tzinfo=JST)
+
+
 def run_the_visit(browser, base: str, case_id: int) -> None:
     counter = SignedIn(browser, base, "counter_nakahara", DEMO_PASSWORD)
     page = counter.open(f"/cases/{case_id}/visit")
-    page.click("button:has-text('受付（チェックイン）')")
-    page.wait_for_selector("text=に受付（チェックイン）しました")
-    assert "窓口所要時間" in page.inner_text("main")
-    # The usual handling of each procedure is pre-selected from the catalogue; the seal registration is done here.
-    page.check("input[name='outcome.JU02'][value=corner]")
-    page.fill("input[name='note.JU02']", "印鑑登録証を返納")
-    page.check("input[name=followup_requested]")
-    page.fill("textarea[name=followup_reason]", "年金の未支給分の請求書類を後日郵送する旨を連絡")
-    checked(counter, "5-visit")
-    page.click("button:has-text('終了（チェックアウト）して来庁対応を完了')")
-    page.wait_for_selector("text=来庁対応を完了しました")
+    assert "来庁日の当日にだけできます" in page.inner_text("main")      # not before the family's day
+    slot = visit_start(page)
+    with time_machine.travel(slot + timedelta(minutes=5), tick=True):    # the server runs in this process
+        counter = SignedIn(browser, base, "counter_nakahara", DEMO_PASSWORD)
+        page = counter.open(f"/cases/{case_id}/visit")
+        page.click("button:has-text('受付（チェックイン）')")
+        page.wait_for_selector("text=に受付（チェックイン）しました")
+        assert "窓口所要時間" in page.inner_text("main")
+        # The usual handling of each procedure is pre-selected from the catalogue; the seal registration is done here.
+        page.check("input[name='outcome.JU02'][value=corner]")
+        page.fill("input[name='note.JU02']", "印鑑登録証を返納")
+        page.check("input[name=followup_requested]")
+        page.fill("textarea[name=followup_reason]", "年金の未支給分の請求書類を後日郵送する旨を連絡")
+        checked(counter, "5-visit")
+        page.click("button:has-text('終了（チェックアウト）の内容を確認')")
+        page.wait_for_selector("text=まだ保存していません")
+        assert "印鑑登録証を返納" in page.inner_text("main")
+        checked(counter, "5b-visit-confirmation")
+        page.click("button:has-text('この内容で完了する')")
+        page.wait_for_selector("text=来庁対応を完了しました")
 
-    page = counter.open(f"/cases/{case_id}/guidance")
-    page.emulate_media(media="print")
-    sheet = page.inner_text("body")
-    assert "小杉 一郎" in sheet and "お持ちいただくもの" in sheet
-    checked(counter, "6-guidance-sheet")
+        page = counter.open(f"/cases/{case_id}/guidance")
+        page.emulate_media(media="print")
+        sheet = page.inner_text("body")
+        assert "小杉 一郎" in sheet and "お持ちいただくもの" in sheet
+        checked(counter, "6-guidance-sheet")
