@@ -7,7 +7,7 @@ import pytest
 
 from engine import accounts
 from processes.administration import live
-from tests.browser_support import SignedIn, browser, demo_city_cases, live_server, serious_violations, shot  # noqa: F401
+from tests.browser_support import SignedIn, demo_city_cases, live_server, serious_violations, shot
 from tests.web_support import PASSWORD
 
 pytestmark = pytest.mark.slow

@@ -75,6 +75,8 @@ def test_the_demo_city_s_staff_pages_show_no_raw_codes(browsers, api_app, databa
                 continue
             visited.add(path)
             response = client.get(path)
+            if response.status_code >= 500:
+                failures.append(f"{name} {path}: server error {response.status_code}")
             if response.status_code != 200 or response.mimetype != "text/html":
                 continue
             seen += 1

@@ -10,6 +10,7 @@ import OkuyamiPropertiesProvider from "./editor/okuyami-properties";
 import { ProblemDisplay } from "./editor/problems";
 import { getText } from "./editor/server";
 import spiffworkflow from "./editor/spiffworkflow-moddle";
+import translateModule from "./editor/translate";
 import { keepUnresolvedReferences } from "./editor/unresolved-references";
 
 const OkuyamiPropertiesModule = {
@@ -20,7 +21,7 @@ const OkuyamiPropertiesModule = {
 function createModeler(root, readOnly, options) {
   const container = root.querySelector("[data-role=canvas]");
   if (readOnly) {
-    return new NavigatedViewer({ container, moddleExtensions: { spiffworkflow } });
+    return new NavigatedViewer({ container, moddleExtensions: { spiffworkflow }, additionalModules: [translateModule] });
   }
   return new BpmnModeler({
     container,
@@ -29,7 +30,8 @@ function createModeler(root, readOnly, options) {
       // Our group opens by itself: it holds what a process owner of this city edits most.
       layout: { groups: { general: { open: true }, okuyami: { open: true } } },
     },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, OkuyamiPropertiesModule],
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, OkuyamiPropertiesModule,
+      translateModule],
     moddleExtensions: { spiffworkflow },
     okuyami: options,
   });

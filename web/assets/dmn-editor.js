@@ -7,6 +7,7 @@ import DmnViewer from "dmn-js/lib/NavigatedViewer";
 import { bindActions } from "./editor/actions";
 import { DmnProblemDisplay } from "./editor/dmn-problems";
 import { getText } from "./editor/server";
+import translateModule from "./editor/translate";
 
 const VIEW_LABELS = { drd: "決定要求図", decisionTable: "決定表", literalExpression: "式" };
 
@@ -27,7 +28,10 @@ function renderTabs(modeler, tabs) {
 async function start(root) {
   const readOnly = root.dataset.readonly === "true";
   const container = root.querySelector("[data-role=canvas]");
-  const modeler = readOnly ? new DmnViewer({ container }) : new DmnModeler({ container });
+  // Each view gets the module itself: dmn-js replaces a view's additionalModules, it does not merge "common" ones.
+  const translated = Object.fromEntries(["drd", "decisionTable", "literalExpression", "boxedExpression"]
+    .map((view) => [view, { additionalModules: [translateModule] }]));
+  const modeler = readOnly ? new DmnViewer({ container, ...translated }) : new DmnModeler({ container, ...translated });
   const tabs = root.querySelector("[data-role=views]");
   modeler.on("views.changed", () => renderTabs(modeler, tabs));
   const status = root.querySelector("[data-role=status]");
