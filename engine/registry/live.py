@@ -36,15 +36,17 @@ class LiveDmnFile:
     content_hash: str
 
 
+_latest = (select(ModelFile.name, func.max(ModelFile.version).label("version"))
+           .where(ModelFile.kind == "dmn").group_by(ModelFile.name).subquery())
+_LIVE_DMN_FILES = (select(ModelFile.id, ModelFile.name, ModelFile.version, ModelFile.content_hash)
+                   .join(_latest, (ModelFile.name == _latest.c.name) & (ModelFile.version == _latest.c.version))
+                   .order_by(ModelFile.name))
+"""Built once: every evaluation runs it, and building a statement costs more than running this one."""
+
+
 def live_dmn_files(session: Session) -> list[LiveDmnFile]:
     """The live version of every deployed DMN file, by name."""
-    latest = (select(ModelFile.name, func.max(ModelFile.version).label("version"))
-              .where(ModelFile.kind == "dmn").group_by(ModelFile.name).subquery())
-    rows = session.execute(
-        select(ModelFile.id, ModelFile.name, ModelFile.version, ModelFile.content_hash)
-        .join(latest, (ModelFile.name == latest.c.name) & (ModelFile.version == latest.c.version))
-        .order_by(ModelFile.name))
-    return [LiveDmnFile(*row) for row in rows]
+    return [LiveDmnFile(*row) for row in session.execute(_LIVE_DMN_FILES)]
 
 
 def _service(session: Session, file: LiveDmnFile) -> DecisionService:
