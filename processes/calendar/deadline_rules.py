@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from engine.errors import ConfigurationError
 from engine.registry.live import DecisionNotDeployed, live_decision
 from engine.runtime.operation import operation_session
 from processes.calendar.errors import CalendarError
@@ -23,9 +24,9 @@ TIME_RULES = ("precheck_escalation_time", "reminder_time")
 
 def _live_rules(session: Session | None, ward: str | None) -> dict:
     session = session if session is not None else operation_session()
+    if session is None:
+        raise ConfigurationError("the live deadline rules were asked for outside a runtime operation, without a session")
     try:
-        if session is None:
-            raise DecisionNotDeployed("deadline rules asked for outside a runtime operation and without a session")
         evaluated = live_decision(session, DECISION).evaluate(DECISION, {"ward": ward})
     except DecisionNotDeployed as exc:
         raise CalendarError(str(exc), user_message="期限の規則（deadlines.dmn の判定「deadlines」）が登録されていません。"
