@@ -59,7 +59,22 @@ def bench_scripts(rounds: int) -> None:
         base = _per_call(baseline, rounds)
         cost = _per_call(candidate, rounds)
         print(f"  {name:18} in-process {base * 1e6:8.1f} µs   bounded {cost * 1e6:8.1f} µs   "
-              f"ratio {cost / base:6.1f}x   (+{(cost - base) * 1e6:.0f} µs per evaluation)")
+              f"ratio {cost / base:6.1f}x   ({(cost - base) * 1e6:+.0f} µs per evaluation)")
+
+
+def bench_templates(rounds: int) -> None:
+    from engine.documents.bounded import render_bounded
+    from engine.documents.rendering import render_in_this_process
+    from processes.documents.templates import TEMPLATES_DIR, sample_context
+
+    template = (TEMPLATES_DIR / "guidance.docx").read_bytes()
+    context = sample_context()
+    render_bounded(template, context)  # starts the rendering worker
+    base = _per_call(lambda: render_in_this_process(template, context), rounds)
+    cost = _per_call(lambda: render_bounded(template, context), rounds)
+    print("form templates: bounded rendering process vs rendering in this process (baseline, same run)")
+    print(f"  {'guidance.docx':18} in-process {base * 1e3:8.1f} ms   bounded {cost * 1e3:8.1f} ms   "
+          f"ratio {cost / base:6.2f}x   ({(cost - base) * 1e3:+.1f} ms per document)")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -67,6 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer rounds")
     args = parser.parse_args(argv)
     bench_scripts(200 if args.quick else 2000)
+    bench_templates(4 if args.quick else 20)
 
 
 if __name__ == "__main__":

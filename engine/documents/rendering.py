@@ -31,11 +31,27 @@ def _blank_none(value):
     return "" if value is None else value
 
 
+MAX_REPEAT = 100_000
+"""The longest text or list `*` may build in a template (`{{ name * 1000000 }}` is refused at once)."""
+
+
 class _SandboxWithCache(SandboxedEnvironment):
     """docxtpl compiles each part of a document (body, headers, properties) with from_string on every render;
     the same source compiles to the same template, so compiled templates are kept (by source, a bounded LRU)."""
 
     CACHE_SIZE = 512
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and \
+                        len(sequence) * max(count, 0) > MAX_REPEAT:
+                    raise TemplateRejected(f"repetition longer than {MAX_REPEAT}", [
+                        f"「*」で {MAX_REPEAT:,} 文字（項目）を超える繰り返しは作れません。"])
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(right) > 64:
+            raise TemplateRejected("power too large", ["「**」のべき乗が大きすぎます。"])
+        return super().call_binop(context, operator, left, right)
 
     def __init__(self):
         super().__init__(autoescape=True, undefined=StrictUndefined, finalize=_blank_none)
@@ -85,7 +101,15 @@ def _open(template: bytes) -> DocxTemplate:
 
 
 def render_docx(template: bytes, context: Mapping) -> bytes:
-    """The filled document. Raises TemplateRejected (with Japanese reasons) for a template that breaks a rule."""
+    """The filled document, made in a bounded process (time, memory, output size: see bounded.py). Raises
+    TemplateRejected (with Japanese reasons) for a template that breaks a rule or a bound."""
+    from .bounded import render_bounded  # bounded imports this module's renderer for its worker
+
+    return render_bounded(template, context)
+
+
+def render_in_this_process(template: bytes, context: Mapping) -> bytes:
+    """The filled document, rendered here without a time or memory bound: for the rendering worker."""
     document = _open(template)
     try:
         document.render(dict(context), jinja_env=template_environment(), autoescape=True)

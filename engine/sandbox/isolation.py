@@ -28,6 +28,7 @@ from .whitelist import SandboxLimitExceeded
 HEADER = struct.Struct("!I")
 """Each message on a worker's pipes: its length, then a pickle."""
 GRACE_SECONDS = 0.5
+STARTUP_SECONDS = 30
 DEFAULT_MEMORY_MEGABYTES = 64
 DEFAULT_WORKERS = 2
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -88,10 +89,17 @@ def _rebuild_error(module: str, name: str, message: str) -> Exception:
 
 
 class _Worker:
-    def __init__(self, memory_megabytes: int):
+    def __init__(self, memory_megabytes: int, module: str):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "engine.sandbox.worker", str(memory_megabytes)],
+            [sys.executable, "-m", module, str(memory_megabytes)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=_PROJECT_ROOT, close_fds=True)
+        try:
+            ready = self._read(HEADER.size, time.monotonic() + STARTUP_SECONDS)
+        except EOFError:
+            ready = None
+        if ready is None:
+            self.kill()
+            raise ScriptError(f"the evaluation process {module} did not start")
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -139,11 +147,14 @@ class _Worker:
 
 
 class EvaluationPool:
-    """Up to `size` workers for this process; a caller takes an idle one or waits for one."""
+    """Up to `size` workers for this process; a caller takes an idle one or waits for one. `module` is the
+    worker's program (`python -m module MEMORY_MB`): the sandbox's by default, engine.documents' for templates."""
 
-    def __init__(self, memory_megabytes: int = DEFAULT_MEMORY_MEGABYTES, size: int = DEFAULT_WORKERS):
+    def __init__(self, memory_megabytes: int = DEFAULT_MEMORY_MEGABYTES, size: int = DEFAULT_WORKERS,
+                 module: str = "engine.sandbox.worker"):
         self.memory_megabytes = memory_megabytes
         self.size = size
+        self.module = module
         self._idle: list[_Worker] = []
         self._started = 0
         self._available = threading.Condition()
@@ -162,7 +173,7 @@ class EvaluationPool:
                     break
                 self._available.wait()
         try:
-            return _Worker(self.memory_megabytes)
+            return _Worker(self.memory_megabytes, self.module)
         except BaseException:
             self._forget()
             raise
@@ -177,11 +188,11 @@ class EvaluationPool:
             self._started -= 1
             self._available.notify()
 
-    def run(self, operation: str, source: str, context: dict, external_context: dict | None, timeout: float):
-        request = (operation, source, context, external_context or None, timeout)
+    def call(self, request: tuple, wait_seconds: float) -> tuple | None:
+        """The worker's answer; None when it did not answer in time, ("died",) when it ended (both replace it)."""
         worker = self._take()
         try:
-            answer = worker.ask(request, timeout + GRACE_SECONDS)
+            answer = worker.ask(request, wait_seconds)
         except EOFError:
             answer = ("died",)
         except BaseException:
@@ -193,6 +204,10 @@ class EvaluationPool:
             self._forget()
         else:
             self._give_back(worker)
+        return answer
+
+    def run(self, operation: str, source: str, context: dict, external_context: dict | None, timeout: float):
+        answer = self.call((operation, source, context, external_context or None, timeout), timeout + GRACE_SECONDS)
         if answer is None:
             raise ScriptTimeout(f"script exceeded its time limit of {timeout:g} s")
         if answer[0] == "ok":

@@ -98,10 +98,12 @@ def _read_exactly(stream, size: int) -> bytes | None:
     return data if data is not None and len(data) == size else None
 
 
-def serve(memory_megabytes: int) -> None:
+def serve(memory_megabytes: int, handler=handle) -> None:
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers may reach the parent's pipe
     limit_memory(memory_megabytes)
+    answers.write(HEADER.pack(0))  # ready: the parent's time bound starts with the first request, not the imports
+    answers.flush()
     while True:
         header = _read_exactly(requests, HEADER.size)
         if header is None:
@@ -110,7 +112,7 @@ def serve(memory_megabytes: int) -> None:
         if body is None:
             return
         try:
-            answer = handle(pickle.loads(body))
+            answer = handler(pickle.loads(body))
             payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
             answer = ("memory",)

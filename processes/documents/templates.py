@@ -52,6 +52,18 @@ def sample_context() -> dict:
     return form_context(SAMPLE_DATA, guidance_sheet(0, SAMPLE_DATA), date(2026, 11, 24))
 
 
+VALIDATION_PROCEDURES = 50
+
+
+def validation_context() -> dict:
+    """The sample case with 50 procedures (as many as the catalogue has): a template whose loops grow with the
+    case is refused at upload, within the rendering bound, not later in a family's packet."""
+    context = sample_context()
+    model = context["procedures"][0]
+    context["procedures"] = [{**model, "id": f"{model['id']}-{n}"} for n in range(VALIDATION_PROCEDURES)]
+    return context
+
+
 def content_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
@@ -73,7 +85,7 @@ def validate_template(content: bytes) -> list[str]:
         raise TemplateRejected(f"template asks for unknown fields {unknown}",
                                [f"「{path}」は様式の項目にありません（項目の一覧は「様式の項目」を参照してください）。"
                                 for path in unknown])
-    render_docx(content, sample_context())
+    render_docx(content, validation_context())
     return sorted(asked)
 
 
