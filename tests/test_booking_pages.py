@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from engine.db.models import ProcessInstance
 from processes.okuyami.booking_form import form_fields
 from tests.case_support import VISIT, reservation
-from tests.page_support import browsers, page_csrf, text_of  # noqa: F401 - fixture
+from tests.page_support import page_csrf, text_of
 
 NEW = "/bookings/new"
 
@@ -56,14 +56,14 @@ def test_the_live_procedure_list_follows_the_answers_with_reasons(browsers):
 def test_bad_reservation_data_is_refused_with_a_japanese_message_next_to_each_field(browsers, database):
     op = browsers["op"]
     body = reservation(date_of_death="2026-12-24")
-    body["deceased"] = {**body["deceased"], "kana": "かわさき たろう"}
+    body["deceased"] = {**body["deceased"], "kana": "川崎 たろう"}
     body["applicant"] = {**body["applicant"], "phone": "12345"}
     del body["relationship"]
     response = op.post("/bookings/confirm", data=form(body, page_csrf(op, NEW)))
     assert response.status_code == 422
     html = text_of(response)
     assert 'id="e-date_of_death">亡くなられた日に未来の日付は指定できません。' in html
-    assert 'id="e-deceased-kana">フリガナは全角カタカナで入力してください。' in html
+    assert 'id="e-deceased-kana">フリガナは全角カタカナで入力してください。' in html   # kanji is not a reading
     assert 'id="e-applicant-phone">電話番号は' in html
     assert 'id="e-relationship">必須項目です。' in html
     assert 'value="川崎 太郎"' in html            # what the operator typed is kept

@@ -12,7 +12,7 @@ import time_machine
 
 from processes.calendar import JST
 from processes.demo.city import DEMO_PASSWORD, seed_demo
-from tests.browser_support import SignedIn, browser, live_server, serious_violations, shot  # noqa: F401
+from tests.browser_support import SignedIn, live_server, serious_violations, shot
 
 pytestmark = pytest.mark.slow
 
@@ -82,18 +82,16 @@ def precheck(browser, base: str, username: str, case_id: int) -> None:
     staff = SignedIn(browser, base, username, DEMO_PASSWORD)
     page = staff.open("/tasks")
     page.click(f"button[aria-label='案件 {case_id} の事前確認を引き受ける']")
-    form_link = page.locator(f"tr:has(a[href='/cases/{case_id}']) a[href$='/form']")
+    form_link = page.locator(f"tr:has(a[href='/cases/{case_id}']) a[href^='/prechecks/']")
     form_link.wait_for()
     checked(staff, f"3-worklist-{username}")
     form_link.click()
-    page.wait_for_selector("button:has-text('完了する')")
-    # Every procedure assigned to the department is confirmed; the empty "add" rows stay empty.
-    for select in page.locator("select[name$='.action']").all():
-        index = select.get_attribute("name").split(".")[2]
-        if page.locator(f"input[name='precheck_result.decisions.{index}.id']").count() == 0:
-            select.select_option("confirm")
+    page.wait_for_selector("button:has-text('事前確認を完了する')")
+    # Every procedure assigned to the department is needed (必要), a 要確認 one too; nothing is added.
+    for needed in page.locator("input[type=radio][value=confirm]").all():
+        needed.check()
     checked(staff, f"4-precheck-{username}")
-    page.click("button:has-text('完了する')")
+    page.click("button:has-text('事前確認を完了する')")
     page.wait_for_url(re.compile(r"/tasks"))
     assert f"（案件 {case_id}）を完了しました" in page.inner_text("main")
 

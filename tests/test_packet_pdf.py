@@ -10,8 +10,8 @@ from engine.documents.converter_pool import ConverterPool, PoolSettings
 from processes.documents.jobs import refresh_packets
 from processes.documents.models import CasePacket
 from processes.documents.packets import packet_view
-from tests.test_case_process import book, precheck_everything
-from tests.test_converter_pool import pdf_fonts
+from tests.case_support import book, precheck_everything
+from tests.document_support import pdf_fonts
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +40,7 @@ def test_the_packet_is_one_pdf_of_the_guidance_sheet_and_every_form_with_the_fam
     for page in forms:
         assert "川崎太郎" in page                                     # the deceased
         assert "令和8年11月20日" in page                              # the date of death, 和暦
-    assert sum("川崎市中原区小杉町3-245" in page for page in forms) == len(forms)   # the applicant's address
+    assert sum("横浜市港北区日吉2-8-14" in page for page in forms) == len(forms)   # the applicant's address
     fonts = pdf_fonts(pdf)
     assert all(embedded == "yes" and name.split("+", 1)[-1].startswith(("NotoSerifCJK", "NotoSansCJK"))
                for name, embedded in fonts)

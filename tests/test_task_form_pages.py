@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from processes.okuyami.cases import start_case
 from tests.api_support import VISIT, reservation
-from tests.page_support import browsers, new_case, page_csrf, text_of  # noqa: F401 - fixture
+from tests.page_support import new_case, page_csrf, text_of
 
 
 def _task(app, case_id, name, department=None):
@@ -41,7 +41,8 @@ def test_the_precheck_form_shows_the_departments_assignment_and_asks_only_for_de
     page = text_of(browsers["hoken_naka"].get(f"/tasks/{task.id}/form"))
     assert "<h1>事前確認</h1>" in page and "保険年金課" in page
     assert "（国保・後期）高額療養費の請求" in page and "HN03" in page        # the assignment, read-only
-    assert "川崎 花子" not in page and "カワサキ" not in page                  # no personal data for departments
+    assert "川崎 太郎" in page and "カワサキ タロウ" in page and "川崎 花子" in page   # whom they are checking
+    assert "044-200-0000" not in page                                         # but not how to call the family
     assert 'name="precheck_result.decisions.0.action"' in page
     assert 'name="precheck_result.decisions.0.id"' not in page               # the procedure is known, not asked
     assert re.search(r'<label for="f-precheck_result-decisions-0-action">確認結果', page)
@@ -62,7 +63,7 @@ def test_invalid_input_is_explained_beside_each_field_in_japanese(api_app, brows
     assert f'href="#{field_id}"' in page                                    # the summary links to the field
     textarea = re.search(rf'<textarea id="{field_id}"[^>]*>', page).group(0)
     assert f'aria-describedby="{field_id}-error"' in textarea and 'aria-invalid="true"' in textarea
-    assert re.search(rf'<option value="drop" selected>', page)              # what was entered is kept
+    assert re.search(r'<option value="drop" selected>', page)              # what was entered is kept
     unresolved = _submit(browsers["hoken_naka"], task.id, {})
     assert unresolved.status_code == 422 and "HN03" in text_of(unresolved) and "要確認" in text_of(unresolved)
     with database.transaction(write=False) as session:

@@ -25,6 +25,16 @@ from processes.callcentre.access import EXPORTERS as CONTACT_EXPORTERS
 from processes.callcentre.access import HIDDEN_FROM as CONTACTS_HIDDEN_FROM
 from processes.callcentre.access import READERS as CONTACT_READERS
 from processes.callcentre.access import RECORDERS as CONTACT_RECORDERS
+from processes.calls.access import STAFFING_READERS as CALL_STAFFING_READERS
+from processes.calls.access import STATS_READERS as CALL_STATS_READERS
+from processes.calls.recordings import EXPORTERS as RECORDING_EXPORTERS
+from processes.calls.recordings import READERS as RECORDING_READERS
+from processes.faq.access import EDITORS as FAQ_EDITORS
+from processes.faq.access import READERS as FAQ_READERS
+from processes.faq.access import REVIEWERS as FAQ_REVIEWERS
+from processes.faq.access import USERS as FAQ_USERS
+from processes.okuyami.cases import start_case
+from processes.okuyami.visit import VISIT_ROLES
 from processes.tasks.access import (
     BOOKING_CREATORS,
     CASE_READERS,
@@ -32,15 +42,9 @@ from processes.tasks.access import (
     SLOT_READERS,
     WALK_IN_CREATORS,
 )
-from processes.faq.access import EDITORS as FAQ_EDITORS
-from processes.faq.access import READERS as FAQ_READERS
-from processes.faq.access import REVIEWERS as FAQ_REVIEWERS
-from processes.faq.access import USERS as FAQ_USERS
-from processes.okuyami.cases import start_case
-from processes.okuyami.visit import VISIT_ROLES
 from processes.tasks.worklists import REASSIGNERS, SEES_ALL_TASKS, WORKLIST_ROLES, scope_for
 from tests.api_support import reservation
-from tests.test_security_headers import inline_code, security_header_problems
+from tests.security_support import inline_code, security_header_problems
 from tests.web_support import PASSWORD, add_user
 from web.guards import ALL_STAFF
 
@@ -51,6 +55,7 @@ PUBLIC = {
     "openapi.document",                          # the API's description holds no data
 }
 TASK_USERS = WORKLIST_ROLES | SEES_ALL_TASKS
+PRECHECK_SCREENS = {"precheck.show", "precheck.submit", "task_forms.show", "task_forms.submit", "api_tasks.show"}
 API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules it names) enforce them
     "api.me": ALL_STAFF,
     "api_cases.create": BOOKING_CREATORS | WALK_IN_CREATORS,
@@ -79,6 +84,10 @@ API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules i
     "api_contacts.fax_reply": CONTACT_RECORDERS | CONTACTS_HIDDEN_FROM,
     "api_contacts.case_contacts": CONTACT_READERS,
     "api_contacts.callback": CALLBACK_READERS,
+    # processes/calls/access.py and recordings.py (operators: their own figures and recordings)
+    "api_calls.stats": CALL_STATS_READERS, "api_calls.staffing_forecast": CALL_STAFFING_READERS,
+    "api_recordings.index": RECORDING_READERS, "api_recordings.audio": RECORDING_READERS,
+    "api_recordings.export": RECORDING_EXPORTERS,
     # processes/faq/access.py
     "api_faqs.create": FAQ_EDITORS, "api_faqs.show": FAQ_READERS, "api_faqs.change": FAQ_EDITORS,
     "api_faqs.delete": FAQ_EDITORS, "api_faqs.revisions": FAQ_REVIEWERS, "api_faqs.search_items": FAQ_READERS,
@@ -180,6 +189,8 @@ class Matrix:
         self.app, self.api, self.pages, self.wards = app, api, pages, wards
         self.personal_reads: set[tuple[str, int]] = set()
         """(user, case id) of every answer that showed the family's names."""
+        self.personal_endpoints: set[tuple[str, str]] = set()
+        """(role, endpoint) of every answer that showed the family's names."""
 
     def request(self, user: str | None, method: str, path: str):
         if path.startswith("/api/v1"):
@@ -247,7 +258,10 @@ def _personal_data_reads_are_audited(matrix, database):
     """Every answer that showed the family's names went to a role allowed to see them, and was audit-logged."""
     assert matrix.personal_reads, "no route showed a case's personal data: the matrix requested nothing useful"
     roles = {ALL_USERS[user][0] for user, _ in matrix.personal_reads}
-    assert roles <= PERSONAL_DATA_READERS, f"personal data shown to {sorted(roles - PERSONAL_DATA_READERS)}"
+    assert roles <= PERSONAL_DATA_READERS | {"dept_staff"}, f"personal data shown to {sorted(roles - PERSONAL_DATA_READERS)}"
+    # Department staff see whom their pre-check is about (processes/tasks/access.PRECHECK_SUBJECT), nowhere else.
+    department_reads = {endpoint for role, endpoint in matrix.personal_endpoints if role == "dept_staff"}
+    assert department_reads <= PRECHECK_SCREENS, f"personal data shown to department staff on {department_reads}"
     with database.transaction(write=False) as session:
         logged = set(session.execute(select(AuditEntry.actor, AuditEntry.instance_id)
                                      .where(AuditEntry.action == "case.viewed")).all())
@@ -270,6 +284,7 @@ def _every_role(api_app, matrix, failures) -> int:
             requested += 1
             if response.status_code == 200 and FAMILY_NAMES & set(re.findall(r"川崎 \w+", _text(response))):
                 matrix.personal_reads.add((user, case_id))
+                matrix.personal_endpoints.add((role, endpoint))
             expected = "allowed" if allowed is not None and role in allowed else "denied"
             if expected == "denied" and endpoint in NOT_FOUND_FOR_OTHER_ROLES and role not in CASE_READERS:
                 expected = "404"

@@ -20,13 +20,12 @@ from sqlalchemy.orm import Session
 from engine.db.models import HumanTask, User
 from engine.runtime import audit
 from engine.settings import Settings
-from processes.tasks.assignment import eligible_assignees
-
 from processes.notifications import messages
 from processes.notifications.effects import ESCALATED, OVERDUE, REMINDER, Effect, collecting
 from processes.notifications.outbox import enqueue
 from processes.notifications.reminders import EMAIL, PHONE
 from processes.notifications.store import notify
+from processes.tasks.assignment import eligible_assignees
 
 ACTOR = "worker"
 REVIEW_TASK = "escalation_review"

@@ -12,13 +12,12 @@ from sqlalchemy.orm import Session
 from engine.runtime import InstanceSummary, WorkflowRuntime
 from processes.calendar import JST, BusinessCalendar, CalendarError, today_jst
 from processes.calendar.slots import Slot
-
-from processes.tasks.validation import FieldError, ValidationFailed, load_form, schema_errors
 from processes.okuyami.cases import start_case
 from processes.okuyami.clerk_entry import normalise_reservation
 from processes.okuyami.interview import InvalidAnswers, validate_answers
 from processes.okuyami.visit_records import SLOT_TAKEN, hold_slot, record_walk_in
 from processes.okuyami.visit_records import booked_counts as slot_bookings
+from processes.tasks.validation import FieldError, ValidationFailed, load_form, schema_errors
 
 FORMS = {"booking": "booking.json", "walk_in": "walkin.json"}
 INTAKE_TASKS = {"booking": "booking", "walk_in": "walkin_intake"}

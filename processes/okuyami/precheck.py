@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from processes.tasks.validation import FieldError
-
 from processes.okuyami.catalogue import load_catalogue
+from processes.tasks.validation import FieldError
 
 PRECHECK_FORM = "precheck.json"
 FIELD = "precheck_result.decisions"

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.errors import NotFound, OkuyamiError
-
 from processes.tasks.worklists import scope_for
 
 CASE_READERS = {"operator", "supervisor", "counter", "dept_staff"}

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request
 
 from engine.db.types import utcnow
 from engine.runtime import audit
+from processes.okuyami.case_view import task_json
 from processes.tasks.access import (
     check_task,
     not_found,
@@ -15,15 +16,13 @@ from processes.tasks.access import (
     task_scope,
     visible_task_data,
 )
-from processes.okuyami.case_view import task_json
 from processes.tasks.assignment import reassign as reassign_task
 from processes.tasks.assignment import unclaim as unclaim_task
 from processes.tasks.completion import complete as complete_task
 from processes.tasks.queries import find_tasks, is_overdue, parse_filters, task_by_id
 from processes.tasks.validation import ValidationFailed, load_form, unknown_field_errors
-
-from web.api.tokens import token_required
 from web.api.support import actor, json_body, register_errors
+from web.api.tokens import token_required
 from web.extensions import platform
 
 bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1")

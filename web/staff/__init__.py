@@ -1,12 +1,23 @@
 """The staff's daily screens: worklists, task forms, booking, the case and visit screens, the print packet,
 notifications and the supervisor's deadline view."""
-from web.staff import booking, cases, notifications, packets, supervisor, task_forms, visit, worklist
-from web.staff import counter_day
+from web.staff import (
+    booking,
+    cases,
+    counter_day,
+    notifications,
+    packets,
+    precheck,
+    supervisor,
+    task_forms,
+    visit,
+    worklist,
+)
 
 BLUEPRINTS = [
     worklist.bp,
     task_forms.bp,
     booking.bp,
+    precheck.bp,
     cases.bp,
     visit.bp,
     counter_day.bp,

@@ -9,22 +9,23 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.errors import TaskConflict
 from engine.registry.live import DecisionNotDeployed
-from processes.tasks.access import check_create, check_task, not_found, require_id
-from processes.tasks.completion import complete
 from processes.calendar import BusinessCalendar, CalendarError
 from processes.okuyami.booking import booked_counter, create_case, validate_reservation
 from processes.okuyami.booking_form import form_fields, open_booking_task, prefilled, reservation_from_form
 from processes.okuyami.catalogue import load_catalogue
+from processes.okuyami.clerk_entry import normalise_reservation
 from processes.okuyami.interview import InvalidAnswers
 from processes.okuyami.interview_questions import question_groups, unasked_questions
 from processes.okuyami.navi import evaluate_answers
 from processes.okuyami.wards import load_wards
+from processes.tasks.access import check_create, check_task, not_found, require_id
+from processes.tasks.completion import complete
 from processes.tasks.validation import ValidationFailed
-
-from web.staff.case_formatting import fromisodate, register as register_filters
-from web.formatting import wareki
 from web.extensions import platform
+from web.formatting import wareki
 from web.guards import page_actor, roles_required
+from web.staff.case_formatting import fromisodate
+from web.staff.case_formatting import register as register_filters
 
 bp = Blueprint("booking", __name__, url_prefix="/bookings", template_folder="templates")
 BOOKERS = ("operator", "supervisor")
@@ -78,11 +79,15 @@ def slot_context(ward: str, week_value: str | None, selected: str | None) -> dic
 
 
 def _procedures(data: dict) -> tuple[list[dict], list[str]]:
-    """The live procedure list for the answers so far (the reservation's dates give the age band)."""
+    """The live procedure list for the answers so far (the reservation's dates give the age band; a date that
+    cannot be read yet is left out here and named beside its field on confirmation)."""
+    readable, unreadable = normalise_reservation(data)
+    unread = {e.field for e in unreadable}
     answers = dict(data.get("answers") or {})
-    for key, source in (("deceased_birth_date", (data.get("deceased") or {}).get("birth_date")),
-                        ("date_of_death", data.get("date_of_death"))):
-        if source:
+    for key, field, source in (("deceased_birth_date", "deceased.birth_date",
+                                (readable.get("deceased") or {}).get("birth_date")),
+                               ("date_of_death", "date_of_death", readable.get("date_of_death"))):
+        if source and field not in unread:
             answers.setdefault(key, source)
     try:
         with platform().database.transaction(write=False) as session:

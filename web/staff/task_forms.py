@@ -7,23 +7,15 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from engine.errors import TaskConflict
 from engine.runtime import audit
-from processes.tasks.access import (
-    PERSONAL_KEYS,
-    check_task,
-    not_found,
-    require_id,
-    sees_personal_data,
-    visible_task_data,
-)
 from processes.departments import DEPARTMENTS
+from processes.okuyami.wards import load_wards
+from processes.tasks.access import check_task, not_found, require_id, shows_personal_data, visible_task_data
+from processes.tasks.completion import STALE_MESSAGE, complete
 from processes.tasks.drafts import draft_values, load_draft, save_draft
 from processes.tasks.form_values import form_path, initial_values, read_posted, submission
-from processes.okuyami.wards import load_wards
-from processes.tasks.completion import STALE_MESSAGE, complete
 from processes.tasks.forms import FormBuilder, build_form, load_ui_hints
 from processes.tasks.queries import is_overdue, task_by_id
 from processes.tasks.validation import ValidationFailed, load_form
-
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 
@@ -59,7 +51,7 @@ def _known(session, row) -> dict:
     who = page_actor()
     data = platform().runtime.task_data(row.id, session=session) if row.state == "READY" else {}
     visible = visible_task_data(row, data)
-    if sees_personal_data(who) and any(key in visible for key in PERSONAL_KEYS):
+    if shows_personal_data(visible):
         audit.record(session, who.username, "case.viewed", instance_id=row.instance_id, task_id=row.task_id,
                      detail={"personal_data": True, "via": "task_form"})
     return {"ward": row.ward, **visible} if row.ward else dict(visible)

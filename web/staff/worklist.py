@@ -6,15 +6,14 @@ from flask import Blueprint, current_app, flash, make_response, redirect, render
 
 from engine.db.types import utcnow
 from engine.errors import TaskConflict
-from processes.tasks.access import check_task, not_found, require_id, sees_personal_data
 from processes.departments import DEPARTMENTS
 from processes.okuyami.visit_records import case_subjects
 from processes.okuyami.wards import load_wards
+from processes.tasks.access import check_task, not_found, require_id, sees_personal_data
 from processes.tasks.assignment import assignees_by_scope, reassign, unclaim
 from processes.tasks.queries import count_tasks, find_tasks, is_overdue, task_by_id, worklist_filters
 from processes.tasks.validation import ValidationFailed
 from processes.tasks.worklists import REASSIGNERS, SORT_LABELS, TABS, read_worklist_query, scope_for
-
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 
@@ -23,7 +22,8 @@ WORKERS = ("operator", "supervisor", "dept_staff", "counter")
 PAGE_SIZE = 50
 CHANGED_EVENT = "worklist-changed"
 OPEN_TABS = ("mine", "group", "overdue")
-TASK_SCREENS = {"visit": ("visit.show", "case_id")}
+TASK_SCREENS = {"visit": ("visit.show", "case_id"), "booking": ("booking.for_task", "case_id"),
+                "precheck": ("precheck.show", "task_id")}
 """Tasks that have their own screen (BPMN task id → endpoint and its case-id argument), used when installed."""
 
 
@@ -36,7 +36,7 @@ def _helpers():
 def task_url(task) -> str:
     endpoint, argument = TASK_SCREENS.get(task.spec_name, (None, None))
     if endpoint in current_app.view_functions:
-        return url_for(endpoint, **{argument: task.instance_id})
+        return url_for(endpoint, **{argument: task.id if argument == "task_id" else task.instance_id})
     return url_for("task_forms.show", task_id=task.id)
 
 
