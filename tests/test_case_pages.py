@@ -92,7 +92,7 @@ def test_rebooking_from_the_case_screen_moves_the_visit_and_the_precheck_deadlin
     assert done.status_code == 302
     html = text_of(op.get(f"/cases/{case_id}"))
     assert "予約日時を変更しました" in html and "令和8年12月8日（火）13:00" in html
-    assert "2026-12-07 17:00" in html                             # pre-check due one business day before
+    assert "令和8年12月7日（月） 17:00" in html                  # pre-check due one business day before
 
 
 def test_rebooking_into_a_taken_slot_is_refused_on_the_page(api_app, browsers):

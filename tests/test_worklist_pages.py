@@ -90,7 +90,7 @@ def test_overdue_tasks_are_flagged_in_words_and_have_their_own_tab(api_app, brow
     page = text_of(browsers["kumin_naka"].get("/tasks?tab=overdue"))
     assert _count(page, "overdue") == 1 and f"/tasks/{_precheck(api_app, case_id, 'kumin').id}/form" in page
     assert "期限超過" in page.split("<tbody>")[1] and 'class="overdue"' in page
-    assert "2026-12-02 17:00" in page and "令和8年12月2日" in page           # due shown in JST and 和暦
+    assert "令和8年12月2日（水） 17:00" in page                               # due shown in JST and 和暦
 
 
 def test_completed_tasks_stay_findable_by_case_number_and_date(api_app, browsers, clock):
