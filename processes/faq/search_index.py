@@ -36,11 +36,12 @@ def ensure_fts(session: Session) -> None:
         return
     exists = session.execute(text("SELECT 1 FROM sqlite_master WHERE name = :name"), {"name": FTS_TABLE}).first()
     if not exists:
-        session.execute(text(f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+        # Another process may be doing the same: the table is created once and filled only while empty.
+        session.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
                              "question, keywords, answer, tokenize='trigram')"))
         session.execute(text(f"INSERT INTO {FTS_TABLE}(rowid, question, keywords, answer) "
                              "SELECT id, search_question, search_keywords, search_answer FROM faq_items "
-                             "WHERE deleted_at IS NULL"))
+                             f"WHERE deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM {FTS_TABLE})"))
     _ready.add(key)
 
 
