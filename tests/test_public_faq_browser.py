@@ -104,5 +104,5 @@ def test_at_200_percent_zoom_nothing_scrolls_sideways(public_site, browser):
         page.goto(f"{public_site}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 200 %"
-    page.screenshot(path=str(ARTIFACTS / "faq-public-item-200pct.png"), full_page=False)
+    page.screenshot(path=str(ARTIFACTS / "faq-public-no-hits-200pct.png"), full_page=False)
     page.close()
