@@ -24,7 +24,6 @@ from processes.tasks.access import check_task, not_found, precheck_subject, requ
 from processes.tasks.completion import complete
 from processes.tasks.queries import is_overdue, task_by_id
 from processes.tasks.validation import ValidationFailed
-
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 
