@@ -87,7 +87,8 @@ def test_a_valid_precheck_completes_the_task_and_returns_to_the_worklist(api_app
 def test_a_stale_completion_gets_a_clear_japanese_message(api_app, browsers, api):
     case_id = new_case(api_app, "walk_in", actor="counter_naka")
     task = _task(api_app, case_id, "visit")
-    fields = {"checked_in_at": "2026-11-24T10:00", "checked_out_at": "2026-11-24T11:00", "followup_requested": "false"}
+    assert api.post(f"/cases/{case_id}/check-in", "counter_naka").status_code == 200    # a walk-in: today, 10:00
+    fields = {"checked_in_at": "2026-11-24T10:00", "checked_out_at": "2026-11-24T10:00", "followup_requested": "false"}
     client = browsers["counter_naka"]
     token = page_csrf(client, f"/tasks/{task.id}/form")                     # the form is open in the browser …
     assert _submit(browsers["sv"], task.id, fields).status_code == 302         # … when someone else completes it
@@ -151,8 +152,9 @@ def test_a_form_of_another_ward_is_not_found_and_needs_a_worklist_role(api_app, 
 def test_the_followup_call_shows_whom_to_call_and_why(api_app, browsers, api):
     case_id = new_case(api_app, "walk_in", actor="counter_naka")
     visit = _task(api_app, case_id, "visit")
+    assert api.post(f"/cases/{case_id}/check-in", "counter_naka").status_code == 200
     assert api.post(f"/tasks/{visit.id}/complete", "counter_naka", {
-        "checked_in_at": "2026-11-24T10:00:00+09:00", "checked_out_at": "2026-11-24T11:00:00+09:00",
+        "checked_in_at": "2026-11-24T10:00:00+09:00", "checked_out_at": "2026-11-24T10:00:00+09:00",
         "outcomes": [{"id": "JU03", "outcome": "guided", "note": "区民課へ"}], "followup_requested": True,
         "followup_reason": "年金の窓口を再確認"}).status_code == 200
     followup = _task(api_app, case_id, "followup_call")
