@@ -1,5 +1,6 @@
 """The JSON API under /api/v1 (bearer tokens, no cookies, so no CSRF) and its OpenAPI document."""
 from web.api import (
+    calls,
     case_actions,
     cases,
     contacts,
@@ -8,6 +9,7 @@ from web.api import (
     models,
     openapi,
     packets,
+    recordings,
     service,
     slots,
     tasks,
@@ -21,6 +23,8 @@ BLUEPRINTS = [
     visits.bp,
     tasks.bp,
     contacts.bp,
+    calls.bp,
+    recordings.bp,
     faqs.bp,
     faq_vocabulary.bp,
     slots.bp,

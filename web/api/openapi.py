@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify
 from processes.okuyami.wards import load_wards
 from processes.tasks.validation import load_form
 
+from web.api.calls_openapi import call_paths
 from web.api.contacts_openapi import contact_paths, contact_schemas
 from web.api.faqs_openapi import faq_paths, faq_schemas
 from web.extensions import platform
@@ -207,6 +208,7 @@ def build_document(forms_dir) -> dict:
                 "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}}})}}, 400, 403)},
     }
     paths.update(contact_paths(_secured, _ok, _error, id_param, query))
+    paths.update(call_paths(_secured, _ok, _error, id_param, query))
     paths.update(faq_paths(_secured, _ok, _error, id_param, query))
     task = {"type": "object", "properties": {k: {} for k in (
         "id", "instance_id", "name", "title", "role", "ward", "department", "state", "assignee", "form", "due_at",

@@ -1,6 +1,15 @@
 """The call centre's screens: the call screen, contact records, FAQ editing, the service-level dashboard."""
 
-from web.callcentre import call_screen, callbacks, contacts, faq_admin, faq_editing, faq_pages
+from web.callcentre import (
+    call_screen,
+    callbacks,
+    calls_dashboard,
+    calls_recordings,
+    contacts,
+    faq_admin,
+    faq_editing,
+    faq_pages,
+)
 
 BLUEPRINTS: list = [
     call_screen.bp,
@@ -9,4 +18,6 @@ BLUEPRINTS: list = [
     faq_pages.bp,
     faq_editing.bp,
     faq_admin.bp,
+    calls_dashboard.bp,
+    calls_recordings.bp,
 ]

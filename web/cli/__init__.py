@@ -1,6 +1,7 @@
 """The `okuyami` command: the root group and one module per group of subcommands."""
 from web.cli import (
     account_recovery,
+    calls,
     contacts,
     database,
     faq,
@@ -16,7 +17,7 @@ from web.cli.root import main
 
 for command in (database.db, database.keys, models.models, models.navi, users.users, server.serve, server.worker,
                 server.demo, timers.timers, forms.forms, notifications.notifications, faq.faq,
-                public.public, contacts.contacts):
+                public.public, contacts.contacts, calls.calls):
     main.add_command(command)
 for command in account_recovery.USER_COMMANDS:
     users.users.add_command(command)

@@ -7,6 +7,7 @@ import click
 
 from processes.documents.jobs import add_packet_job
 from processes.tasks.drafts.jobs import add_draft_cleanup_job
+from processes.calls.recordings import add_purge_job as add_recordings_purge_job
 from processes.demo.city import DEMO_PASSWORD, DEMO_USERS, ensure_demo_instance, seed_demo
 from processes.platform import Platform
 from processes.roles import ROLES
@@ -27,6 +28,7 @@ def _serve(platform: Platform, host: str, port: int, with_scheduler: bool) -> No
     if scheduler:
         add_packet_job(scheduler, platform.database, platform.runtime)
         add_draft_cleanup_job(scheduler, platform.database)
+        add_recordings_purge_job(scheduler, platform.database)
         scheduler.start()
     click.echo(f"http://{host}:{port}/ で待ち受けています（終了は Ctrl+C）")
     try:
@@ -61,6 +63,7 @@ def worker(ctx: Context, interval: float, once: bool) -> None:
     scheduler = make_scheduler(platform, interval_seconds=interval)
     add_packet_job(scheduler, platform.database, platform.runtime, interval)
     add_draft_cleanup_job(scheduler, platform.database)
+    add_recordings_purge_job(scheduler, platform.database)
     scheduler.start()
 
 
