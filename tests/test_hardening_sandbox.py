@@ -79,3 +79,14 @@ def test_a_script_task_looping_inside_a_builtin_fails_the_start_on_time(database
 def test_values_that_are_not_data_do_not_come_back(sandbox):
     with pytest.raises(ScriptError, match="not data|type"):
         sandbox.evaluate("today", {})
+
+
+def test_a_script_sees_the_callers_clock(sandbox):
+    import time_machine
+    from datetime import datetime, timezone
+
+    with time_machine.travel(datetime(2030, 4, 1, 0, 30, tzinfo=timezone.utc), tick=False):
+        data = {}
+        sandbox.execute("day = today().isoformat()\nhour = now().hour", data)
+
+    assert data == {"day": "2030-04-01", "hour": 9}

@@ -23,7 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..errors import ScriptError, ScriptTimeout
-from .whitelist import SandboxLimitExceeded
+from .whitelist import SandboxLimitExceeded, now
 
 HEADER = struct.Struct("!I")
 """Each message on a worker's pipes: its length, then a pickle."""
@@ -207,7 +207,8 @@ class EvaluationPool:
         return answer
 
     def run(self, operation: str, source: str, context: dict, external_context: dict | None, timeout: float):
-        answer = self.call((operation, source, context, external_context or None, timeout), timeout + GRACE_SECONDS)
+        request = (operation, source, context, external_context or None, timeout, now())
+        answer = self.call(request, timeout + GRACE_SECONDS)
         if answer is None:
             raise ScriptTimeout(f"script exceeded its time limit of {timeout:g} s")
         if answer[0] == "ok":

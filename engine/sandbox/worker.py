@@ -12,6 +12,7 @@ import os
 import pickle
 import resource
 import sys
+from datetime import datetime
 
 from .compiler import compile_expression, compile_script
 from .isolation import HEADER
@@ -43,25 +44,29 @@ def limit_cpu(seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-def _scope(context: dict, external_context: dict | None) -> dict:
+def _scope(context: dict, external_context: dict | None, moment: datetime | None = None) -> dict:
     scope = sandbox_globals()
+    if moment is not None:  # the caller's clock (one moment per evaluation, and a test's travelled time)
+        scope["now"], scope["today"] = (lambda: moment), (lambda: moment.date())
     scope.update(external_context or {})
     scope.update(context)
     return scope
 
 
-def evaluate(expression: str, context: dict, external_context: dict | None, timeout: float):
+def evaluate(expression: str, context: dict, external_context: dict | None, timeout: float,
+             moment: datetime | None = None):
     code = compile_expression(expression)
-    scope = _scope(context, external_context)
+    scope = _scope(context, external_context, moment)
     with time_limit(timeout):
         return eval(code, scope)
 
 
-def execute(script: str, context: dict, external_context: dict | None, timeout: float) -> dict:
+def execute(script: str, context: dict, external_context: dict | None, timeout: float,
+            moment: datetime | None = None) -> dict:
     """The task data after the script: names it bound are added, names it deleted are removed; helpers,
     guards and functions it defined are not data."""
     code = compile_script(script)
-    scope = _scope(context, external_context)
+    scope = _scope(context, external_context, moment)
     with time_limit(timeout):
         exec(code, scope)  # noqa: S102 (compiled by RestrictedPython, run with the whitelist's globals)
     not_data = (RESERVED_NAMES | set(external_context or ())) - set(context)
@@ -79,18 +84,23 @@ def _error(exc: BaseException) -> tuple:
 
 
 def handle(request: tuple) -> tuple:
-    operation, source, context, external_context, timeout = request
+    operation, source, context, external_context, timeout, moment = request
     limit_cpu(timeout)
     try:
         if operation == "evaluate":
-            value = evaluate(source, context, external_context, timeout)
+            value = evaluate(source, context, external_context, timeout, moment)
         else:
-            value = execute(source, context, external_context, timeout)
-        return ("ok", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            value = execute(source, context, external_context, timeout, moment)
     except MemoryError:
         return ("memory",)
     except Exception as exc:  # noqa: BLE001 (the script's own failure travels back to the caller)
         return _error(exc)
+    try:
+        return ("ok", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return ("error", "engine.errors", "ScriptError", "a model script returned a value that is not data")
+    except MemoryError:
+        return ("memory",)
 
 
 def _read_exactly(stream, size: int) -> bytes | None:
