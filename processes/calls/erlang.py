@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-MAX_SEATS = 500
+MAX_SEATS = 5000
 
 
 def erlang_c(traffic: float, seats: int) -> float:
@@ -12,13 +12,10 @@ def erlang_c(traffic: float, seats: int) -> float:
         return 0.0
     if seats <= traffic:
         return 1.0
-    term, total = 1.0, 1.0          # A^k / k!, summed from k = 0 (iteratively: no factorial overflow)
-    for k in range(1, seats):
-        term *= traffic / k
-        total += term
-    top = term * traffic / seats * seats / (seats - traffic)
-    return top / (total + top)
-
+    blocking = 1.0                  # Erlang B by its recursion (stable for any size, no factorials)
+    for k in range(1, seats + 1):
+        blocking = traffic * blocking / (k + traffic * blocking)
+    return seats * blocking / (seats - traffic * (1 - blocking))
 
 def service_level(traffic: float, seats: int, handling_s: float, target_s: float) -> float:
     """Share of calls answered within `target_s` seconds."""

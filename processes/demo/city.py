@@ -13,6 +13,7 @@ from engine.db.models import ProcessInstance, User
 from engine.errors import ModelRejected
 from engine.settings import INSTANCE_FILE
 
+from processes.demo.calls import seed_demo_calls
 from processes.demo.cases import seed_demo_cases
 from processes.demo.contacts import seed_demo_contacts
 from processes.demo.faq import seed_demo_faq
@@ -90,6 +91,7 @@ def seed_demo(platform: Platform) -> list[str]:
         report += seed_demo_cases(platform.runtime)
     if "inquiry" in {v.process_id for v in _versions(platform)}:
         report += seed_demo_contacts(platform)
+    report += seed_demo_calls(platform)
     return report
 
 
