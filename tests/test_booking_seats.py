@@ -15,13 +15,15 @@ from sqlalchemy.exc import IntegrityError
 from engine.db.migrate import alembic_config, upgrade
 from processes.okuyami.booking import booked_counts, create_case
 from processes.okuyami.booking_changes import cancel_case, move_case
+from processes.okuyami.visit import check_in, complete_visit, visit_procedures
 from processes.okuyami.visit_models import CaseVisit
 from processes.tasks.access import Actor
 from processes.tasks.validation import ValidationFailed
 from tests.api_support import walk_in
-from tests.case_support import MOVED_VISIT, VISIT, reservation
+from tests.case_support import MOVED_VISIT, NOW, VISIT, reservation
 
 OPERATOR = Actor("op", "operator", None, None)
+COUNTER = Actor("counter_naka", "counter", "nakahara", None)
 
 
 def book(api_app, **changes) -> int:
@@ -139,6 +141,12 @@ def test_the_migration_back_fills_existing_cases(api_app, database, clock):
     cancelled = book(api_app, slot_start=(VISIT + timedelta(hours=4)).isoformat())
     with p.database.transaction() as session:
         cancel_case(session, p.runtime, OPERATOR, cancelled, "ご家族の都合")
+        check_in(session, p.runtime, COUNTER, walked)
+    clock.move_to(NOW + timedelta(minutes=40))
+    with p.database.transaction() as session:
+        ids = [x["id"] for x in visit_procedures(p.runtime.instance_data(walked, session=session))]
+        complete_visit(session, p.runtime, p.settings.forms_dir, COUNTER, walked,
+                       {f"outcome.{pid}": "corner" for pid in ids})
     before = rows(api_app)
 
     config = alembic_config(database)
@@ -154,4 +162,5 @@ def test_the_migration_back_fills_existing_cases(api_app, database, clock):
             (old.ward, old.channel, old.slot_start, old.seat, old.visit_on)
         assert new.family_names() == old.family_names()
     assert after[cancelled].seat is None and after[cancelled].cancelled_at is not None
+    assert (after[walked].checked_in_at, after[walked].checked_out_at) == (NOW, NOW + timedelta(minutes=40))
     assert counts(api_app) == {VISIT: 1, MOVED_VISIT: 1}
