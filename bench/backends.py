@@ -11,11 +11,11 @@ from typing import Iterator
 
 import psycopg
 
+from bench.fixtures import PG_ADMIN_URL, fixture_sources, make_registry, sqlalchemy_pg_url
 from engine.db.migrate import upgrade
 from engine.db.session import Database
 from engine.registry import ModelRegistry
 from engine.runtime import WorkflowRuntime
-from tests.support import PG_ADMIN_URL, fixture_sources, make_registry, sqlalchemy_pg_url
 
 
 @dataclass
@@ -51,16 +51,6 @@ def sqlite_backend() -> Iterator[Backend]:
             yield _prepared("SQLite", db)
         finally:
             db.dispose()
-
-
-def postgres_unreachable_reason() -> str | None:
-    """None when the PostgreSQL server answers, else a one-line reason."""
-    try:
-        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
-            return None
-    except psycopg.Error as exc:
-        lines = str(exc).strip().splitlines()
-        return lines[0] if lines else type(exc).__name__
 
 
 @contextmanager

@@ -29,11 +29,11 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import text
 
-from bench.backends import Backend, postgres_backend, postgres_unreachable_reason, sqlite_backend
+from bench.backends import Backend, postgres_backend, sqlite_backend
+from bench.fixtures import FIXTURE_MODELS, PG_ADMIN_URL, postgres_unreachable_reason
 from bench.worklist import WorklistResult, seed_worklist, time_worklist
 from engine import crypto
 from engine.serialization import WorkflowCodec
-from tests.support import FIXTURE_MODELS, PG_ADMIN_URL
 
 PROCESS_ID = "review"
 FLOOR_STATEMENT = text("UPDATE users SET failed_logins = failed_logins WHERE id = -1")

@@ -26,12 +26,12 @@ import psycopg
 import time_machine
 from sqlalchemy import func, select
 
-from bench.backends import Backend, postgres_backend, postgres_unreachable_reason, sqlite_backend
+from bench.backends import Backend, postgres_backend, sqlite_backend
+from bench.fixtures import PG_ADMIN_URL, fixture_sources, postgres_unreachable_reason
 from engine import crypto
 from engine.db.models import Timer
 from engine.runtime.instance_store import WorkflowCache
 from engine.scheduler import fire_due_timers
-from tests.support import PG_ADMIN_URL, fixture_sources
 
 TARGET_RATIO = 1.5
 

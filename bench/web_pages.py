@@ -35,13 +35,13 @@ if __package__ in (None, ""):
 import psycopg
 from sqlalchemy import func, insert, select
 
+from bench.fixtures import PG_ADMIN_URL, sqlalchemy_pg_url
 from bench.worklist import percentile
 from engine import crypto
 from engine.db.models import HumanTask, ProcessInstance
 from engine.settings import load_settings
 from processes.demo.city import DEMO_PASSWORD, seed_demo
 from processes.platform import build_platform
-from tests.support import PG_ADMIN_URL, sqlalchemy_pg_url
 
 WARDS = ("kawasaki", "saiwai", "nakahara", "takatsu", "miyamae", "tama", "asao")
 TARGET_P95_MS = 50.0
@@ -103,7 +103,7 @@ def copy_tasks(platform, wanted: int, case_ids: list[int], rng: random.Random) -
         have = len(templates)
     now = datetime.now(timezone.utc)
     rows = []
-    for i in range(max(0, wanted - have)):
+    for _ in range(max(0, wanted - have)):
         row = dict(rng.choice(templates))
         row.update(instance_id=rng.choice(case_ids), task_id=str(uuid.UUID(int=rng.getrandbits(128))),
                    ward=rng.choice(WARDS))

@@ -1,8 +1,11 @@
 """What the browser tests share: the staff app served on a free port over a fresh SQLite instance, Debian's
 Chromium through Playwright (never a downloaded browser), sign-in, screenshots under test-artifacts/ and axe-core
-(vendored by scripts/setup) for serious or critical accessibility violations."""
+(vendored by scripts/setup) for serious or critical accessibility violations. Without Playwright or Chromium the
+browser tests are skipped on a developer's machine and fail in CI (CI=true): a CI run without its browser must
+not pass green."""
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from contextlib import contextmanager
@@ -12,12 +15,18 @@ from typing import Callable, Iterator, TypeVar
 import pytest
 from werkzeug.serving import make_server
 
+from engine import accounts
 from engine.db.migrate import upgrade
 from engine.db.session import Database
 from engine.settings import PROJECT_ROOT, load_settings
+from processes.demo.cases import seed_demo_cases
 from processes.platform import Platform, build_platform
+from tests.web_support import PASSWORD
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+try:
+    from playwright import sync_api as playwright_api
+except ImportError:
+    playwright_api = None
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -51,8 +60,22 @@ def live_server(folder: Path, data_key: str, prepare: Callable[[Platform], T]) -
         platform.database.dispose()
 
 
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    if playwright_api is None:
+        return "Playwright is not installed (pip install -e '.[test]')"
+    if not Path(CHROMIUM).is_file():
+        return f"Chromium is not installed at {CHROMIUM} (scripts/setup installs Debian's chromium)"
+    return None
+
+
 @pytest.fixture(scope="module")
 def browser():
+    missing = browser_missing()
+    if missing and os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and the browser tests cannot run: {missing}", pytrace=False)
+    if missing:
+        pytest.skip(missing)
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         yield chromium
@@ -95,3 +118,30 @@ def serious_violations(page) -> list[str]:
     return page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
         ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.help)")
+
+
+DEMO_CITY_USERS = {"sv": ("supervisor", None), "op": ("operator", None), "counter": ("counter", "nakahara")}
+
+
+def demo_city_cases(platform) -> dict[str, int]:
+    """The models, three accounts (DEMO_CITY_USERS) and the demo city's cases: {label: case id}."""
+    with platform.database.transaction() as session:
+        platform.registry.deploy(session, platform.repository_models(), actor="setup")
+        for name, (role, ward) in DEMO_CITY_USERS.items():
+            accounts.create_user(session, name, role, PASSWORD, ward=ward)
+    report = seed_demo_cases(platform.runtime)
+    return {line.split(":", 1)[1].strip(): int(line.split()[1].rstrip(":")) for line in report}
+
+
+@pytest.fixture(scope="module")
+def demo_city_server(tmp_path_factory, data_key):
+    """The staff app on a free port over a fresh SQLite instance holding the demo city's cases:
+    (base URL, {label: case id})."""
+    with live_server(tmp_path_factory.mktemp("demo-city"), data_key, demo_city_cases) as served:
+        yield served
+
+
+def signed_in(browser, base: str, username: str):
+    """A page signed in as one of DEMO_CITY_USERS, and the console errors it collects."""
+    screen = SignedIn(browser, base, username, PASSWORD)
+    return screen.page, screen.errors

@@ -18,14 +18,15 @@ from engine.runtime import WorkflowRuntime
 from tests.support import (
     FIXTURES,
     PG_ADMIN_URL,
+    TEST_DATA_KEY,
     fixture_sources,
     make_registry,
     postgres_reachable,
     sqlalchemy_pg_url,
 )
 
-TEST_DATA_KEY = crypto.generate_key()
-pytest_plugins = ["tests.case_support", "tests.api_support"]
+pytest_plugins = ["tests.case_support", "tests.api_support", "tests.page_support", "tests.smtp_support",
+                  "tests.browser_support", "pytester"]
 
 
 def _backends() -> list[str]:

@@ -1,41 +1,31 @@
-"""Helpers shared by the tests: paths, model sources, PostgreSQL discovery."""
+"""Helpers shared by the tests: paths, the suite's data key, the sample models and PostgreSQL discovery (the last
+two shared with the benchmarks, which take them from bench/fixtures.py)."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import psycopg
+from bench.fixtures import (
+    FIXTURE_FORMS,
+    FIXTURE_MODELS,
+    FIXTURES,
+    PG_ADMIN_URL,
+    fixture_sources,
+    make_registry,
+    postgres_unreachable_reason,
+    sqlalchemy_pg_url,
+)
+from engine import crypto
+from engine.settings import PROJECT_ROOT
 
-from engine.registry import ModelRegistry, ModelSource
-from engine.registry.checks import CheckRules
-from processes.roles import lane_policy
+__all__ = ["FIXTURES", "FIXTURE_FORMS", "FIXTURE_MODELS", "MIWG_DIR", "PG_ADMIN_URL", "ROOT", "SHARED",
+           "TEST_DATA_KEY", "fixture_sources", "make_registry", "postgres_reachable", "sqlalchemy_pg_url"]
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-FIXTURE_MODELS = FIXTURES / "models"
-FIXTURE_FORMS = FIXTURES / "forms" / "tasks"
+ROOT = PROJECT_ROOT
 SHARED = Path(os.environ.get("OKUYAMI_SHARED_DIR", ROOT.parent / "shared"))
 MIWG_DIR = SHARED / "external" / "bpmn-miwg-reference"
-PG_ADMIN_URL = os.environ.get("OKUYAMI_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def fixture_sources(*names: str) -> list[ModelSource]:
-    names = names or ("review.bpmn", "priority.dmn")
-    return [ModelSource.from_path(FIXTURE_MODELS / n) for n in names]
-
-
-def make_registry() -> ModelRegistry:
-    return ModelRegistry(CheckRules(lanes=lane_policy(), form_exists=lambda name: (FIXTURE_FORMS / name).is_file()))
+TEST_DATA_KEY = crypto.generate_key()   # the key the whole run encrypts with (conftest's data_key fixture)
 
 
 def postgres_reachable() -> bool:
-    try:
-        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
-            return True
-    except psycopg.Error:
-        return False
-
-
-def sqlalchemy_pg_url(database: str) -> str:
-    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    return f"{base}/{database}"
+    return postgres_unreachable_reason() is None

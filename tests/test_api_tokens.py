@@ -1,5 +1,6 @@
 """The JSON API authenticates with per-user bearer tokens and applies the same scoping as the pages."""
 from engine import accounts
+from tests.case_support import reservation
 from tests.web_support import add_user
 
 
@@ -40,8 +41,17 @@ def test_a_reissued_token_replaces_the_old_one(client, database):
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {new}"}).status_code == 200
 
 
-def test_dept_staff_see_only_their_ward_and_department(client, database, runtime):
-    runtime.start("review", "op", data={"age": 80}, ward="nakahara")
-    add_user(database, "kumin_tama", "dept_staff", ward="tama", department="kumin")
-    token = _token(database, "kumin_tama")
-    assert client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"}).get_json() == {"tasks": []}
+def test_dept_staff_see_only_their_ward_and_department(api):
+    case = api.post("/cases", "op", reservation()).get_json()         # 中原区: one pre-check per department
+    precheck = {t["department"]: t["id"] for t in case["tasks"]}
+    assert {"kumin", "hoken_nenkin"} <= set(precheck)
+
+    def listed(user):
+        return [(t["instance_id"], t["department"]) for t in api.get("/tasks", user).get_json()["tasks"]]
+
+    assert listed("kumin_naka") == [(case["id"], "kumin")]
+    assert listed("hoken_naka") == [(case["id"], "hoken_nenkin")]
+    assert listed("kumin_tama") == []                                   # the same department in another ward
+    assert api.get(f"/tasks/{precheck['kumin']}", "kumin_naka").status_code == 200
+    assert api.get(f"/tasks/{precheck['kumin']}", "kumin_tama").status_code == 404
+    assert api.get(f"/tasks/{precheck['hoken_nenkin']}", "kumin_naka").status_code == 404

@@ -6,10 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from processes.notifications.scheduling import fire_due_timers
-from tests.case_support import JST
-from tests.smtp_support import mail_platform, smtp_server  # noqa: F401 - fixtures
-from tests.test_case_process import precheck_everything
-from tests.test_deadlines import book_visit
+from tests.case_support import JST, book_visit, precheck_everything
 
 
 def test_the_reminder_sent_after_the_prechecks_does_not_bring_back_the_procedures_before_them(mail_platform, clock):

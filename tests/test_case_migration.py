@@ -6,7 +6,7 @@ from engine.registry import ModelSource
 from engine.runtime.migration import InstanceMigrator
 from engine.settings import PROJECT_ROOT
 from processes.modelling.migration import cases_on_old_versions, migrate_cases
-from tests.test_case_process import book, precheck_everything, visit
+from tests.case_support import book, precheck_everything, visit
 
 CASE = (PROJECT_ROOT / "bpmn" / "okuyami_case.bpmn").read_text(encoding="utf-8")
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from engine.db.models import AuditEntry, ProcessInstance
 from engine.settings import PROJECT_ROOT
 from processes.modelling.service import deploy_model
-from tests.page_support import browsers, new_case, page_csrf, text_of  # noqa: F401 - fixture
+from tests.page_support import new_case, page_csrf, text_of
 
 CASE = (PROJECT_ROOT / "bpmn" / "okuyami_case.bpmn").read_text(encoding="utf-8")
 PAGE = "/case-migrations/okuyami_case"

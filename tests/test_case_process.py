@@ -6,53 +6,7 @@ import pytest
 
 from engine.errors import TaskConflict
 from processes.okuyami.cases import start_case
-from processes.okuyami.visit import check_in
-from processes.okuyami.visit_checks import check_visit_completion
-from processes.tasks.access import Actor
-from tests.case_support import JST, MOVED_VISIT, NOW, VISIT, reservation
-
-
-COUNTER = Actor("counter1", "counter", "nakahara", None)
-
-
-def only(runtime, **filters):
-    [task] = runtime.list_tasks(**filters)
-    return task
-
-
-def book(runtime, **answers):
-    case = start_case(runtime, "booking", "operator1", ward="nakahara")
-    booking = only(runtime, instance_id=case.id)
-    assert (booking.spec_name, booking.role) == ("booking", "operator")
-    dates = {"deceased_birth_date": "1940-05-05", "date_of_death": "2026-11-20"}
-    runtime.complete_task(booking.id, reservation({**dates, **answers}), "operator1")
-    return case
-
-
-def precheck_everything(runtime, case):
-    for task in runtime.list_tasks(instance_id=case.id, role="dept_staff"):
-        assignment = runtime.task_data(task.id)["assignment"]
-        assert {p["department"] for p in assignment["procedures"]} == {task.department}
-        decisions = [{"id": p["id"], "action": "confirm"} for p in assignment["procedures"]]
-        runtime.complete_task(task.id, {"precheck_result": {"decisions": decisions}}, f"{task.department}-staff")
-
-
-def visit(runtime, case, followup: bool, clock):
-    """The family comes on the day of its slot: the clock moves there (never back), the counter checks them in,
-    guides them for 70 minutes and checks them out, through the same checks as the counter's screen."""
-    task = only(runtime, instance_id=case.id)
-    assert (task.spec_name, task.role, task.ward) == ("visit", "counter", "nakahara")
-    slot = datetime.fromisoformat(runtime.instance_data(case.id)["slot_start"]).astimezone(JST)
-    arrived = max(datetime.now(JST), slot + timedelta(minutes=5))
-    clock.move_to(arrived)
-    with runtime.db.transaction() as session:
-        check_in(session, runtime, COUNTER, case.id)
-    clock.move_to(arrived + timedelta(minutes=70))
-    with runtime.db.transaction() as session:
-        data = {"checked_in_at": arrived.isoformat(), "checked_out_at": datetime.now(JST).isoformat(),
-                "outcomes": [{"id": "JU03", "outcome": "corner"}], "followup_requested": followup}
-        check_visit_completion(session, case.id, data)
-        return runtime.complete_task(task.id, data, COUNTER.username, session=session)
+from tests.case_support import JST, MOVED_VISIT, NOW, VISIT, book, only, precheck_everything, reservation, visit
 
 
 def test_booked_case_goes_to_every_department_then_the_visit_follow_up_and_survey(case_runtime, clock):

@@ -6,37 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine import accounts
-from processes.demo.cases import seed_demo_cases
 from tests import browser_support
-from tests.browser_support import ARTIFACTS, SignedIn, browser, playwright_api, serious_violations  # noqa: F401
-from tests.web_support import PASSWORD
+from tests.browser_support import playwright_api, serious_violations, signed_in
 
 pytestmark = pytest.mark.slow
-
-USERS = {"sv": ("supervisor", None), "op": ("operator", None), "counter": ("counter", "nakahara")}
-
-
-def demo_city_cases(platform) -> dict[str, int]:
-    """The models, three accounts and the demo city's cases: {label: case id}."""
-    with platform.database.transaction() as session:
-        platform.registry.deploy(session, platform.repository_models(), actor="setup")
-        for name, (role, ward) in USERS.items():
-            accounts.create_user(session, name, role, PASSWORD, ward=ward)
-    report = seed_demo_cases(platform.runtime)
-    return {line.split(":", 1)[1].strip(): int(line.split()[1].rstrip(":")) for line in report}
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory, data_key):
-    """The staff app on a free port over a fresh SQLite instance holding the demo city's cases."""
-    with browser_support.live_server(tmp_path_factory.mktemp("case-screens"), data_key, demo_city_cases) as served:
-        yield served
-
-
-def signed_in(browser, base: str, username: str):
-    screen = SignedIn(browser, base, username, PASSWORD)
-    return screen.page, screen.errors
 
 
 def shot(page, name: str) -> None:
@@ -47,8 +20,8 @@ def case_id(cases: dict, label: str) -> int:
     return next(number for text, number in cases.items() if text.startswith(label))
 
 
-def test_the_case_diagram_highlights_completed_and_active_steps(live_server, browser):
-    base, cases = live_server
+def test_the_case_diagram_highlights_completed_and_active_steps(demo_city_server, browser):
+    base, cases = demo_city_server
     page, errors = signed_in(browser, base, "sv")
     page.goto(f"{base}/cases/{case_id(cases, '来庁済み・フォローアップ電話待ち')}")
     page.wait_for_selector("#case-diagram[data-ready=true]", timeout=15000)
@@ -70,8 +43,8 @@ def test_the_case_diagram_highlights_completed_and_active_steps(live_server, bro
     shot(page, "2-case-cancelled")
 
 
-def test_the_booking_screen_updates_the_procedure_list_as_the_caller_answers(live_server, browser):
-    base, _ = live_server
+def test_the_booking_screen_updates_the_procedure_list_as_the_caller_answers(demo_city_server, browser):
+    base, _ = demo_city_server
     page, errors = signed_in(browser, base, "op")
     page.goto(f"{base}/bookings/new")
     page.wait_for_selector("#procedure-list")
@@ -89,8 +62,8 @@ def test_the_booking_screen_updates_the_procedure_list_as_the_caller_answers(liv
     assert not [e for e in errors if "Content Security Policy" in e]
 
 
-def test_the_visit_screen_and_the_guidance_sheet(live_server, browser):
-    base, cases = live_server
+def test_the_visit_screen_and_the_guidance_sheet(demo_city_server, browser):
+    base, cases = demo_city_server
     page, _ = signed_in(browser, base, "counter")
     page.goto(f"{base}/cases/{case_id(cases, '来庁中（受付済み）')}/visit")
     assert "受付（チェックイン）:" in page.content()

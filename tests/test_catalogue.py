@@ -8,16 +8,16 @@ import re
 from datetime import date
 
 import pytest
-import yaml
 
 from engine.errors import NotFound, OkuyamiError
 from processes.okuyami.catalogue import (
     CATALOGUE_FILE,
-    CatalogueError,
     Procedure,
     load_catalogue,
     validate_catalogue_text,
 )
+from processes.okuyami.catalogue_validation import CatalogueError
+from tests.catalogue_support import drop_a_required_field, dump, entry, name_an_unknown_department, repository_document
 from tests.support import SHARED
 
 WARDS = ("kawasaki", "saiwai", "nakahara", "takatsu", "miyamae", "tama", "asao")
@@ -56,18 +56,6 @@ def domain_departments() -> dict[str, list[str]]:
 
 
 # ------------------------------------------------------------------------------------------- helpers
-def repository_document() -> dict:
-    return yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
-
-
-def dump(document: dict) -> str:
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-
-
-def entry(document: dict, procedure_id: str) -> dict:
-    return next(e for e in document["procedures"] if e["id"] == procedure_id)
-
-
 def refusal(document: dict) -> CatalogueError:
     with pytest.raises(CatalogueError) as caught:
         validate_catalogue_text(dump(document))
@@ -244,10 +232,6 @@ def _duplicate(d):
     entry(d, "JU02")["id"] = "JU01"
 
 
-def _missing_field(d):
-    del entry(d, "JU03")["deadline"]
-
-
 def _empty_field(d):
     entry(d, "KA02")["explanation"] = "   "
 
@@ -259,10 +243,6 @@ def _empty_items(d):
 def _bad_ward(d):
     counters = entry(d, "HN01")["counters"]
     counters["shinjuku"] = counters.pop("asao")
-
-
-def _bad_department(d):
-    entry(d, "KA01")["department"] = "kaigo"
 
 
 def _bad_category(d):
@@ -303,11 +283,11 @@ def _bad_form_name(d):
 REFUSALS = [
     ("unknown id", _unknown_id, [("ZZ01", "id", "ZZ01"), ("JU01", "id", "JU01")]),
     ("duplicate id", _duplicate, [("JU01", "id", "重複"), ("JU02", "id", "JU02")]),
-    ("missing field", _missing_field, [("JU03", "deadline", "入力されていません")]),
+    ("missing field", drop_a_required_field, [("JU03", "deadline", "入力されていません")]),
     ("empty field", _empty_field, [("KA02", "explanation", "空欄")]),
     ("empty items", _empty_items, [("KA03", "items_to_bring", "1件以上")]),
     ("bad ward", _bad_ward, [("HN01", "counters", "shinjuku"), ("HN01", "counters", "asao")]),
-    ("bad department", _bad_department, [("KA01", "department", "kaigo")]),
+    ("bad department", name_an_unknown_department, [("KA01", "department", "kaigo")]),
     ("bad category", _bad_category, [("KS01", "category", "障害福祉")]),
     ("bad handling", _bad_handling, [("JU05", "handling", "counter")]),
     ("effective_to before effective_from", _ends_before_start, [("ZE01", "effective_to", "2026-03-31")]),

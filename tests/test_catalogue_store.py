@@ -7,24 +7,18 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sa_text
 
 from engine.db.models import AuditEntry
-from processes.okuyami.catalogue import (
-    CatalogueError,
-    load_catalogue,
-)
+from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.catalogue_store import (
     CatalogueVersion,
     deploy_catalogue,
     list_catalogue_versions,
     live_catalogue,
 )
-from tests.test_catalogue import (
-    _bad_department,
-    _missing_field,
-    dump,
-    repository_document,
-)
+from processes.okuyami.catalogue_validation import CatalogueError
+from tests.catalogue_support import drop_a_required_field, dump, name_an_unknown_department, repository_document
 
 
 def _edited(text: str, label: str) -> str:
@@ -90,8 +84,8 @@ def test_redeploying_an_older_version_makes_it_live_again_without_a_copy(databas
 
 def test_an_invalid_catalogue_writes_nothing_and_leaves_the_live_one(database):
     document = repository_document()
-    _bad_department(document)
-    _missing_field(document)
+    name_an_unknown_department(document)
+    drop_a_required_field(document)
     with pytest.raises(CatalogueError) as caught:
         with database.transaction() as session:
             deploy_catalogue(session, dump(document), actor="owner1")
@@ -108,20 +102,37 @@ def test_an_invalid_catalogue_writes_nothing_and_leaves_the_live_one(database):
         assert live_catalogue(session).content_hash == load_catalogue().content_hash
 
 
+def _a_transaction_waits_for_a_lock(database) -> bool:
+    with database.engine.connect() as connection:
+        return connection.scalar(sa_text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                         "AND wait_event_type = 'Lock'")) > 0
+
+
 def test_concurrent_deploys_of_the_same_text_store_it_once(database):
     text = load_catalogue().text
     first_has_written = threading.Event()
     ids, errors = {}, []
 
+    def hold_until_the_second_waits():
+        """Keep the first transaction open until the second is blocked on it: on PostgreSQL, inserting the same
+        content hash waits for the first transaction's row. SQLite lets one writer in at a time, so there the second
+        transaction begins only after the first has committed and finds its row."""
+        if database.dialect != "postgresql":
+            return
+        deadline = time.monotonic() + 30
+        while not _a_transaction_waits_for_a_lock(database):
+            assert time.monotonic() < deadline, "the second deploy never reached the insert"
+            time.sleep(0.01)
+
     def deploy(name, wait_for=None):
         try:
             if wait_for is not None:
-                assert wait_for.wait(10)
+                assert wait_for.wait(30)
             with database.transaction() as session:
                 ids[name] = deploy_catalogue(session, text, actor=name).id
                 if wait_for is None:
                     first_has_written.set()
-                    time.sleep(0.5)  # keep the first transaction open while the second one tries to insert
+                    hold_until_the_second_waits()
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

@@ -1,7 +1,6 @@
 """The warm LibreOffice converter pool: converts, embeds only Noto faces for ＭＳ 明朝/ゴシック, recycles converters,
 replaces a hung one within a bounded wait, and says in Japanese when LibreOffice is missing."""
 import io
-import subprocess
 
 import pytest
 from docx import Document
@@ -10,6 +9,7 @@ from docx.oxml.ns import qn
 from engine.documents.converter_pool import ConverterPool, PoolSettings
 from engine.documents.errors import ConversionFailed, ConverterUnavailable
 from engine.documents.pdf import merge_pdfs, page_count
+from tests.document_support import pdf_fonts, pdf_text
 
 
 def docx_in(font: str, text: str) -> bytes:
@@ -21,18 +21,6 @@ def docx_in(font: str, text: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The PDF's text without white space (pdftotext puts spaces between Japanese and digits)."""
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    return "".join(text.split())
-
-
-def pdf_fonts(pdf: bytes) -> list[tuple[str, str]]:
-    """(font name, embedded yes/no) of every font in the PDF."""
-    lines = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode().splitlines()
-    return [(line.split()[0], line.split()[-5]) for line in lines[2:] if line.strip()]
 
 
 def test_without_libreoffice_the_pool_says_why_in_japanese():

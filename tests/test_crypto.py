@@ -11,7 +11,7 @@ from sqlalchemy import text
 from engine import crypto
 from engine.crypto import DecryptionFailed, KeyRing, generate_key
 from engine.errors import ConfigurationError
-from tests.conftest import TEST_DATA_KEY
+from tests.support import TEST_DATA_KEY
 
 NAME = "川崎 太郎"
 OLD, NEW, OTHER = generate_key(), generate_key(), generate_key()

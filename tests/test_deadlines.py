@@ -16,20 +16,7 @@ from processes.calendar import CalendarError
 from processes.calendar.deadline_rules import deadline_rules
 from processes.notifications.models import Notification
 from processes.notifications.scheduling import fire_due_timers
-from processes.okuyami.cases import start_case
-from tests.case_support import JST, reservation
-from tests.smtp_support import mail_platform, smtp_server  # noqa: F401 - fixtures
-from tests.test_case_process import book, precheck_everything, visit
-
-DATES = {"deceased_birth_date": "1940-05-05", "date_of_death": "2026-11-20"}
-
-
-def book_visit(runtime, visit_start: datetime, died_on: str = "2026-11-20", **changes):
-    case = start_case(runtime, "booking", "operator1", ward="nakahara")
-    [booking] = runtime.list_tasks(instance_id=case.id)
-    body = reservation({**DATES, "date_of_death": died_on}, slot_start=visit_start.isoformat(), **changes)
-    runtime.complete_task(booking.id, body, "operator1")
-    return case
+from tests.case_support import JST, book, book_visit, precheck_everything, visit
 
 
 def waiting_deadlines(runtime, case_id: int) -> dict:

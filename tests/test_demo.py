@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from engine import accounts
 from engine.db.models import AuditEntry, ProcessInstance
-from processes.demo.city import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from processes.demo.cases import seed_demo_cases
+from processes.demo.city import DEMO_USERS, seed_demo
 from tests.case_support import NOW
 
 
@@ -56,4 +57,7 @@ def test_seeding_the_demo_twice_adds_nothing_the_second_time(api_app, database):
     assert sum(line.startswith("case ") for line in first) >= 12
     assert [u.username for u in DEMO_USERS if f"user {u.username} ({u.role})" in first] == [u.username for u in DEMO_USERS]
     assert seed_demo(platform) == []
-    assert DEMO_PASSWORD == "okuyami-demo"
+    with database.transaction(write=False) as session:                  # README: every demo user, okuyami-demo
+        signs_in = {u.username: accounts.password_matches(accounts.get_user(session, u.username), "okuyami-demo")
+                    for u in DEMO_USERS}
+    assert signs_in == {u.username: True for u in DEMO_USERS}

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from processes.documents.templates import TEMPLATES_DIR
-from tests.test_documents_templates import docx_with
+from tests.document_support import docx_with
 from web.cli import main
 
 

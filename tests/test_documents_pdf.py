@@ -19,7 +19,7 @@ from processes.okuyami.guidance import guidance_sheet
 from processes.okuyami.navi import evaluate_answers
 from tests.case_support import VISIT
 from tests.packet_support import docx_text
-from tests.test_converter_pool import pdf_fonts, pdf_text
+from tests.document_support import pdf_fonts, pdf_text
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 pytestmark = pytest.mark.slow

@@ -3,7 +3,7 @@ opened again, is nobody else's, and is gone once the task is completed."""
 from sqlalchemy import text
 
 from processes.okuyami.cases import start_case
-from tests.page_support import browsers, page_csrf, text_of  # noqa: F401 - fixture
+from tests.page_support import page_csrf, text_of
 
 
 def _booking_task(app):

@@ -10,9 +10,7 @@ from sqlalchemy import select
 from engine.db.models import AuditEntry, HumanTask, Timer
 from processes.notifications.models import Notification
 from processes.notifications.scheduling import fire_due_timers
-from tests.case_support import JST, VISIT
-from tests.smtp_support import mail_platform, smtp_server  # noqa: F401 - fixtures
-from tests.test_case_process import book, precheck_everything, visit
+from tests.case_support import JST, VISIT, book, precheck_everything, visit
 
 PRECHECK_DUE = datetime(2026, 12, 2, 17, 0, tzinfo=JST)
 ESCALATION_DUE = datetime(2026, 12, 3, 8, 30, tzinfo=JST)

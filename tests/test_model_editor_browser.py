@@ -13,7 +13,7 @@ import pytest
 from engine import accounts
 from tests import browser_support
 from tests.api_support import walk_in
-from tests.browser_support import browser, playwright_api  # noqa: F401 - fixture
+from tests.browser_support import playwright_api
 from tests.web_support import PASSWORD
 
 pytestmark = pytest.mark.slow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from processes.modelling.examples import list_examples
-from tests.page_support import browsers, page_csrf, text_of  # noqa: F401 - fixture
+from tests.page_support import page_csrf, text_of
 
 
 def examples(database):

@@ -6,7 +6,7 @@ import pytest
 
 from engine.settings import PROJECT_ROOT
 from processes.modelling.service import deploy_model
-from tests.page_support import browsers, new_case, text_of  # noqa: F401 - fixture
+from tests.page_support import new_case, text_of
 
 CASE = (PROJECT_ROOT / "bpmn" / "okuyami_case.bpmn").read_text(encoding="utf-8")
 

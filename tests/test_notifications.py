@@ -12,9 +12,7 @@ from processes.notifications import store
 from processes.notifications.models import Notification, OutboxMessage
 from processes.notifications.outbox import backoff
 from processes.notifications.scheduling import fire_due_timers, send_outbox
-from tests.case_support import JST, reservation
-from tests.smtp_support import mail_platform, smtp_server  # noqa: F401 - fixtures
-from tests.test_case_process import book
+from tests.case_support import JST, book, reservation
 
 PRECHECK_LATE = datetime(2026, 12, 2, 17, 1, tzinfo=JST)
 REMINDER_TIME = datetime(2026, 12, 1, 9, 1, tzinfo=JST)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from processes.notifications import store
-from tests.page_support import browsers, page_csrf, text_of  # noqa: F401 - fixtures
+from tests.page_support import page_csrf, text_of
 
 
 def give(database, recipient: str, title: str, link: str | None = None) -> int:

@@ -9,14 +9,13 @@ from sqlalchemy import select
 
 from engine.db.models import AuditEntry
 from engine.db.types import utcnow
-from processes.tasks.access import Actor
 from processes.documents.jobs import refresh_packets
 from processes.documents.models import CasePacket
 from processes.documents.packets import build_packet, needs_packet, packet_view
 from processes.okuyami.booking_changes import move_case
-from tests.case_support import MOVED_VISIT
+from processes.tasks.access import Actor
+from tests.case_support import MOVED_VISIT, book, precheck_everything
 from tests.packet_support import FailingPool, RecordingPool, docx_text, missing_libreoffice_pool
-from tests.test_case_process import book, precheck_everything
 
 OPERATOR = Actor("operator1", "operator", None, None)
 

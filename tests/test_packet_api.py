@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from engine.db.models import AuditEntry
 from processes.documents import jobs
+from tests.case_support import precheck_everything
 from tests.packet_support import RecordingPool, missing_libreoffice_pool
-from tests.page_support import browsers, new_case, page_csrf, text_of  # noqa: F401 - fixture
-from tests.test_case_process import precheck_everything
+from tests.page_support import new_case, page_csrf, text_of
 
 
 @pytest.fixture

@@ -8,48 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.security_support import SCRIPT_TAG, inline_code, security_header_problems
 from tests.web_support import add_user, login
 from web.security import CSP, HSTS
 
 WEB = Path(__file__).resolve().parent.parent / "web"
-_JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
-_TAG = re.compile(r"<[a-zA-Z][^<>]*>", re.S)
-_INLINE_HANDLER = re.compile(r"\s(on[a-z]+|hx-on[:\w-]*)\s*=", re.I)
-_STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.I)
-_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
-
-
-def inline_code(html: str) -> list[str]:
-    """What the CSP (script-src 'self'; style-src 'self') would block in this HTML or template."""
-    problems = []
-    for attributes, body in _SCRIPT.findall(html):
-        if "src=" not in attributes:
-            problems.append("a <script> without src")
-        elif body.strip():
-            problems.append("a <script src> with inline code")
-    if re.search(r"<style\b", html, re.I):
-        problems.append("a <style> block")
-    text = _JINJA.sub("X", html)
-    for tag in _TAG.findall(text):
-        if _INLINE_HANDLER.search(tag):
-            problems.append(f"an inline event handler in {tag[:80]}")
-        if _STYLE_ATTRIBUTE.search(tag):
-            problems.append(f"a style attribute in {tag[:80]}")
-    if re.search(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", text, re.I):
-        problems.append("a javascript: URL")
-    return problems
-
-
-def security_header_problems(response) -> list[str]:
-    headers = response.headers
-    expected = {"Content-Security-Policy": CSP, "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "same-origin"}
-    problems = [f"{name}: {headers.get(name)!r}" for name, value in expected.items() if headers.get(name) != value]
-    if headers.get("Cache-Control") != "no-store":
-        problems.append(f"Cache-Control: {headers.get('Cache-Control')!r}")
-    return problems
-
-
 def _templates() -> list[Path]:
     """Every audience's templates (web/templates, web/staff/templates, web/studio/templates, ...)."""
     return sorted(t for t in WEB.rglob("*.html") if "templates" in t.relative_to(WEB).parts)
@@ -79,7 +42,7 @@ def test_the_template_scan_tells_inline_code_from_harmless_text(html, blocked):
 
 def test_every_template_loads_scripts_only_from_static():
     for template in _templates():
-        for attributes, _ in _SCRIPT.findall(template.read_text(encoding="utf-8")):
+        for attributes, _ in SCRIPT_TAG.findall(template.read_text(encoding="utf-8")):
             found = re.search(r'src="([^"]*)"', attributes) or re.search(r"src='([^']*)'", attributes)
             src = found.group(1)
             assert src.startswith("/static/") or "url_for('static'" in src or 'url_for("static"' in src, \

@@ -102,8 +102,11 @@ def test_production_refuses_to_start_without_its_secrets(instance, environ, word
 
 
 def test_production_starts_with_both_secrets(instance):
-    load_settings(instance, environ={"OKUYAMI_DATA_KEY": KEY_A, "OKUYAMI_SECRET_KEY": "s" * 32}
-                  ).require_production_secrets()
+    settings = load_settings(instance, environ={"OKUYAMI_DATA_KEY": KEY_A, "OKUYAMI_SECRET_KEY": "s" * 32})
+
+    assert settings.demo is False
+    assert settings.data_keys == [KEY_A] and settings.secret_key == "s" * 32
+    assert settings.require_production_secrets() is None          # no refusal: the app may start
 
 
 def test_the_demo_starts_without_secrets(instance):

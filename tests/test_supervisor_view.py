@@ -2,15 +2,15 @@
 they have been open and how late they are, and the escalations waiting; supervisors only; printable."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from engine.db.types import utcnow
 from processes.notifications.deadline_report import deadline_report
 from processes.notifications.scheduling import fire_due_timers
 from processes.okuyami.cases import start_case
-from tests.case_support import JST, reservation
-from tests.page_support import browsers, text_of  # noqa: F401 - fixtures
-from tests.test_case_process import book
+from tests.case_support import JST, book, reservation
+from tests.page_support import text_of
 
 DATES = {"deceased_birth_date": "1940-05-05", "date_of_death": "2026-11-20"}
 
@@ -27,7 +27,7 @@ def test_overdue_and_soon_due_tasks_by_ward_and_department_with_their_age(api_ap
     rt = platform.runtime
     late = book(rt)                                                          # due Dec 2, 17:00
     soon = book_in(rt, "nakahara", datetime(2026, 12, 4, 10, 30, tzinfo=JST))   # due Dec 3, 17:00
-    book_in(rt, "tama", datetime(2026, 12, 10, 10, 30, tzinfo=JST))           # due Dec 9: neither
+    later = book_in(rt, "tama", datetime(2026, 12, 10, 10, 30, tzinfo=JST))   # due Dec 9: neither
     clock.move_to(datetime(2026, 12, 2, 17, 31, tzinfo=JST))
     fire_due_timers(platform)
 
@@ -40,7 +40,11 @@ def test_overdue_and_soon_due_tasks_by_ward_and_department_with_their_age(api_ap
     assert "8日7時間" in page                 # open since Nov 24, 10:00
     kumin_late = next(t for t in rt.list_tasks(instance_id=late.id) if t.department == "kumin")
     assert f'href="/tasks/{kumin_late.id}/form"' in page
-    assert {t.instance_id for t in rt.list_tasks(instance_id=soon.id)} == {soon.id}
+    shown = {int(task_id): state for state, task_id in
+             re.findall(r'<tr class="(overdue|soon)">.*?href="/tasks/(\d+)/form"', page, re.S)}
+    assert {shown.get(t.id) for t in rt.list_tasks(instance_id=late.id)} == {"overdue"}
+    assert {shown.get(t.id) for t in rt.list_tasks(instance_id=soon.id)} == {"soon"}
+    assert {shown.get(t.id) for t in rt.list_tasks(instance_id=later.id)} == {None}
     assert 'href="/static/css/supervisor.css"' in page and "印刷" in page
     assert "対応待ちのエスカレーションはありません" in page
 

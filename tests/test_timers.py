@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 
 from engine.db.models import AuditEntry, Timer
 from engine.scheduler import JOB_ID, fire_due_timers, make_scheduler
-from tests.case_support import JST, MOVED_VISIT
+from tests.case_support import JST, MOVED_VISIT, book
 from tests.support import fixture_sources
-from tests.test_case_process import book
 
 T0 = datetime(2025, 4, 1, 0, 30, tzinfo=timezone.utc)
 PRECHECK, ESCALATION, REMINDER = "事前確認の期限", "事前確認のエスカレーション期限", "来庁の2営業日前"

@@ -11,9 +11,7 @@ from sqlalchemy import select
 
 from engine.scheduler import JOB_ID
 from processes.notifications.models import Notification
-from tests.case_support import JST
-from tests.smtp_support import mail_platform, smtp_server  # noqa: F401 - fixtures
-from tests.test_case_process import book
+from tests.case_support import JST, book
 from web.cli import main
 
 

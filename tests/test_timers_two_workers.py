@@ -37,7 +37,7 @@ def test_two_worker_processes_fire_each_timer_exactly_once(runtime, database, re
         for worker in workers:
             if worker.poll() is None:
                 worker.kill()
-    for worker, (out, err) in zip(workers, outputs):
+    for worker, (_, err) in zip(workers, outputs):
         assert worker.returncode == 0, err
     fired = [int(out.split()[-1]) for out, _ in outputs]
     assert sum(fired) == CASES, fired

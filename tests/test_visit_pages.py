@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from processes.okuyami.guidance import guidance_sheet
 from processes.okuyami.visit import minutes_between
 from tests.case_support import JST, NOW
-from tests.page_support import browsers, new_case, page_csrf, text_of  # noqa: F401 - fixture
+from tests.page_support import new_case, page_csrf, text_of
 
 
 def walk_in_at_the_counter(api_app) -> int:

@@ -35,6 +35,7 @@ from processes.faq.access import REVIEWERS as FAQ_REVIEWERS
 from processes.faq.access import USERS as FAQ_USERS
 from processes.okuyami.cases import start_case
 from processes.okuyami.visit import VISIT_ROLES
+from processes.reports.access import READERS as REPORT_READERS
 from processes.tasks.access import (
     BOOKING_CREATORS,
     CASE_READERS,

@@ -1,20 +1,13 @@
 """The worklist in a real browser (Chromium): claiming and giving back a task by keyboard changes the row and the
 tab counts in place (htmx) without reloading the page; the worklist and a task form pass axe (no serious or
-critical violations). Uses the live demo-city server of the case screen tests."""
+critical violations). Runs on the demo city's cases (browser_support.demo_city_server)."""
 from __future__ import annotations
 
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.test_case_screens_browser import (  # noqa: F401 - fixtures
-    ARTIFACTS,
-    browser,
-    live_server,
-    serious_violations,
-    signed_in,
-)
+from tests.browser_support import ARTIFACTS, playwright_api, serious_violations, signed_in
 
 pytestmark = pytest.mark.slow
 
@@ -23,8 +16,8 @@ def _count(page, tab: str) -> int:
     return int(page.locator(f"[data-tab={tab}]").inner_text().rstrip("件").strip())
 
 
-def test_claim_and_unclaim_update_the_row_and_counts_without_a_reload(live_server, browser):
-    base, _cases = live_server
+def test_claim_and_unclaim_update_the_row_and_counts_without_a_reload(demo_city_server, browser):
+    base, _cases = demo_city_server
     page, errors = signed_in(browser, base, "sv")
     page.goto(f"{base}/tasks?tab=group")
     assert serious_violations(page) == []
@@ -36,19 +29,19 @@ def test_claim_and_unclaim_update_the_row_and_counts_without_a_reload(live_serve
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#{row_id} >> text=引き受けました")
     # Waited for through the locator engine: a string predicate would be evaluated, which the CSP forbids.
-    expect(page.locator("[data-tab=mine]")).to_have_text(re.compile(rf"^\s*{mine + 1}\D"))
+    playwright_api.expect(page.locator("[data-tab=mine]")).to_have_text(re.compile(rf"^\s*{mine + 1}\D"))
     assert (_count(page, "mine"), _count(page, "group")) == (mine + 1, group - 1)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "worklist-claimed.png"), full_page=True)
     page.locator(f"#{row_id} button", has_text="解除する").click()
     page.wait_for_selector(f"#{row_id} >> text=解除しました")
-    expect(page.locator("[data-tab=mine]")).to_have_text(re.compile(rf"^\s*{mine}\D"))
+    playwright_api.expect(page.locator("[data-tab=mine]")).to_have_text(re.compile(rf"^\s*{mine}\D"))
     assert page.evaluate("window.sameDocument") is True                    # never reloaded
     assert errors == []
 
 
-def test_a_task_form_is_accessible(live_server, browser):
-    base, _cases = live_server
+def test_a_task_form_is_accessible(demo_city_server, browser):
+    base, _cases = demo_city_server
     page, _errors = signed_in(browser, base, "op")
     page.goto(f"{base}/tasks?tab=group")
     links = page.locator("table.worklist a[href$='/form']")

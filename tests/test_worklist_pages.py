@@ -4,11 +4,12 @@ filters, sorting, and scope (another ward's task is 404)."""
 import re
 from datetime import timedelta
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from engine.db.models import User
 from tests.api_support import VISIT
 from tests.case_support import NOW
-from tests.page_support import browsers, new_case, page_csrf, text_of  # noqa: F401 - fixture
+from tests.page_support import new_case, page_csrf, text_of
 
 HTMX = {"HX-Request": "true"}
 
@@ -93,11 +94,15 @@ def test_overdue_tasks_are_flagged_in_words_and_have_their_own_tab(api_app, brow
     assert "令和8年12月2日（水） 17:00" in page                               # due shown in JST and 和暦
 
 
-def test_completed_tasks_stay_findable_by_case_number_and_date(api_app, browsers, clock):
+def test_completed_tasks_stay_findable_by_case_number_and_date(api_app, browsers, clock, database):
     first, second = new_case(api_app), new_case(api_app, ward="tama")
+    browsers["op"]
+    with database.transaction() as session:
+        session.scalar(select(User).where(User.username == "op")).display_name = "予約 花子"
     supervisor = browsers["sv"]
     page = text_of(supervisor.get("/tasks?tab=completed"))
-    assert _count(page, "completed") == 2 and "予約受付・問診" in page and "op" in page
+    assert _count(page, "completed") == 2 and page.count("予約受付・問診") == 2
+    assert re.findall(r"<td>([^<>]*)</td>\s*</tr>", page) == ["予約 花子"] * 2   # completed by: the operator's name
     only_first = text_of(supervisor.get(f"/tasks?tab=completed&case={first}"))
     assert f">{first}<" in only_first and f">{second}<" not in only_first
     today = NOW.date().isoformat()

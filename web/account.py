@@ -8,7 +8,6 @@ from flask_login import current_user, logout_user
 from engine.db.models import User
 from processes.staff import passwords, totp
 from processes.tasks.validation import ValidationFailed
-
 from web.extensions import platform
 from web.guards import roles_required
 

@@ -10,7 +10,6 @@ from flask_login import UserMixin
 
 from engine.db.models import User
 from processes.roles import ROLES
-
 from web.extensions import login_manager
 
 

@@ -12,7 +12,6 @@ from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
 from processes.staff import sessions as staff_sessions
-
 from web.identity import StaffUser
 
 SESSIONLESS_PREFIXES = ("/static/", "/api/")

@@ -9,8 +9,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, Invali
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from .values import (FEEL_DECIMAL, NUMBER_TYPES, add, compare, duration_string, equal, kind, negate,
-                     number_string)
+from .values import FEEL_DECIMAL, NUMBER_TYPES, add, compare, duration_string, equal, kind, negate, number_string
 
 JST = ZoneInfo("Asia/Tokyo")
 _DATE = re.compile(r"-?\d{4,9}-\d{2}-\d{2}")

@@ -10,8 +10,18 @@ from lxml import etree
 from .errors import DecisionError, DmnProblem, FeelSyntaxError
 from .evaluate import bind_functions, plan_requirements
 from .feel import Expression, FunctionSlot, compile_expression, compile_unary_tests
-from .model import (AGGREGATIONS, HIT_POLICIES, Decision, DecisionTable, DmnModel, InputClause, KnowledgeModel,
-                    LiteralExpression, OutputClause, Rule)
+from .model import (
+    AGGREGATIONS,
+    HIT_POLICIES,
+    Decision,
+    DecisionTable,
+    DmnModel,
+    InputClause,
+    KnowledgeModel,
+    LiteralExpression,
+    OutputClause,
+    Rule,
+)
 
 
 def parse_dmn(content: bytes, file: str = "<dmn>", root: etree._Element | None = None) -> DmnModel:
@@ -234,8 +244,8 @@ class _Compiler:
                 compiled_outputs.append(compile_expression("null"))
                 continue
             compiled = self.expression(
-                text, lambda ja, c=clause: f"判定表「{table_name}」の {row} 行目の出力「{c.name}」の式「{text.strip()}」"
-                                           f"を解釈できません: {ja}", rule_id, "dmn_cell", row)
+                text, lambda ja, c=clause, t=text: f"判定表「{table_name}」の {row} 行目の出力「{c.name}」の式「{t.strip()}」"
+                                                   f"を解釈できません: {ja}", rule_id, "dmn_cell", row)
             compiled_outputs.append(compiled or _broken(text, "output entry"))
         constant = None
         if compiled_outputs and all(o.constant for o in compiled_outputs):

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from ..db.models import HumanTask, ProcessInstance
 from ..dmn.serializer import DMN_SERIALIZER_CONFIG
 from ..errors import TaskConflict
+from ..registry.checks import FORM_PROPERTY
 from . import audit
 from .human_tasks import READY, _due_at, _properties, ready_user_tasks
-from ..registry.checks import FORM_PROPERTY
 
 COSMETIC = frozenset({"bpmn_name", "documentation", "description"})
 """Spec attributes whose change does not alter how a finished task behaved."""

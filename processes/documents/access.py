@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine.runtime import WorkflowRuntime
-from processes.tasks.access import Actor, Forbidden, sees_personal_data
 from processes.okuyami.case_view import readable_case
+from processes.tasks.access import Actor, Forbidden, sees_personal_data
 
 
 def check_packet_read(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id: int) -> dict:

@@ -12,7 +12,6 @@ from engine.db.types import utcnow
 from engine.documents.converter_pool import ConverterPool, shared_pool
 from engine.documents.errors import ConverterUnavailable
 from engine.runtime import WorkflowRuntime
-
 from processes.documents.packets import build_packet, cases_waiting_for_visit, needs_packet, packet_view
 
 log = logging.getLogger(__name__)

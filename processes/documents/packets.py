@@ -27,10 +27,9 @@ from engine.documents.errors import ConverterUnavailable
 from engine.documents.pdf import merge_pdfs
 from engine.errors import OkuyamiError
 from engine.runtime import WorkflowRuntime, audit
-from processes.okuyami.cases import CASE_PROCESS
-
 from processes.documents.models import CasePacket
 from processes.documents.packet_content import PacketContent, packet_content
+from processes.okuyami.cases import CASE_PROCESS
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)

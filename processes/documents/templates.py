@@ -21,11 +21,9 @@ from engine.documents.rendering import render_docx, template_fields
 from engine.errors import NotFound
 from engine.runtime import audit
 from engine.settings import PROJECT_ROOT
-from processes.okuyami.guidance import guidance_sheet
-
 from processes.documents.fields import FIELDS, form_context, unknown_fields
 from processes.documents.models import FormTemplateVersion
-
+from processes.okuyami.guidance import guidance_sheet
 TEMPLATES_DIR = PROJECT_ROOT / "forms" / "templates"
 GUIDANCE = "guidance"
 """The family's guidance sheet: first in every packet."""

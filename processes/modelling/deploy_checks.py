@@ -20,7 +20,8 @@ def _defines_selection(source: ModelSource) -> bool:
 
 
 def saved_examples_check(session: Session, changed: list[ModelSource]) -> list[Problem]:
-    from processes.modelling.service import check_examples  # the service imports the registry package; import it when called
+    # the service imports the registry package; import it when called
+    from processes.modelling.service import check_examples
 
     for source in changed:
         if _defines_selection(source):

@@ -15,11 +15,10 @@ from engine.dmn.hit_policies import rule_output
 from engine.dmn.model import DecisionTable
 from engine.errors import InvalidTaskData, OkuyamiError
 from engine.runtime import audit
+from processes.modelling.models import ExampleInterview
 from processes.okuyami.interview import InvalidAnswers, decision_inputs, validate_answers
 from processes.okuyami.procedure_ids import PROCEDURE_ID_SET
 from processes.okuyami.selection import DECISION_ID, select_procedures
-
-from processes.modelling.models import ExampleInterview
 
 MAX_TITLE = 200
 

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import HumanTask
 from processes.calendar import JST, BusinessCalendar
-
 from processes.notifications.escalation import REVIEW_TASK
 
 

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from engine.db.session import Database
 from engine.db.types import utcnow
-
 from processes.notifications.models import FAILED, PENDING, SENT, OutboxMessage
 
 log = logging.getLogger(__name__)

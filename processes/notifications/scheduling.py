@@ -7,7 +7,6 @@ import logging
 from datetime import datetime
 
 from engine import scheduler as engine_scheduler
-
 from processes.notifications.escalation import wake_hook
 from processes.notifications.mailer import mailer_for
 from processes.notifications.outbox import DispatchResult, dispatch

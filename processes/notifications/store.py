@@ -8,7 +8,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.db.types import utcnow
-
 from processes.notifications.models import Notification, NotificationAddress
 from processes.notifications.outbox import enqueue
 

@@ -8,9 +8,8 @@ from engine import accounts
 from engine.db.models import User
 from engine.errors import InvalidTaskData
 from engine.runtime import audit
-from processes.tasks.validation import FieldError, ValidationFailed
-
 from processes.staff import sessions
+from processes.tasks.validation import FieldError, ValidationFailed
 
 
 def change_own_password(session: Session, user_id: int, current: str, new: str, confirmation: str) -> None:

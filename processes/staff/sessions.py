@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import User
 from engine.db.types import utcnow
-
 from processes.staff.models import StaffSession
 
 IDLE_LIMIT = timedelta(minutes=30)

@@ -23,7 +23,6 @@ from engine.db.models import User
 from engine.db.types import utcnow
 from engine.errors import InvalidTaskData
 from engine.runtime import audit
-
 from processes.staff.models import StaffTotp
 
 TOTP_ROLES = frozenset({"admin", "process_owner", "supervisor"})

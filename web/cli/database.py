@@ -1,14 +1,11 @@
 """`okuyami db` and `okuyami keys`: the database schema and the data keys."""
 from __future__ import annotations
 
-
 import click
 
 from engine import crypto
 from engine.db.migrate import upgrade
 from engine.db.session import Database
-
-
 from web.cli.root import Context, pass_context
 
 

@@ -23,7 +23,6 @@ from processes.documents.templates import (
 )
 
 
-
 @click.group()
 def forms() -> None:
     """Form templates (docx) and print packets."""

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from engine.db.models import User
 
 
-
 @click.group()
 def notifications() -> None:
     """Notifications: staff e-mail addresses and the e-mail outbox."""

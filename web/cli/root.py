@@ -10,7 +10,6 @@ from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
 
 
-
 class Context:
     def __init__(self, instance: str | None):
         self.instance = instance

@@ -6,11 +6,8 @@ from datetime import datetime
 
 import click
 
-
-from web.formatting import JST, jst
-
 from web.cli.root import Context, pass_context
-
+from web.formatting import JST, jst
 
 # timers -----------------------------------------------------------------------------------------------------
 _TIMER_STATE_NAMES = {"WAITING": "待機中", "FIRED": "発火済み", "CANCELLED": "取消"}

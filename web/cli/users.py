@@ -1,7 +1,6 @@
 """`okuyami users`: staff accounts and their API tokens."""
 from __future__ import annotations
 
-
 import click
 
 from engine import accounts
@@ -9,8 +8,6 @@ from engine.errors import OkuyamiError
 from processes.departments import DEPARTMENTS
 from processes.okuyami.wards import load_wards
 from processes.roles import ROLES, SCOPED_ROLES
-
-
 from web.cli.root import Context, _fail, pass_context
 
 

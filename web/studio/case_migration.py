@@ -7,7 +7,6 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from processes.modelling.migration import cases_on_old_versions, migrate_cases, process_summaries
-
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 

@@ -13,7 +13,6 @@ from processes.documents.templates import (
     upload_template,
     versions_of,
 )
-
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 

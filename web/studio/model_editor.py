@@ -9,7 +9,6 @@ from flask_login import current_user
 from engine.registry.xml import parse_model_xml
 from processes.modelling import service
 from processes.roles import LANE_ALIASES, ROLES, SYSTEM_ROLE
-
 from web.extensions import platform
 from web.guards import roles_required
 

@@ -18,7 +18,6 @@ from processes.modelling.service import check_examples
 from processes.okuyami.catalogue_store import live_catalogue
 from processes.okuyami.interview import DATE_KEYS
 from processes.okuyami.interview_questions import answers_from_form, question_groups
-
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 

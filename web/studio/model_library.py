@@ -9,7 +9,6 @@ from werkzeug.routing import BuildError
 
 from processes.modelling import service
 from processes.modelling.library import form_templates
-
 from web.extensions import platform
 from web.guards import roles_required
 
