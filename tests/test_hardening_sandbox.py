@@ -82,8 +82,9 @@ def test_values_that_are_not_data_do_not_come_back(sandbox):
 
 
 def test_a_script_sees_the_callers_clock(sandbox):
-    import time_machine
     from datetime import datetime, timezone
+
+    import time_machine
 
     with time_machine.travel(datetime(2030, 4, 1, 0, 30, tzinfo=timezone.utc), tick=False):
         data = {}

@@ -9,8 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from engine import accounts
 from engine.runtime import audit
 from processes.staff import sessions as staff_sessions
-from processes.staff import throttle
-from processes.staff import totp
+from processes.staff import throttle, totp
 from processes.staff.totp import LoginCode
 from web.extensions import platform
 from web.guards import roles_required
