@@ -13,13 +13,12 @@ from sqlalchemy.orm import Session
 from engine.db.models import HumanTask
 from engine.errors import TaskConflict
 from engine.runtime import InstanceSummary, WorkflowRuntime, audit
-
-from processes.tasks.access import Actor, require
 from processes.calendar import JST, now_jst
-from processes.tasks.validation import FieldError, ValidationFailed, load_form, schema_errors
 from processes.okuyami.booking_changes import booking_state
 from processes.okuyami.visit_checks import VISIT_FORM, check_in_refusal, check_out_errors, record_check_in
 from processes.okuyami.visit_records import ensure_row
+from processes.tasks.access import Actor, require
+from processes.tasks.validation import FieldError, ValidationFailed, load_form, schema_errors
 
 VISIT_STEP = "visit"
 CHECKED_IN = "visit.checked_in"

@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 from engine.db.models import ProcessInstance
 from engine.runtime import audit
 from processes.calendar import JST, now_jst
-from processes.tasks.validation import FieldError, ValidationFailed
-
 from processes.okuyami.visit_models import CaseVisit
+from processes.tasks.validation import FieldError, ValidationFailed
 
 SLOT_TAKEN = "この予約枠はすでに埋まっています。別の枠を選んでください。"
 

@@ -1,12 +1,11 @@
 """The visit through the JSON API: the family's check-in at the counter (on the visit's day only)."""
 from __future__ import annotations
 
-from flask import jsonify, Blueprint
+from flask import Blueprint, jsonify
 
 from processes.okuyami.visit import check_in
-
-from web.api.tokens import token_required
 from web.api.support import actor, register_errors
+from web.api.tokens import token_required
 from web.extensions import platform
 
 bp = Blueprint("api_visits", __name__, url_prefix="/api/v1")

@@ -7,18 +7,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.errors import TaskConflict
 from processes.calendar import now_jst
-from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.case_view import read_case, read_guidance
+from processes.okuyami.catalogue import load_catalogue
+from processes.okuyami.handovers import department_handovers
 from processes.okuyami.visit import check_in as record_check_in
 from processes.okuyami.visit import complete_visit, minutes_between, outcome_labels, visit_state, visit_to_save
-from processes.okuyami.handovers import department_handovers
 from processes.okuyami.wards import load_wards
 from processes.tasks.validation import ValidationFailed
-
-from web.staff.case_formatting import fromiso
-from web.staff.case_formatting import register as register_filters
 from web.extensions import platform
 from web.guards import page_actor, roles_required
+from web.staff.case_formatting import fromiso
+from web.staff.case_formatting import register as register_filters
 
 bp = Blueprint("visit", __name__, url_prefix="/cases", template_folder="templates")
 register_filters(bp)
