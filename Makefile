@@ -21,3 +21,4 @@ bench: setup
 	.venv/bin/python -m bench.packet
 	.venv/bin/python -m bench.sandbox
 	.venv/bin/python -m bench.faq
+	.venv/bin/python -m bench.calls

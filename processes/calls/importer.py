@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import crypto
@@ -65,21 +65,20 @@ def _store_calls(session: Session, fold: Fold, result: ImportResult) -> None:
             else:
                 result.duplicates += 1
         if new_rows:
-            session.execute(insert(Call), new_rows)
+            session.connection().execute(insert(Call.__table__), new_rows)
             result.added += len(new_rows)
 
 
 def _store_agent_events(session: Session, fold: Fold) -> None:
-    unique = {(a.agent, a.kind, a.at): a for a in fold.agents}
-    for chunk in _chunks(list(unique.values()), 500):
-        keys = [(a.agent, a.kind, a.at) for a in chunk]
+    unique = sorted({(a.agent, a.kind, a.at): a for a in fold.agents}.values(), key=lambda a: a.at)
+    for chunk in _chunks(unique, 5000):
         seen = {tuple(row) for row in session.execute(
             select(AgentEvent.agent, AgentEvent.kind, AgentEvent.at)
-            .where(tuple_(AgentEvent.agent, AgentEvent.kind, AgentEvent.at).in_(keys)))}
+            .where(AgentEvent.at >= chunk[0].at, AgentEvent.at <= chunk[-1].at))}
         rows = [{"agent": a.agent, "kind": a.kind, "at": a.at, "reason": a.reason} for a in chunk
                 if (a.agent, a.kind, a.at) not in seen]
         if rows:
-            session.execute(insert(AgentEvent), rows)
+            session.connection().execute(insert(AgentEvent.__table__), rows)
 
 
 def store_fold(session: Session, fold: Fold) -> ImportResult:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.db.types import utcnow
 from processes.calendar.slots import JST
 from processes.calls.erlang import seats_needed
 from processes.calls.models import AgentEvent, Call
@@ -49,7 +50,8 @@ def staffed_seats(session: Session, day: date) -> dict[int, int]:
             since.setdefault(agent, at)
         elif agent in since:
             sessions.append((since.pop(agent), at))
-    sessions += [(at, end) for at in since.values()]
+    still_open_until = min(end, utcnow())
+    sessions += [(at, still_open_until) for at in since.values()]
     seats = {}
     for hour in range(24):
         low, high = start + timedelta(hours=hour), start + timedelta(hours=hour + 1)
