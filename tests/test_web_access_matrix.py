@@ -67,6 +67,7 @@ API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules i
     "api_packets.packet_pdf": PERSONAL_DATA_READERS,
     "api_packets.request_packet": PERSONAL_DATA_READERS,
     "api_slots.slots": SLOT_READERS,
+    "api_navi_codes.show": ALL_STAFF,                                    # a code carries no personal data
     "api_tasks.tasks": TASK_USERS,
     "api_tasks.show": TASK_USERS,
     "api_tasks.claim": TASK_USERS,

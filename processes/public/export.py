@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from processes.public import faq
+from processes.public import faq, navi
 
 FORMAT = 1
 
@@ -24,7 +24,7 @@ class Part:
     build: Callable[[Session, date], dict]
 
 
-PARTS: list[Part] = [Part(faq.NAME, faq.build)]
+PARTS: list[Part] = [Part(faq.NAME, faq.build), Part(navi.NAME, navi.build)]
 
 
 def _write(path: Path, data: dict) -> None:

@@ -7,6 +7,7 @@ from web.api import (
     faq_vocabulary,
     faqs,
     models,
+    navi_codes,
     openapi,
     packets,
     recordings,
@@ -30,5 +31,6 @@ BLUEPRINTS = [
     slots.bp,
     packets.bp,
     models.bp,
+    navi_codes.bp,
     openapi.bp,
 ]

@@ -2,9 +2,10 @@
 
 BLUEPRINTS is what `create_public_app` registers; later issues (the navi, booking requests, the survey) add
 theirs here, and their export parts to processes/public/export.py."""
-from web.public import faq, home
+from web.public import faq, home, navi
 
 BLUEPRINTS = [
     home.bp,
     faq.bp,
+    navi.bp,
 ]
