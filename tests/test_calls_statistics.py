@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from processes.calendar.slots import JST
 from processes.callcentre.models import ContactRecord
-from processes.calls.importer import import_file, import_lines
+from processes.calls.importer import follow_file, import_file, import_lines
+from processes.calls.live import waiting_now
 from processes.calls.models import Call
 from processes.calls.statistics import Period, by_day, by_operator, statistics
 from tests.support import FIXTURES
@@ -129,3 +130,20 @@ def test_first_contact_resolution_from_the_phone_contacts_recorded(database):
         _contact(session, "centre_callback", channel="fax")          # not a phone contact
 
     assert figures(database)["first_contact_resolution"] == pytest.approx(3 / 4)
+
+
+def test_following_a_growing_file_completes_calls_and_counts_lines_on(database, tmp_path):
+    lines = DAY_LOG.read_text().splitlines(keepends=True)
+    growing = tmp_path / "queue_log"
+    growing.write_text("".join(lines[:33]))                  # c7 has just entered the queue
+    first = follow_file(database, growing, passes=1)
+    with database.transaction(write=False) as session:
+        waiting, longest = waiting_now(session, datetime(2026, 12, 2, 0, 0, 0, tzinfo=JST))
+    with open(growing, "a") as handle:
+        handle.write("".join(lines[33:]) + "1796137999|c8|okuyami|NONE|ENTER")          # a line still being written
+    second = follow_file(database, growing, passes=1)
+
+    assert (first.added, [n for n, _ in first.malformed]) == (7, [10, 23])
+    assert (waiting, longest) == (1, 5)                       # the supervisor sees it waiting for 5 s
+    assert (second.added, second.completed, second.malformed) == (0, 1, [])
+    assert figures(database)["average_talk_time_s"] == 105.0
