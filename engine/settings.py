@@ -44,6 +44,14 @@ class Settings:
     """Addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-* headers are believed."""
     trusted_proxy_hops: int = 1
     """How many trusted proxies stand in front of the application (each adds one X-Forwarded-For entry)."""
+    backup_key: str = ""
+    """OKUYAMI_BACKUP_KEY: encrypts backup archives; apart from the data key (both are needed to read them)."""
+    backup_folder: str = ""
+    """Where the worker writes the daily backup (a second disk); empty: no daily backup."""
+    backup_keep_days: int = 14
+    """Daily backups kept besides the month-ends (the last backup of each month is kept too)."""
+    ops_allowed_addresses: str = "127.0.0.1,::1"
+    """Addresses or networks (comma-separated) that may read /readyz and /metrics."""
 
     @property
     def data_keys(self) -> list[str]:

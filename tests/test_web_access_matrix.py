@@ -54,6 +54,7 @@ PUBLIC = {
     "auth.login", "auth.second_factor",          # the sign-in steps
     "api.health", "api.navi_evaluate",           # the public navi and the health check
     "openapi.document",                          # the API's description holds no data
+    "ops.healthz", "ops.readyz", "ops.metrics",  # for machines; readyz and metrics from allowed addresses only
 }
 TASK_USERS = WORKLIST_ROLES | SEES_ALL_TASKS
 PRECHECK_SCREENS = {"precheck.show", "precheck.submit", "task_forms.show", "task_forms.submit", "api_tasks.show"}
@@ -88,6 +89,7 @@ API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules i
     "api_contacts.callback": CALLBACK_READERS,
     # processes/calls/access.py and recordings.py (operators: their own figures and recordings)
     "api_calls.stats": CALL_STATS_READERS, "api_calls.staffing_forecast": CALL_STAFFING_READERS,
+    "api_reports.monthly": REPORT_READERS,  # processes/reports/access.py
     "api_recordings.index": RECORDING_READERS, "api_recordings.audio": RECORDING_READERS,
     "api_recordings.export": RECORDING_EXPORTERS,
     # processes/faq/access.py

@@ -9,7 +9,7 @@ from flask import Flask
 from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
 
-from web import account, auth, errors, formatting, proxies, request_limits, security
+from web import account, auth, errors, formatting, ops, proxies, request_limits, security
 from web import admin, api, callcentre, reports, staff, studio
 from web.extensions import csrf, login_manager
 
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     errors.init_app(app)
     request_limits.init_app(app)
     proxies.init_app(app, settings)
+    ops.init_app(app, settings)
     for blueprint in SHARED_BLUEPRINTS:
         app.register_blueprint(blueprint)
     for audience in PAGE_AUDIENCES:

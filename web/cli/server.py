@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from processes.documents.jobs import add_packet_job
+from processes.operations.jobs import add_operations_jobs
 from processes.tasks.drafts.jobs import add_draft_cleanup_job
 from processes.calls.recordings import add_purge_job as add_recordings_purge_job
 from processes.demo.city import DEMO_PASSWORD, DEMO_USERS, ensure_demo_instance, seed_demo
@@ -64,6 +65,7 @@ def worker(ctx: Context, interval: float, once: bool) -> None:
     add_packet_job(scheduler, platform.database, platform.runtime, interval)
     add_draft_cleanup_job(scheduler, platform.database)
     add_recordings_purge_job(scheduler, platform.database)
+    add_operations_jobs(scheduler, platform.database, platform.settings)
     scheduler.start()
 
 

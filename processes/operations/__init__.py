@@ -1,0 +1,1 @@
+"""Operating the system: backups and restores, the tamper-evident audit chain, purge records, readiness."""
