@@ -11,6 +11,7 @@ from engine.db.types import utcnow
 from engine.settings import Settings
 from processes.operations.audit_chain import seal
 from processes.operations.backup import write_backup
+from processes.operations.purge import purge
 from processes.operations.readiness import beat
 
 log = logging.getLogger(__name__)
@@ -67,12 +68,20 @@ def daily_backup(database: Database, settings: Settings, now: datetime | None = 
     return target
 
 
+def nightly_purge(database: Database) -> None:
+    with database.transaction() as session:
+        for result in purge(session, "worker"):
+            log.info("purge: %s, %d rows before %s", result.kind, result.count, result.up_to.isoformat())
+
+
 def add_operations_jobs(scheduler, database: Database, settings: Settings) -> None:
     """Register on the worker's APScheduler scheduler: heartbeat every 30 s, audit seal every 5 min, the backup
-    hourly (it writes only the first time each day)."""
+    hourly (it writes only the first time each day), the purge at 02:30 in Tokyo."""
     now = utcnow()
     common = {"max_instances": 1, "coalesce": True, "next_run_time": now, "misfire_grace_time": None}
     scheduler.add_job(heartbeat, "interval", seconds=30, args=[database], id="operations-heartbeat", **common)
     scheduler.add_job(seal_audit, "interval", seconds=300, args=[database], id="operations-audit-seal", **common)
     scheduler.add_job(daily_backup, "interval", seconds=3600, args=[database, settings], id="operations-backup",
                       **common)
+    scheduler.add_job(nightly_purge, "cron", hour=2, minute=30, timezone=TOKYO, args=[database],
+                      id="operations-purge", max_instances=1, coalesce=True, misfire_grace_time=None)

@@ -82,3 +82,21 @@ def audit_verify(ctx: Context, start: str | None, end: str | None) -> None:
     click.echo(f"監査記録のチェーンが壊れています: 記録番号{report.broken_at}"
                f"（{date_ja(report.broken_day)}）{report.reason}。", err=True)
     sys.exit(1)
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Count what is due without deleting anything.")
+@pass_context
+def purge(ctx: Context, dry_run: bool) -> None:
+    """Delete what has outlived its retention period and record each kind's count (the worker runs it nightly)."""
+    from processes.operations.purge import not_purged_here
+    from processes.operations.purge import purge as run_purge
+    with ctx.platform().database.transaction() as session:
+        results = run_purge(session, "okuyami purge", dry_run)
+    verb = "削除対象" if dry_run else "削除しました"
+    for result in results:
+        click.echo(f"{result.label}: {result.count}件{verb}（{date_ja(result.up_to)}より前）")
+    for label in not_purged_here():
+        click.echo(f"{label}: このコマンドでは削除しません")
+    if dry_run:
+        click.echo("（確認のみ: 何も削除していません）")
