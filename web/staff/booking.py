@@ -24,6 +24,8 @@ from processes.tasks.validation import ValidationFailed
 from web.extensions import platform
 from web.formatting import wareki
 from web.guards import page_actor, roles_required
+from web.staff.answers_code_entry import FIELD as ANSWERS_CODE
+from web.staff.answers_code_entry import fill_interview_from_code
 from web.staff.case_formatting import fromisodate
 from web.staff.case_formatting import register as register_filters
 
@@ -139,7 +141,9 @@ def new():
         return _render_form({"answers": {}}, {})
     with platform().database.transaction(write=False) as session:
         task = _posted_task(session)
-    return _render_form(_submitted(), {}, task=task)
+    data = _submitted()
+    errors = fill_interview_from_code(data, request.form.get(ANSWERS_CODE, ""))
+    return _render_form(data, errors, 400 if errors else 200, task=task)
 
 
 @bp.get("/cases/<int:case_id>")
