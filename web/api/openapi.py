@@ -13,6 +13,7 @@ from processes.tasks.validation import load_form
 from web.api.calls_openapi import call_paths
 from web.api.contacts_openapi import contact_paths, contact_schemas
 from web.api.faqs_openapi import faq_paths, faq_schemas
+from web.api.reports_openapi import report_paths
 from web.extensions import platform
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
@@ -210,6 +211,7 @@ def build_document(forms_dir) -> dict:
     paths.update(contact_paths(_secured, _ok, _error, id_param, query))
     paths.update(call_paths(_secured, _ok, _error, id_param, query))
     paths.update(faq_paths(_secured, _ok, _error, id_param, query))
+    paths.update(report_paths(_secured, _ok, _error, id_param, query))
     task = {"type": "object", "properties": {k: {} for k in (
         "id", "instance_id", "name", "title", "role", "ward", "department", "state", "assignee", "form", "due_at",
         "created_at")}}

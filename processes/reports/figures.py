@@ -1,0 +1,102 @@
+"""The daily log (業務日誌) and the monthly results (月次業務実績) as plain figures, assembled from the sources.
+
+Every figure comes from one function of processes/reports/sources.py over the report's period, so the report says
+exactly what the source says for the same days. The judgement parts (remarks, 課題, 業務改善策) are written by a
+supervisor and are not computed here.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from processes.calls.statistics import RESOLUTION_TARGET, SERVICE_LEVEL_TARGET, Period, by_day
+from processes.reports.sources import call_figures, contact_figures, survey_figures, visit_figures
+from processes.tasks.validation import FieldError, ValidationFailed
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+TREND_MONTHS = 12
+
+
+def parse_month(value: str) -> Period:
+    """'YYYY-MM' as the period of that month; anything else is refused with what is allowed."""
+    match = MONTH.match(value or "")
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        raise ValidationFailed([FieldError("month", "月は YYYY-MM の形で指定してください（例: 2026-12）。")],
+                               user_message="月の指定に誤りがあります。")
+    year, month = int(match.group(1)), int(match.group(2))
+    return month_period(year, month)
+
+
+def month_period(year: int, month: int) -> Period:
+    return Period(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+
+
+def _totals(visits: dict[str, dict]) -> dict:
+    keys = ("bookings", "cancelled", "walk_ins", "visits")
+    return {key: sum(ward[key] for ward in visits.values()) for key in keys}
+
+
+def _survey(survey: dict | None, key: str):
+    return None if survey is None else survey.get(key)
+
+
+def daily_log(session: Session, day: date) -> dict:
+    """The figures of one business day (業務日誌)."""
+    period = Period(day, day)
+    calls = call_figures(session, period)
+    visits = visit_figures(session, period)
+    return {
+        "kind": "daily", "date": day.isoformat(),
+        "offered": calls["offered"], "answered": calls["answered"],
+        "service_level": calls["service_level"], "first_contact_resolution": calls["first_contact_resolution"],
+        "calls": calls, "contacts": contact_figures(session, period),
+        "visits": visits, "visit_totals": _totals(visits),
+        "bookings": _totals(visits)["bookings"],
+    }
+
+
+def _previous_months(period: Period, count: int) -> list[Period]:
+    year, month, result = period.first.year, period.first.month, []
+    for _ in range(count):
+        result.append(month_period(year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(result))
+
+
+def _trend(session: Session, period: Period) -> list[dict]:
+    trend = []
+    for month in _previous_months(period, TREND_MONTHS):
+        calls = call_figures(session, month)
+        trend.append({"month": month.first.strftime("%Y-%m"), "offered": calls["offered"],
+                      "answered": calls["answered"], "service_level": calls["service_level"],
+                      "contacts": contact_figures(session, month)["total"],
+                      "visits": _totals(visit_figures(session, month))["visits"]})
+    return trend
+
+
+def monthly_results(session: Session, period: Period) -> dict:
+    """The figures of one month (月次業務実績): the SLA figures against their targets by day and hour band,
+    volumes with their 12-month trend, bookings and visits per ward with corner times, contacts, citizen voice."""
+    calls = call_figures(session, period)
+    visits = visit_figures(session, period)
+    survey = survey_figures(session, period)
+    return {
+        "kind": "monthly", "month": period.first.strftime("%Y-%m"),
+        "from": period.first.isoformat(), "to": period.last.isoformat(),
+        "offered": calls["offered"], "answered": calls["answered"],
+        "service_level": calls["service_level"], "service_level_target": SERVICE_LEVEL_TARGET,
+        "first_contact_resolution": calls["first_contact_resolution"],
+        "first_contact_resolution_target": RESOLUTION_TARGET,
+        "calls": calls,
+        "calls_by_day": [{k: d[k] for k in ("date", "offered", "answered", "service_level")}
+                         for d in by_day(session, period) if d["offered"]],
+        "contacts": contact_figures(session, period),
+        "visits": visits, "visit_totals": _totals(visits), "bookings": _totals(visits)["bookings"],
+        "survey": survey,
+        "survey_corner_satisfaction": _survey(survey, "corner_satisfaction"),
+        "survey_centre_satisfaction": _survey(survey, "centre_satisfaction"),
+        "trend": _trend(session, period),
+    }
