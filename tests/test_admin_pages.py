@@ -14,7 +14,7 @@ from engine.db.models import AuditEntry, User
 from engine.db.types import utcnow
 from processes import departments as registry
 from processes.calendar import BusinessCalendar
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.staff.models import StaffTotp
 from tests.admin_support import repository_values_afterwards  # noqa: F401 - fixture
 from tests.page_support import Browsers, page_csrf, text_of

@@ -8,7 +8,7 @@ import pytest
 
 from processes.okuyami.catalogue import Procedure
 from processes.okuyami.catalogue_store import list_catalogue_versions, live_catalogue
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from tests.web_support import add_user, csrf_token, login
 from web.studio.catalogue_form import NOT_IN_FORM
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from engine.db.models import User
 from processes.demo.cases import seed_demo_cases
 from processes.departments import DEPARTMENTS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from tests.admin_support import repository_values_afterwards  # noqa: F401 - fixture
 from tests.page_support import Browsers
 

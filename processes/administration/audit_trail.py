@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from engine.db.models import AuditEntry, User
 from processes.administration.retention import KINDS as RETENTION_KINDS
 from processes.departments import DEPARTMENTS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.validation import FieldError, ValidationFailed
 
 JST = ZoneInfo("Asia/Tokyo")

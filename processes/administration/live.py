@@ -11,7 +11,7 @@ from engine.db.session import Database
 from processes import departments as registry
 from processes.administration import departments, wards
 from processes.calendar import BusinessCalendar
-from processes.okuyami.wards import use_administered_wards
+from processes.wards import use_administered_wards
 
 REFRESH_SECONDS = 5.0
 _lock = threading.Lock()

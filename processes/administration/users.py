@@ -15,7 +15,7 @@ from engine.db.models import User
 from engine.errors import InvalidTaskData, NotFound
 from engine.runtime import audit
 from processes.departments import DEPARTMENTS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.roles import ROLES, SCOPED_ROLES
 from processes.staff import passwords, sessions, totp
 from processes.staff.models import StaffTotp

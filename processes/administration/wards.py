@@ -3,7 +3,7 @@ slots (their start times and families per slot) and one-off closures (川崎区'
 
 wards.yaml and calendar.yaml are the first load: while the tables are empty the YAML holds; the first save copies
 every ward into the database and from then on the database is the source. `install` puts the database's values
-into processes.okuyami.wards and the business calendar, so booking slots, the calendar and the forms use them."""
+into processes.wards and the business calendar, so booking slots, the calendar and the forms use them."""
 from __future__ import annotations
 
 import copy
@@ -21,7 +21,7 @@ from engine.runtime import audit
 from processes.administration.models import WardClosure, WardOffice
 from processes.calendar import CALENDAR_FILE, BusinessCalendar, CalendarError
 from processes.calendar.calendar import read_calendar_yaml
-from processes.okuyami.wards import WARDS_FILE, Ward, _load_yaml, use_administered_wards
+from processes.wards import WARDS_FILE, Ward, _load_yaml, use_administered_wards
 from processes.tasks.validation import FieldError, ValidationFailed
 
 TEXT_LIMITS = {"office": 100, "address": 200, "corner_location": 200, "corner_floor": 50}

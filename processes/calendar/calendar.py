@@ -97,7 +97,7 @@ class BusinessCalendar:
         """A calendar from a configuration dict (calendar.yaml's shape; left-out keys take the defaults).
         `wards` are the known ward codes (default: wards.yaml)."""
         if wards is None:
-            from processes.okuyami.wards import load_wards
+            from processes.wards import load_wards
 
             wards = load_wards().keys()
         return cls(parse_config(raw, wards))

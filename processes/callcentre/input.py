@@ -19,7 +19,7 @@ from processes.callcentre.vocabulary import (
 )
 from processes.departments import DEPARTMENTS
 from processes.departments import department as find_department
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.validation import FieldError, ValidationFailed
 
 MAX_TEXT = 4000

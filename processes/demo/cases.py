@@ -10,7 +10,7 @@ from processes.calendar.slots import JST
 from processes.okuyami.cases import start_case
 from processes.okuyami.visit import check_in
 from processes.okuyami.visit_records import ensure_row, hold_slot, record_walk_in, release_slot
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.access import Actor
 
 

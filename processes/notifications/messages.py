@@ -6,7 +6,7 @@ from datetime import datetime
 
 from processes.calendar import JST
 from processes.departments import DEPARTMENTS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 
 CALL_CENTRE = "044-200-1500（平日 9:00〜16:45）"
 _WEEKDAYS = "月火水木金土日"

@@ -18,7 +18,7 @@ from engine.errors import OkuyamiError
 from processes.departments import DEPARTMENTS
 from processes.okuyami.interview import ALL_KEYS as INTERVIEW_KEYS
 from processes.okuyami.procedure_ids import PROCEDURE_ID_SET, PROCEDURE_IDS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 
 MAX_CATALOGUE_BYTES = 1_000_000
 """An upload larger than this is refused before parsing (the repository's catalogue is about 90 kB)."""

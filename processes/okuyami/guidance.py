@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from processes.calendar import JST
 from processes.okuyami.catalogue import Catalogue, load_catalogue
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 
 DROPPED = "dropped"
 OUTCOME_NOTES = {"corner": "おくやみコーナーで手続済み", "guided": "担当窓口で手続してください",

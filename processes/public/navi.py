@@ -17,7 +17,7 @@ from processes.okuyami.catalogue_store import live_catalogue
 from processes.okuyami.interview import MAX_HOUSEHOLD
 from processes.okuyami.interview_questions import question_groups
 from processes.okuyami.selection import DECISION_ID
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.public import answers_code
 
 NAME = "navi"

@@ -13,7 +13,7 @@ from engine.db.types import utcnow
 
 from processes.calendar import JST
 from processes.departments import DEPARTMENTS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.roles import ROLES
 from processes.tasks.validation import FieldError, ValidationFailed
 from processes.tasks.worklists import TaskScope

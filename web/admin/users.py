@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from processes.administration import users
 from processes.departments import DEPARTMENTS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.roles import ROLES, SCOPED_ROLES
 from processes.tasks.validation import ValidationFailed
 from web.extensions import platform

@@ -13,7 +13,7 @@ from processes.callcentre.vocabulary import (
     VOICE_KINDS,
 )
 from processes.departments import DEPARTMENTS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 
 ROLES = ("operator and supervisor record and read contacts; an operator corrects their own records the same day, "
          "a supervisor any record and deletes (softly); auditor reads; supervisor and admin export CSV; dept_staff "

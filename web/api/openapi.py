@@ -7,7 +7,7 @@ import json
 
 from flask import Blueprint, jsonify
 
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.validation import load_form
 
 from web.api.calls_openapi import call_paths
@@ -90,7 +90,8 @@ def build_document(forms_dir) -> dict:
         "/api/v1/navi/evaluate": {"post": {
             "operationId": "naviEvaluate", "summary": "Public navi: answers in, procedures out (no login)",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
-            "responses": {"200": _ok("The selected procedures", {}), "400": _error("Invalid answers")}}},
+            "responses": {"200": _ok("The selected procedures", {}), "400": _error("Invalid answers"),
+                          "503": _error("No selection table deployed yet (okuyami models deploy)")}}},
         "/api/v1/me": {"get": _secured({"operationId": "me", "summary": "The caller",
                                         "responses": {"200": _ok("The caller's account")}})},
         "/api/v1/cases": {"post": _secured({

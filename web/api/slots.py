@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 from processes.tasks.access import SLOT_READERS, require
 from processes.calendar import BusinessCalendar, CalendarError
 from processes.okuyami.booking import booked_counter
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.validation import FieldError, ValidationFailed
 
 from web.api.tokens import token_required

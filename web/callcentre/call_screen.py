@@ -26,7 +26,7 @@ from processes.callcentre.vocabulary import (
     VOICE_KINDS,
 )
 from processes.departments import CITY_DEPARTMENTS, WARD_DEPARTMENTS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.validation import ValidationFailed
 from web.callcentre.form_input import contact_body, field_errors
 from web.extensions import platform

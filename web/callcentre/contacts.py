@@ -30,7 +30,7 @@ from processes.callcentre.vocabulary import (
     VOICE_KINDS,
 )
 from processes.departments import DEPARTMENTS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.validation import ValidationFailed
 from web.callcentre.form_input import field_errors
 from web.extensions import platform

@@ -6,7 +6,7 @@ import click
 from engine import accounts
 from engine.errors import OkuyamiError
 from processes.departments import DEPARTMENTS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.roles import ROLES, SCOPED_ROLES
 from web.cli.root import Context, _fail, pass_context
 

@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from processes.callcentre.vocabulary import CHANNELS, OUTCOMES, VOICE_KINDS
 from processes.departments import department
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from web.formatting import date_ja, wareki
 
 TEMPLATES = Path(__file__).with_name("templates")

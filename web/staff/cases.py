@@ -14,7 +14,7 @@ from processes.okuyami.case_view import read_case
 from processes.okuyami.handovers import department_handovers
 from processes.okuyami.visit import minutes_between
 from processes.okuyami.visit_records import visit_times
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.validation import ValidationFailed
 
 from web.staff.booking import slot_context

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, request
 
 from processes.calendar import today_jst
 from processes.okuyami.counter_day import counter_day
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 from web.staff.case_formatting import register as register_filters

@@ -19,7 +19,7 @@ from processes.okuyami.precheck import (
     decided,
     decisions_from_form,
 )
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.access import check_task, not_found, precheck_subject, require_id
 from processes.tasks.completion import complete
 from processes.tasks.queries import is_overdue, task_by_id

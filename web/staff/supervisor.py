@@ -8,7 +8,7 @@ from flask_login import current_user
 from engine.db.types import utcnow
 from processes.departments import DEPARTMENTS
 from processes.notifications.deadline_report import deadline_report, duration_ja
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 
 from web.extensions import platform
 from web.guards import roles_required

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from engine.errors import TaskConflict
 from engine.runtime import audit
 from processes.departments import DEPARTMENTS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.access import check_task, not_found, require_id, shows_personal_data, visible_task_data
 from processes.tasks.completion import STALE_MESSAGE, complete
 from processes.tasks.drafts import draft_values, load_draft, save_draft

@@ -12,7 +12,7 @@ from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.handovers import department_handovers
 from processes.okuyami.visit import check_in as record_check_in
 from processes.okuyami.visit import complete_visit, minutes_between, outcome_labels, visit_state, visit_to_save
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.validation import ValidationFailed
 from web.extensions import platform
 from web.guards import page_actor, roles_required

@@ -8,7 +8,7 @@ from engine.db.types import utcnow
 from engine.errors import TaskConflict
 from processes.departments import DEPARTMENTS
 from processes.okuyami.visit_records import case_subjects
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from processes.tasks.access import check_task, not_found, require_id, sees_personal_data
 from processes.tasks.assignment import assignees_by_scope, reassign, unclaim
 from processes.tasks.queries import count_tasks, find_tasks, is_overdue, task_by_id, worklist_filters

@@ -12,7 +12,7 @@ from processes.okuyami.catalogue import validate_catalogue_text
 from processes.okuyami.catalogue_store import live_catalogue
 from processes.okuyami.catalogue_validation import CatalogueError
 from processes.okuyami.guidance import guidance_sheet
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 from web.extensions import platform
 from web.guards import roles_required
 from web.studio import catalogue_form

@@ -18,7 +18,7 @@ import yaml
 from processes.departments import DEPARTMENTS
 from processes.okuyami.catalogue import Procedure
 from processes.okuyami.catalogue_validation import CATEGORIES, FIELD_LABELS, HANDLING_LABELS, OPTIONAL_ENTRY_FIELDS
-from processes.okuyami.wards import load_wards
+from processes.wards import load_wards
 
 LONG_TEXT_FIELDS = frozenset({"explanation"})
 READ_ONLY_FIELDS = frozenset({"id"})
