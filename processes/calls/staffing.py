@@ -42,7 +42,7 @@ def staffed_seats(session: Session, day: date) -> dict[int, int]:
     events = session.execute(select(AgentEvent.agent, AgentEvent.kind, AgentEvent.at)
                              .where(AgentEvent.at < end, AgentEvent.kind.in_(("login", "logoff")),
                                     AgentEvent.at >= start - timedelta(days=1))
-                             .order_by(AgentEvent.agent, AgentEvent.at)).all()
+                             .order_by(AgentEvent.at)).all()
     sessions: list[tuple[datetime, datetime]] = []
     since: dict[str, datetime] = {}
     for agent, kind, at in events:

@@ -58,7 +58,7 @@ def after_call_work_s(session: Session, period: Period, agent: str | None = None
     query = (select(AgentEvent.agent, AgentEvent.kind, AgentEvent.at, AgentEvent.reason)
              .where(AgentEvent.at >= period.start, AgentEvent.at < period.end + timedelta(hours=1),
                     AgentEvent.kind.in_(("pause", "unpause", "logoff")))
-             .order_by(AgentEvent.agent, AgentEvent.at))
+             .order_by(AgentEvent.at))
     if agent is not None:
         query = query.where(AgentEvent.agent == agent)
     total, found, open_since = 0, False, {}
