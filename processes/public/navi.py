@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from engine.db.models import ModelFile
 from engine.dmn import DecisionService
 from engine.registry.live import live_dmn_files
+from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.catalogue_store import live_catalogue
 from processes.okuyami.interview import MAX_HOUSEHOLD
 from processes.okuyami.interview_questions import question_groups
 from processes.okuyami.selection import DECISION_ID
-from processes.wards import load_wards
 from processes.public import answers_code
+from processes.wards import load_wards
 
 NAME = "navi"
 VERSIONS_FILE = Path(__file__).with_name("interview_versions.json")
@@ -54,7 +55,6 @@ def known_schemas() -> dict[int, list[dict]]:
 
 
 def current_groups() -> list[dict]:
-    from processes.okuyami.catalogue import load_catalogue
     return _groups({p.id: p.name for p in load_catalogue() if p.id.startswith("KS")})
 
 
