@@ -78,8 +78,15 @@ def test_the_follow_up_due_date_comes_from_the_deadline_table_and_running_cases_
     assert rt.task_data(new_rules.id)["followup_escalation_due"] == "2026-12-11T17:00:00+09:00"
 
 
-def test_rules_missing_from_the_case_come_from_the_repository_table():
-    assert deadline_rules({"ward": "nakahara"})["followup_business_days"] == 3
+def test_rules_missing_from_the_case_come_from_the_deployed_table(case_runtime):
+    with case_runtime.db.transaction(write=False) as session:
+        assert deadline_rules({"ward": "nakahara"}, session)["followup_business_days"] == 3
+
+
+def test_without_a_deployed_deadline_table_the_rules_are_refused_in_japanese(database):
+    with database.transaction(write=False) as session, pytest.raises(CalendarError) as error:
+        deadline_rules({"ward": "nakahara"}, session)
+    assert "deadlines.dmn" in error.value.user_message and "登録されていません" in error.value.user_message
 
 
 @pytest.mark.parametrize("rules, message", [

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.dmn import DecisionService
 from engine.documents.converter_pool import ConverterPool, PoolSettings
 from engine.documents.rendering import render_docx
 from engine.settings import PROJECT_ROOT
@@ -15,11 +16,12 @@ from processes.demo.cases import _reservation as demo_reservation
 from processes.documents.fields import form_context
 from processes.documents.japanese import wareki
 from processes.documents.templates import GUIDANCE, TEMPLATES_DIR
+from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.guidance import guidance_sheet
-from processes.okuyami.navi import evaluate_answers
+from processes.okuyami.selection import SELECTION_FILE, select_procedures
 from tests.case_support import VISIT
-from tests.packet_support import docx_text
 from tests.document_support import pdf_fonts, pdf_text
+from tests.packet_support import docx_text
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 pytestmark = pytest.mark.slow
@@ -37,9 +39,10 @@ def demo_families():
     """Each demo family's case data as the booking records it (processes/demo_cases.py), with the procedures
     its interview selects, as (case number, data)."""
     families = []
+    selection = DecisionService.from_file(PROJECT_ROOT / "dmn" / SELECTION_FILE)
     for number, family in enumerate(FAMILIES.values(), start=1):
         data = demo_reservation(family, VISIT, date(2026, 11, 16))
-        data["procedures"] = evaluate_answers(data["answers"], PROJECT_ROOT / "dmn")
+        data["procedures"] = select_procedures(data["answers"], selection.evaluate, load_catalogue())
         families.append((number, data))
     return families
 

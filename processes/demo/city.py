@@ -12,7 +12,6 @@ from engine.db.migrate import upgrade
 from engine.db.models import ProcessInstance, User
 from engine.errors import ModelRejected
 from engine.settings import INSTANCE_FILE
-
 from processes.demo.calls import seed_demo_calls
 from processes.demo.cases import seed_demo_cases
 from processes.demo.contacts import seed_demo_contacts

@@ -24,6 +24,7 @@ from engine.settings import PROJECT_ROOT
 from processes.documents.fields import FIELDS, form_context, unknown_fields
 from processes.documents.models import FormTemplateVersion
 from processes.okuyami.guidance import guidance_sheet
+
 TEMPLATES_DIR = PROJECT_ROOT / "forms" / "templates"
 GUIDANCE = "guidance"
 """The family's guidance sheet: first in every packet."""
