@@ -14,8 +14,8 @@ from engine.db.models import AuditEntry, User
 from engine.db.types import utcnow
 from processes import departments as registry
 from processes.calendar import BusinessCalendar
-from processes.wards import load_wards
 from processes.staff.models import StaffTotp
+from processes.wards import load_wards
 from tests.admin_support import repository_values_afterwards  # noqa: F401 - fixture
 from tests.page_support import Browsers, page_csrf, text_of
 from tests.web_support import PASSWORD, login

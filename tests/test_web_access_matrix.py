@@ -35,6 +35,7 @@ from processes.faq.access import REVIEWERS as FAQ_REVIEWERS
 from processes.faq.access import USERS as FAQ_USERS
 from processes.okuyami.cases import start_case
 from processes.okuyami.visit import VISIT_ROLES
+from processes.operations.readiness import beat
 from processes.reports.access import READERS as REPORT_READERS
 from processes.tasks.access import (
     BOOKING_CREATORS,
@@ -178,6 +179,8 @@ def matrix(api_app, api, tokens, database, case_runtime):
         with database.transaction() as session:
             tokens[name] = accounts.issue_token(session, name)
     wards = {ward: Ward(api, case_runtime, ward) for ward in (HOME_WARD, OTHER_WARD)}
+    with database.transaction() as session:
+        beat(session)                                  # a worker seen: /readyz answers for the app, not 503
     pages = {}
     for name in ALL_USERS:
         tokens[name]                                   # creates the account

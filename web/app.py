@@ -8,9 +8,22 @@ from flask import Flask
 
 from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
-
-from web import account, auth, errors, formatting, ops, proxies, request_limits, security
-from web import admin, api, callcentre, reports, staff, studio
+from web import (
+    account,
+    admin,
+    api,
+    auth,
+    callcentre,
+    errors,
+    formatting,
+    ops,
+    proxies,
+    reports,
+    request_limits,
+    security,
+    staff,
+    studio,
+)
 from web.extensions import csrf, login_manager
 
 # The pages every audience shares (sign-in, one's own account) and one entry per audience.

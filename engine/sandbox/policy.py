@@ -5,7 +5,6 @@ import ast
 
 from RestrictedPython import RestrictingNodeTransformer
 
-
 FORBIDDEN_NAMES = frozenset({
     "open", "eval", "exec", "compile", "getattr", "setattr", "delattr", "globals", "locals", "vars", "dir",
     "input", "breakpoint", "exit", "quit", "help", "memoryview", "type", "object", "super", "classmethod",

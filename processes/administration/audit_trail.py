@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from engine.db.models import AuditEntry, User
 from processes.administration.retention import KINDS as RETENTION_KINDS
 from processes.departments import DEPARTMENTS
-from processes.wards import load_wards
 from processes.tasks.validation import FieldError, ValidationFailed
+from processes.wards import load_wards
 
 JST = ZoneInfo("Asia/Tokyo")
 PAGE_SIZE = 100

@@ -15,11 +15,11 @@ from engine.db.models import User
 from engine.errors import InvalidTaskData, NotFound
 from engine.runtime import audit
 from processes.departments import DEPARTMENTS
-from processes.wards import load_wards
 from processes.roles import ROLES, SCOPED_ROLES
 from processes.staff import passwords, sessions, totp
 from processes.staff.models import StaffTotp
 from processes.tasks.validation import FieldError, ValidationFailed
+from processes.wards import load_wards
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 ACTIONS = ("deactivate", "activate", "unlock", "reset_password", "reset_totp", "issue_token", "revoke_token")

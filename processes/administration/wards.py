@@ -21,8 +21,8 @@ from engine.runtime import audit
 from processes.administration.models import WardClosure, WardOffice
 from processes.calendar import CALENDAR_FILE, BusinessCalendar, CalendarError
 from processes.calendar.calendar import read_calendar_yaml
-from processes.wards import WARDS_FILE, Ward, _load_yaml, use_administered_wards
 from processes.tasks.validation import FieldError, ValidationFailed
+from processes.wards import WARDS_FILE, Ward, _load_yaml, use_administered_wards
 
 TEXT_LIMITS = {"office": 100, "address": 200, "corner_location": 200, "corner_floor": 50}
 FIELD_NAMES = {"office": "庁舎名", "address": "所在地", "corner_location": "コーナーの場所", "corner_floor": "階"}

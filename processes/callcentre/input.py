@@ -19,8 +19,8 @@ from processes.callcentre.vocabulary import (
 )
 from processes.departments import DEPARTMENTS
 from processes.departments import department as find_department
-from processes.wards import load_wards
 from processes.tasks.validation import FieldError, ValidationFailed
+from processes.wards import load_wards
 
 MAX_TEXT = 4000
 MAX_IDS = 50

@@ -10,8 +10,8 @@ from processes.calendar.slots import JST
 from processes.okuyami.cases import start_case
 from processes.okuyami.visit import check_in
 from processes.okuyami.visit_records import ensure_row, hold_slot, record_walk_in, release_slot
-from processes.wards import load_wards
 from processes.tasks.access import Actor
+from processes.wards import load_wards
 
 
 def _family(name, kana, birth, applicant, applicant_kana, relationship, ward, **people):

@@ -9,12 +9,11 @@ from sqlalchemy.orm import Session
 
 from engine.errors import TaskConflict
 from engine.runtime import InstanceSummary, WorkflowRuntime
-
-from processes.tasks.access import BOOKING_CREATORS, Actor, require
-from processes.tasks.validation import FieldError, ValidationFailed
 from processes.okuyami.booking import check_slot, slot_start_of
 from processes.okuyami.case_view import readable_case
 from processes.okuyami.visit_records import hold_slot, release_slot
+from processes.tasks.access import BOOKING_CREATORS, Actor, require
+from processes.tasks.validation import FieldError, ValidationFailed
 
 MAX_REASON = 400
 MOVABLE_AT = frozenset({"precheck"})

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.db.models import AuditEntry, HumanTask
-
 from processes.tasks.access import Actor
 
 AUDIT_READERS = frozenset({"supervisor"})

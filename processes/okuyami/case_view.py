@@ -6,7 +6,9 @@ from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
 from engine.runtime import WorkflowRuntime, audit
-
+from processes.calendar import today_jst
+from processes.okuyami.cases import CASE_PROCESS
+from processes.okuyami.guidance import GuidanceSheet, guidance_sheet
 from processes.tasks.access import (
     Actor,
     check_case_read,
@@ -15,10 +17,7 @@ from processes.tasks.access import (
     sees_personal_data,
     without_personal_data,
 )
-from processes.calendar import today_jst
 from processes.tasks.queries import is_overdue
-from processes.okuyami.cases import CASE_PROCESS
-from processes.okuyami.guidance import GuidanceSheet, guidance_sheet
 
 SUMMARY_KEYS = ("channel", "ward", "slot_start", "precheck_due", "reminder_on", "forms_due", "closed_on",
                 "cancelled_on", "checked_in_at", "checked_out_at", "followup_requested", "followup_due",

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Mapped, Session, defer, mapped_column
 
 from engine.db.base import Base
 from engine.db.types import UTCDateTime, utcnow
-
 from processes.okuyami.catalogue import Catalogue, load_catalogue, validate_catalogue_text
 
 AUDIT_ACTION = "catalogue.deploy"

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from engine.errors import InvalidTaskData
-
 from processes.okuyami.procedure_ids import WELFARE_IDS
 
 JST = ZoneInfo("Asia/Tokyo")

@@ -8,9 +8,8 @@ from sqlalchemy.orm import Session
 from engine.db.models import HumanTask, User
 from engine.errors import TaskConflict
 from engine.runtime import WorkflowRuntime, audit
-
-from processes.tasks.access import Actor, Forbidden
 from processes.roles import SCOPED_ROLES
+from processes.tasks.access import Actor, Forbidden
 from processes.tasks.validation import FieldError, ValidationFailed
 from processes.tasks.worklists import REASSIGNERS
 

@@ -250,7 +250,7 @@ def context_panels(hints: dict, known: dict, vocabularies: dict[str, dict[str, s
     for panel in hints.get("context", []):
         formats = panel.get("formats", {})
 
-        def show(key, value):
+        def show(key, value, formats=formats, panel=panel):
             vocabulary = vocabularies.get(formats.get(key, ""))
             return display_value(value, {}, vocabulary or panel.get("labels", {}).get(key))
         if "columns" in panel:

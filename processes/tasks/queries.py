@@ -10,13 +10,12 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import HumanTask
 from engine.db.types import utcnow
-
 from processes.calendar import JST
 from processes.departments import DEPARTMENTS
-from processes.wards import load_wards
 from processes.roles import ROLES
 from processes.tasks.validation import FieldError, ValidationFailed
 from processes.tasks.worklists import TaskScope
+from processes.wards import load_wards
 
 STATES = ("READY", "COMPLETED", "CANCELLED")
 MAX_LIMIT = 500

@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from processes.administration import users
 from processes.departments import DEPARTMENTS
-from processes.wards import load_wards
 from processes.roles import ROLES, SCOPED_ROLES
 from processes.tasks.validation import ValidationFailed
+from processes.wards import load_wards
 from web.extensions import platform
 from web.guards import roles_required
 

@@ -5,9 +5,8 @@ from flask import Blueprint, jsonify
 
 from processes.okuyami.booking_changes import cancel_case, move_case
 from processes.okuyami.case_view import read_case
-
-from web.api.tokens import token_required
 from web.api.support import actor, json_body, register_errors
+from web.api.tokens import token_required
 from web.extensions import platform
 
 bp = Blueprint("api_case_actions", __name__, url_prefix="/api/v1")

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from processes.tasks.access import check_create
 from processes.okuyami.booking import create_case
 from processes.okuyami.case_view import read_case
-
-from web.api.tokens import token_required
+from processes.tasks.access import check_create
 from web.api.support import actor, json_body, register_errors
+from web.api.tokens import token_required
 from web.extensions import platform
 
 bp = Blueprint("api_cases", __name__, url_prefix="/api/v1")

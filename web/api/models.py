@@ -9,11 +9,10 @@ import logging
 from flask import Blueprint, jsonify, request
 
 from engine.registry.xml import MAX_MODEL_BYTES, UnsafeOrInvalidXml, model_kind, parse_model_xml
-from processes.tasks.access import Forbidden, require
 from processes.modelling.service import KINDS, deploy_model, validate_model
-
-from web.api.tokens import token_required
+from processes.tasks.access import Forbidden, require
 from web.api.support import actor, error_response, register_errors
+from web.api.tokens import token_required
 from web.extensions import platform
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,8 @@ import json
 
 from flask import Blueprint, jsonify
 
-from processes.wards import load_wards
 from processes.tasks.validation import load_form
-
+from processes.wards import load_wards
 from web.api.calls_openapi import call_paths
 from web.api.contacts_openapi import contact_paths, contact_schemas
 from web.api.faqs_openapi import faq_paths, faq_schemas
@@ -59,10 +58,15 @@ def _case_request(forms_dir) -> tuple[dict, dict]:
     return schema, defs
 
 
+def _query_parameter(name: str, description: str, schema: dict | None = None) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema or {"type": "string"}}
+
+
 def _model_operation(operation_id: str, summary: str, ok: dict, extra: dict | None = None) -> dict:
     """The request body is the model file itself (XML, or YAML for kind=catalogue), at most 5 MiB."""
-    param = lambda name, description, schema=None: {"name": name, "in": "query", "required": False,
-                                                    "description": description, "schema": schema or {"type": "string"}}
+    def param(name, description, schema=None):
+        return _query_parameter(name, description, schema)
     return {"operationId": operation_id, "summary": summary,
             "parameters": [param("kind", "bpmn, dmn or catalogue (default: from the XML namespace)",
                                  {"type": "string", "enum": ["bpmn", "dmn", "catalogue"]}),
@@ -77,10 +81,9 @@ def _model_operation(operation_id: str, summary: str, ok: dict, extra: dict | No
 
 def build_document(forms_dir) -> dict:
     case_request, defs = _case_request(forms_dir)
-    id_param = lambda name: {"name": name, "in": "path", "required": True,
-                             "schema": {"type": "integer"}}
-    query = lambda name, description, schema=None: {"name": name, "in": "query", "required": False,
-                                                    "description": description, "schema": schema or {"type": "string"}}
+    def id_param(name):
+        return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    query = _query_parameter
     ward_schema = {"type": "string", "enum": sorted(load_wards())}
     paths = {
         "/api/v1/health": {"get": {"operationId": "health", "summary": "Liveness",

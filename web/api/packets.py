@@ -12,9 +12,8 @@ from processes.documents.access import check_packet_read
 from processes.documents.jobs import requests
 from processes.documents.packet_content import packet_content
 from processes.documents.packets import needs_packet, packet_view, read_packet_file
-
-from web.api.tokens import token_required
 from web.api.support import actor, error_response, register_errors
+from web.api.tokens import token_required
 from web.extensions import platform
 
 bp = Blueprint("api_packets", __name__, url_prefix="/api/v1")

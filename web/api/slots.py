@@ -5,14 +5,13 @@ from datetime import date, timedelta
 
 from flask import Blueprint, jsonify, request
 
-from processes.tasks.access import SLOT_READERS, require
 from processes.calendar import BusinessCalendar, CalendarError
 from processes.okuyami.booking import booked_counter
-from processes.wards import load_wards
+from processes.tasks.access import SLOT_READERS, require
 from processes.tasks.validation import FieldError, ValidationFailed
-
-from web.api.tokens import token_required
+from processes.wards import load_wards
 from web.api.support import actor, register_errors
+from web.api.tokens import token_required
 from web.extensions import platform
 
 bp = Blueprint("api_slots", __name__, url_prefix="/api/v1")

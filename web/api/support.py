@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from processes.tasks.access import Actor, Forbidden
 from processes.okuyami.interview import InvalidAnswers
+from processes.tasks.access import Actor, Forbidden
 from processes.tasks.validation import FieldError, ValidationFailed
-
 from web.identity import StaffUser
 
 

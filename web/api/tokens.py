@@ -6,7 +6,6 @@ from functools import wraps
 from flask import g, jsonify, request
 
 from engine import accounts
-
 from web.extensions import platform
 from web.identity import StaffUser
 

@@ -26,8 +26,8 @@ from processes.callcentre.vocabulary import (
     VOICE_KINDS,
 )
 from processes.departments import CITY_DEPARTMENTS, WARD_DEPARTMENTS
-from processes.wards import load_wards
 from processes.tasks.validation import ValidationFailed
+from processes.wards import load_wards
 from web.callcentre.form_input import contact_body, field_errors
 from web.extensions import platform
 from web.guards import page_actor, roles_required

@@ -9,9 +9,9 @@ from engine.db.types import utcnow
 from processes.callcentre.access import CALLBACK_READERS
 from processes.callcentre.inquiry import CALLBACK_FORM, callback_details
 from processes.departments import DEPARTMENTS
-from processes.wards import load_wards
 from processes.tasks.access import check_task, not_found, require_id, task_scope
 from processes.tasks.queries import is_overdue, task_by_id
+from processes.wards import load_wards
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 

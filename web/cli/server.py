@@ -9,9 +9,9 @@ from processes.calls.recordings import add_purge_job as add_recordings_purge_job
 from processes.demo.city import DEMO_PASSWORD, DEMO_USERS, ensure_demo_instance, seed_demo
 from processes.documents.jobs import add_packet_job
 from processes.operations.jobs import add_operations_jobs
-from processes.tasks.drafts.jobs import add_draft_cleanup_job
 from processes.platform import Platform
 from processes.roles import ROLES
+from processes.tasks.drafts.jobs import add_draft_cleanup_job
 from web.cli.root import Context, pass_context
 
 

@@ -6,8 +6,8 @@ import click
 from engine import accounts
 from engine.errors import OkuyamiError
 from processes.departments import DEPARTMENTS
-from processes.wards import load_wards
 from processes.roles import ROLES, SCOPED_ROLES
+from processes.wards import load_wards
 from web.cli.root import Context, _fail, pass_context
 
 

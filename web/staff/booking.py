@@ -17,10 +17,10 @@ from processes.okuyami.clerk_entry import normalise_reservation
 from processes.okuyami.interview import InvalidAnswers
 from processes.okuyami.interview_questions import question_groups, unasked_questions
 from processes.okuyami.navi import evaluate_answers
-from processes.wards import load_wards
 from processes.tasks.access import check_create, check_task, not_found, require_id
 from processes.tasks.completion import complete
 from processes.tasks.validation import ValidationFailed
+from processes.wards import load_wards
 from web.extensions import platform
 from web.formatting import wareki
 from web.guards import page_actor, roles_required

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
 from engine.errors import TaskConflict
-from processes.tasks.access import CASE_READERS
 from processes.departments import DEPARTMENTS
 from processes.okuyami.booking_changes import booking_state, cancel_case, move_case
 from processes.okuyami.case_diagram import diagram_xml, step_states
@@ -14,13 +13,13 @@ from processes.okuyami.case_view import read_case
 from processes.okuyami.handovers import department_handovers
 from processes.okuyami.visit import minutes_between
 from processes.okuyami.visit_records import visit_times
-from processes.wards import load_wards
+from processes.tasks.access import CASE_READERS
 from processes.tasks.validation import ValidationFailed
-
-from web.staff.booking import slot_context
-from web.staff.case_formatting import register as register_filters
+from processes.wards import load_wards
 from web.extensions import platform
 from web.guards import page_actor, roles_required
+from web.staff.booking import slot_context
+from web.staff.case_formatting import register as register_filters
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
 register_filters(bp)

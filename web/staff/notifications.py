@@ -8,7 +8,6 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from processes.notifications import store
-
 from web.extensions import platform
 from web.guards import roles_required
 
@@ -48,7 +47,6 @@ def read(notification_id: int):
         row = store.mark_read(session, current_user.username, notification_id)
         if row is None:
             abort(404)
-        unread = store.unread_count(session, current_user.username)
     if request.form.get("open"):
         return redirect(_own_path(row.link))
     if request.headers.get("HX-Request"):

@@ -9,7 +9,6 @@ from processes.documents.access import check_packet_read
 from processes.documents.jobs import requests
 from processes.documents.packet_content import packet_content
 from processes.documents.packets import needs_packet, packet_view, read_packet_file
-
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 

@@ -19,11 +19,11 @@ from processes.okuyami.precheck import (
     decided,
     decisions_from_form,
 )
-from processes.wards import load_wards
 from processes.tasks.access import check_task, not_found, precheck_subject, require_id
 from processes.tasks.completion import complete
 from processes.tasks.queries import is_overdue, task_by_id
 from processes.tasks.validation import ValidationFailed
+from processes.wards import load_wards
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 

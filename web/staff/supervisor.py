@@ -9,7 +9,6 @@ from engine.db.types import utcnow
 from processes.departments import DEPARTMENTS
 from processes.notifications.deadline_report import deadline_report, duration_ja
 from processes.wards import load_wards
-
 from web.extensions import platform
 from web.guards import roles_required
 

@@ -8,7 +8,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from engine.errors import TaskConflict
 from engine.runtime import audit
 from processes.departments import DEPARTMENTS
-from processes.wards import load_wards
 from processes.tasks.access import check_task, not_found, require_id, shows_personal_data, visible_task_data
 from processes.tasks.completion import STALE_MESSAGE, complete
 from processes.tasks.drafts import draft_values, load_draft, save_draft
@@ -16,6 +15,7 @@ from processes.tasks.form_values import form_path, initial_values, read_posted, 
 from processes.tasks.forms import FormBuilder, build_form, load_ui_hints
 from processes.tasks.queries import is_overdue, task_by_id
 from processes.tasks.validation import ValidationFailed, load_form
+from processes.wards import load_wards
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 

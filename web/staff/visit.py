@@ -12,8 +12,8 @@ from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.handovers import department_handovers
 from processes.okuyami.visit import check_in as record_check_in
 from processes.okuyami.visit import complete_visit, minutes_between, outcome_labels, visit_state, visit_to_save
-from processes.wards import load_wards
 from processes.tasks.validation import ValidationFailed
+from processes.wards import load_wards
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 from web.staff.case_formatting import fromiso

@@ -8,12 +8,12 @@ from engine.db.types import utcnow
 from engine.errors import TaskConflict
 from processes.departments import DEPARTMENTS
 from processes.okuyami.visit_records import case_subjects
-from processes.wards import load_wards
 from processes.tasks.access import check_task, not_found, require_id, sees_personal_data
 from processes.tasks.assignment import assignees_by_scope, reassign, unclaim
 from processes.tasks.queries import count_tasks, find_tasks, is_overdue, task_by_id, worklist_filters
 from processes.tasks.validation import ValidationFailed
 from processes.tasks.worklists import REASSIGNERS, SORT_LABELS, TABS, read_worklist_query, scope_for
+from processes.wards import load_wards
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import HumanTask
 from engine.db.types import utcnow
-
 from processes.tasks.drafts.models import TaskDraft
 
 
