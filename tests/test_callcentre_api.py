@@ -130,3 +130,32 @@ def test_a_case_shows_the_contacts_linked_to_it(api):
     assert [i["id"] for i in listed["items"]] == [linked["id"]]
     unknown = api.post("/contacts", "op", contact(case_id=999999))
     assert unknown.status_code == 400 and fields(unknown) == {"case_id"}
+
+
+def test_the_case_screen_lists_its_contacts_for_the_call_centre_only(api, api_app):
+    from tests.api_support import reservation
+    from tests.web_support import login
+    case = api.post("/cases", "op", reservation()).get_json()
+    linked = api.post("/contacts", "op", contact(outcome="booked", case_id=case["id"])).get_json()
+    api.post("/contacts", "op", contact())
+    api.tokens["sv"], api.tokens["counter_naka"]           # the accounts, created on first use
+    supervisor, counter = api_app.test_client(), api_app.test_client()
+    login(supervisor, "sv")
+    login(counter, "counter_naka")
+    page = supervisor.get(f"/cases/{case['id']}").get_data(as_text=True)
+    assert "この案件の応対履歴（1件）" in page and f"/callcentre/contacts/{linked['id']}" in page
+    assert "予約受付" in page and "おくやみコーナーの予約に必要なもの" in page
+    counter_page = counter.get(f"/cases/{case['id']}")
+    assert counter_page.status_code == 200 and "応対履歴" not in counter_page.get_data(as_text=True)
+
+
+def test_a_contact_answered_from_an_faq_item_counts_as_a_use_of_that_item(api, database):
+    from processes.faq.models import FaqItem
+    from tests.faq_support import add_item, make_tree
+    with database.transaction() as session:
+        item = add_item(session, make_tree(session)["年金・保険"], "遺族年金の請求はどこでできますか。")
+        item_id, number, before = item.id, item.number, item.use_count
+    response = api.post("/contacts", "op", contact(faq_ids=[item_id, f"FAQ-{number:06d}"]))
+    assert response.status_code == 201, response.get_json()
+    with database.transaction(write=False) as session:
+        assert session.get(FaqItem, item_id).use_count == before + 2

@@ -52,3 +52,27 @@ def test_raw_logs_are_deleted_after_90_days_and_the_counts_stay(database):
     with database.transaction(write=False) as session:
         assert session.scalar(select(func.count()).select_from(FaqSearchLog)) == 1
         assert session.get(FaqQueryCount, "葬儀代").zero_hits == 2
+
+
+def test_a_contact_record_citing_an_item_counts_as_its_use_by_id_or_faq_id(database):
+    with database.transaction() as session:
+        tree = make_tree(session)
+        item = add_item(session, tree["年金・保険"], "遺族年金の請求はどこでできますか。")
+        before = item.use_count
+        assert logs.cite(session, item.id) and logs.cite(session, f"FAQ-{item.number:06d}")
+        assert not logs.cite(session, "FAQ-999999") and not logs.cite(session, 2**40)
+    with database.transaction(write=False) as session:
+        assert session.get(type(item), item.id).use_count == before + 2
+
+
+def test_the_worker_nightly_purge_also_deletes_search_logs_older_than_90_days(database):
+    from processes.operations.jobs import nightly_purge
+    with database.transaction() as session:
+        make_tree(session)
+    with time_machine.travel(START, tick=False):
+        with database.transaction() as session:
+            search.search(session, "葬儀代", "operator")
+    with time_machine.travel(START + timedelta(days=91), tick=False):
+        nightly_purge(database)
+    with database.transaction(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(FaqSearchLog)) == 0

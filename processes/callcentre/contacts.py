@@ -26,6 +26,7 @@ from processes.callcentre.models import CitizenVoice, ContactRecord
 from processes.callcentre.personal_hints import personal_data_hints
 from processes.callcentre.replies import send_email_answer
 from processes.callcentre.vocabulary import COMPLETED_IN_CENTRE, DEFAULT_REPLY
+from processes.faq.logs import cite as cite_faq
 from processes.tasks.access import Actor, require
 from processes.tasks.validation import FieldError, ValidationFailed
 
@@ -89,6 +90,8 @@ def record_contact(session: Session, runtime: WorkflowRuntime, actor: Actor, bod
         record.handover_note = values["handover"]["note"]
     session.add(record)
     session.flush()
+    for reference in record.faq_ids or []:
+        cite_faq(session, reference)          # answering from an FAQ item counts as its use, as the search page does
     if values["voice"]:
         session.add(CitizenVoice(contact_id=record.id, kind=values["voice"]["kind"], intent=values["voice"]["intent"],
                                  said=values["voice"]["said"], department=values["voice"]["department"],

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine.db.types import utcnow
+from processes.faq.items import parse_faq_id
 from processes.faq.models import (
     PROPOSED,
     FaqItem,
@@ -106,3 +107,12 @@ def record_citation(session: Session, item_id: int) -> bool:
         return False
     item.use_count += 1
     return True
+
+
+def cite(session: Session, reference: int | str) -> bool:
+    """A contact record's FAQ link (an item id, or a FAQ-ID such as FAQ-000123) counted as a use of that item."""
+    if isinstance(reference, int):
+        return record_citation(session, reference)
+    number = parse_faq_id(str(reference))
+    item_id = session.scalar(select(FaqItem.id).where(FaqItem.number == number)) if number is not None else None
+    return record_citation(session, item_id or 0)

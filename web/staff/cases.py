@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
 from engine.errors import TaskConflict
+from processes.callcentre.access import READERS as CONTACT_READERS
+from processes.callcentre.search import read_filters, search_contacts
+from processes.callcentre.vocabulary import CHANNELS, OUTCOMES
 from processes.departments import DEPARTMENTS
 from processes.okuyami.booking_changes import booking_state, cancel_case, move_case
 from processes.okuyami.case_diagram import diagram_xml, step_states
@@ -41,7 +44,9 @@ def show(case_id: int):
         handovers = [h for h in department_handovers(session, p.runtime, case_id)
                      if who.role != "dept_staff" or h.department == who.department]
         times = visit_times(session, case_id)
-    return render_template("cases/show.html", case=case, history=history, trail=trail, booking=booking,
+        contacts = (search_contacts(session, read_filters({"case_id": str(case_id), "per_page": "50"})).items
+                    if who.role in CONTACT_READERS else None)
+    return render_template("cases/show.html", contacts=contacts, channels=CHANNELS, outcomes=OUTCOMES, case=case, history=history, trail=trail, booking=booking,
                            can_change=who.role in CHANGERS, wards=load_wards(), status_labels=STATUS_LABELS,
                            departments=DEPARTMENTS, handovers=handovers, checked_in=times[0], checked_out=times[1],
                            visit_minutes=minutes_between(*times))
