@@ -106,3 +106,19 @@ def test_the_case_booked_from_a_call_is_linked_with_one_click(browsers, api, clo
     assert linked.status_code == 302
     assert [i["id"] for i in api.get(f"/cases/{case['id']}/contacts", "sv").get_json()["items"]] == [record["id"]]
     assert f"案件番号 {case['id']}" in text_of(client.get(path)) and "この電話で予約した案件" not in text_of(client.get(path))
+
+
+def test_the_call_screen_picks_up_the_call_the_phone_system_connected_to_the_operator(browsers, database, clock):
+    from processes.calls.importer import import_lines
+    # 09:55 JST: a caller enters the queue and is connected to `op` after 8 seconds; at 10:00 they are still talking.
+    import_lines(database, ["1795481700|c-777|okuyami|NONE|ENTERQUEUE||0441234567|1",
+                            "1795481708|c-777|okuyami|op|CONNECT|8|1795481700.1|3"])
+    client = browsers["op"]
+    body = text_of(client.get("/callcentre/call"))
+    assert 'name="call_id" value="c-777"' in body and "電話システムから取り込んだ通話 c-777" in body
+    assert 'data-started="2026-11-24T09:55:08+09:00"' in body
+    saved = client.post("/callcentre/call", data={**call_form(call_id="c-777"),
+                                                  "csrf_token": page_csrf(client, "/callcentre/call")})
+    assert saved.status_code == 302
+    after = text_of(client.get("/callcentre/call"))
+    assert "c-777" not in after                      # recorded: the next call starts empty

@@ -25,6 +25,7 @@ from processes.callcentre.vocabulary import (
     SATISFACTION,
     VOICE_KINDS,
 )
+from processes.calls.current_call import current_call
 from processes.departments import CITY_DEPARTMENTS, WARD_DEPARTMENTS
 from processes.tasks.validation import ValidationFailed
 from processes.wards import load_wards
@@ -59,8 +60,16 @@ def _start_time() -> str:
 def show():
     values = {"channel": request.args.get("channel", "phone"), "counterpart_type": "citizen",
               "started_at": _start_time(), "call_id": request.args.get("call_id", "")[:64]}
+    picked_up = False
+    if not values["call_id"]:
+        with platform().database.transaction(write=False) as session:
+            call = current_call(session, page_actor().username, utcnow())
+            if call is not None:
+                values["call_id"] = call.call_id
+                values["started_at"] = call.answered_at.astimezone(JST).isoformat(timespec="seconds")
+                picked_up = True
     return render_template("callcentre/call.html", values=values, errors={}, faq_ids=[], related=[],
-                           **vocabularies())
+                           picked_up=picked_up, **vocabularies())
 
 
 @bp.post("/callcentre/call")
