@@ -106,6 +106,33 @@ def test_a_booking_task_completed_through_the_task_api_obeys_the_reservation_rul
     assert viewed == 2          # the task with the case's data, then the case
 
 
+def test_a_booking_task_through_the_task_api_takes_wareki_dates_and_half_width_kana(api, api_app):
+    from processes.okuyami.cases import start_case
+
+    runtime = api_app.extensions["okuyami"].runtime
+    case = start_case(runtime, "booking", "op", ward="nakahara")
+    [task] = api.get("/tasks", "op").get_json()["tasks"]
+    body = reservation()
+    body["deceased"] = {**body["deceased"], "birth_date": "S15.5.5", "kana": "ｶﾜｻｷ ﾀﾛｳ"}
+    body["applicant"] = {**body["applicant"], "birth_date": "昭和43年2月3日", "kana": "かわさき はなこ"}
+    done = api.post(f"/tasks/{task['id']}/complete", "op", body)
+    assert done.status_code == 200, done.get_json()
+    data = api.get(f"/cases/{case.id}", "op").get_json()["personal_data"]
+    assert (data["deceased"]["birth_date"], data["deceased"]["kana"]) == ("1940-05-05", "カワサキ タロウ")
+    assert (data["applicant"]["birth_date"], data["applicant"]["kana"]) == ("1968-02-03", "カワサキ ハナコ")
+
+
+def test_a_booking_task_names_an_unreadable_wareki_date_with_the_eras_range(api, api_app):
+    from processes.okuyami.cases import start_case
+
+    start_case(api_app.extensions["okuyami"].runtime, "booking", "op", ward="nakahara")
+    [task] = api.get("/tasks", "op").get_json()["tasks"]
+    body = reservation()
+    body["deceased"] = {**body["deceased"], "birth_date": "昭和65年1月1日"}
+    refused = api.post(f"/tasks/{task['id']}/complete", "op", body)
+    assert refused.status_code == 422 and "deceased.birth_date" in fields(refused)
+
+
 def test_a_precheck_must_resolve_every_procedure_to_confirm(api):
     case = api.post("/cases", "op", reservation(answers={"medical_costs_last_2y": "unknown"})).get_json()
     nenkin = next(t for t in case["tasks"] if t["department"] == "hoken_nenkin")

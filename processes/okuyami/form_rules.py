@@ -4,10 +4,17 @@ department's pre-check decides each of its procedures."""
 from __future__ import annotations
 
 from processes.okuyami.booking import RESERVATION_FORMS, validate_intake_task
+from processes.okuyami.clerk_entry import normalise_reservation
 from processes.okuyami.precheck import PRECHECK_FORM, precheck_errors
 from processes.okuyami.visit_checks import VISIT_FORM, check_visit_completion
 from processes.tasks.form_rules import Completion, FormRules
 from processes.tasks.validation import ValidationFailed
+
+
+def _clerk_entry(data: dict) -> dict:
+    """和暦 and Western dates as ISO, half-width kana and hiragana as full-width katakana (unreadable dates stay as
+    typed: the intake rule names them with the era's range)."""
+    return normalise_reservation(data)[0]
 
 
 def _intake(c: Completion) -> None:
@@ -26,6 +33,7 @@ def _precheck(c: Completion) -> None:
 
 
 def register(rules: FormRules) -> None:
+    rules.before_validation(RESERVATION_FORMS, _clerk_entry)
     rules.before_completion(RESERVATION_FORMS, _intake)
     rules.before_completion([VISIT_FORM], _visit)
     rules.before_completion([PRECHECK_FORM], _precheck)

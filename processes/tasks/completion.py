@@ -37,6 +37,7 @@ def complete(session: Session, runtime: WorkflowRuntime, forms_dir: Path, actor:
         raise TaskConflict(f"task {task.id} is {task.state}", user_message=STALE_MESSAGE)
     if task.assignee not in (None, actor.username):
         raise TaskConflict(f"task {task.id} is claimed by another user", user_message=HELD_BY_OTHER)
+    data = FORM_RULES.prepare(task.form, data)
     completion = Completion(session, runtime, forms_dir, task, data, actor.username)
     check_completion(completion)
     if task.assignee is None:

@@ -29,12 +29,15 @@ class Completion:
 
 
 Rule = Callable[[Completion], None]
+Preparation = Callable[[dict], dict]
+"""Turns what a person typed into the form's canonical data (e.g. 和暦 dates into ISO) before any check."""
 
 
 class FormRules:
     def __init__(self):
         self._before: dict[str, list[Rule]] = {}
         self._after: dict[str, list[Rule]] = {}
+        self._prepare: dict[str, list[Preparation]] = {}
         self._composed = False
         self._lock = threading.Lock()
 
@@ -44,6 +47,16 @@ class FormRules:
             if not self._composed:
                 register(self)
                 self._composed = True
+
+    def before_validation(self, forms: Iterable[str], preparation: Preparation) -> None:
+        for form in forms:
+            self._prepare.setdefault(form, []).append(preparation)
+
+    def prepare(self, form: str | None, data):
+        """The data as the form's checks and the process should see it (unchanged for forms without preparations)."""
+        for preparation in self._rules(self._prepare, form):
+            data = preparation(data) if isinstance(data, dict) else data
+        return data
 
     def before_completion(self, forms: Iterable[str], rule: Rule) -> None:
         for form in forms:
