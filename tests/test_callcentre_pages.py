@@ -122,3 +122,27 @@ def test_the_call_screen_picks_up_the_call_the_phone_system_connected_to_the_ope
     assert saved.status_code == 302
     after = text_of(client.get("/callcentre/call"))
     assert "c-777" not in after                      # recorded: the next call starts empty
+
+
+def test_a_booking_started_from_the_call_screen_links_the_contact_and_the_case(browsers, api, clock):
+    from werkzeug.datastructures import MultiDict
+
+    from processes.okuyami.booking_form import form_fields
+    from tests.case_support import reservation
+
+    client = browsers["op"]
+    saved = client.post("/callcentre/call", data={**call_form(outcome="booked"), "then": "booking",
+                                                  "csrf_token": page_csrf(client, "/callcentre/call")})
+    assert saved.status_code == 302 and "/bookings/new?contact=" in saved.headers["Location"]
+    contact_id = int(saved.headers["Location"].rsplit("=", 1)[1])
+    form_page = text_of(client.get(saved.headers["Location"]))
+    assert f'name="contact" value="{contact_id}"' in form_page and f"応対番号 {contact_id} の通話からの予約です" in form_page
+    body = MultiDict([("csrf_token", page_csrf(client, "/bookings/new")), ("contact", str(contact_id)),
+                      *form_fields(reservation())])
+    confirm = text_of(client.post("/bookings/confirm", data=body))
+    assert f'name="contact" value="{contact_id}"' in confirm
+    done = client.post("/bookings", data=body)
+    assert done.status_code == 302
+    case_id = int(done.headers["Location"].rsplit("/", 1)[1])
+    assert [i["id"] for i in api.get(f"/cases/{case_id}/contacts", "sv").get_json()["items"]] == [contact_id]
+    assert f"応対番号 {contact_id} と関連付けました" in text_of(client.get(f"/cases/{case_id}"))

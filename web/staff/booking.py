@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine.errors import TaskConflict
+from engine.errors import NotFound, TaskConflict
 from engine.registry.live import DecisionNotDeployed
 from processes.calendar import BusinessCalendar, CalendarError
+from processes.callcentre.contacts import correct_contact
 from processes.okuyami.booking import booked_counter, create_case, validate_reservation
 from processes.okuyami.booking_form import form_fields, open_booking_task, prefilled, reservation_from_form
 from processes.okuyami.catalogue import load_catalogue
@@ -17,7 +18,7 @@ from processes.okuyami.clerk_entry import normalise_reservation
 from processes.okuyami.interview import InvalidAnswers
 from processes.okuyami.interview_questions import question_groups, unasked_questions
 from processes.okuyami.navi import evaluate_answers
-from processes.tasks.access import check_create, check_task, not_found, require_id
+from processes.tasks.access import Forbidden, check_create, check_task, not_found, require_id
 from processes.tasks.completion import complete
 from processes.tasks.validation import ValidationFailed
 from processes.wards import load_wards
@@ -108,10 +109,29 @@ def _render_form(data: dict, errors: dict[str, str], status: int = 200, task=Non
     wards = load_wards()
     ward = data.get("ward") if data.get("ward") in wards else next(iter(wards))
     procedures, answer_errors = _procedures(data)
-    return render_template("booking/new.html", data=data, errors=errors, wards=wards, task=task,
+    return render_template("booking/new.html", data=data, errors=errors, wards=wards, task=task, contact=_contact_id(),
                            groups=_groups(), procedures=procedures, answer_errors=answer_errors,
                            contact_choices=CONTACT_CHOICES,
                            **slot_context(ward, request.values.get("week"), data.get("slot_start"))), status
+
+
+def _contact_id() -> int | None:
+    """The contact record (応対履歴) the booking is made from, when the call screen sent the operator here."""
+    raw = request.values.get("contact", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else None
+
+
+def _link_contact(who, contact_id: int | None, case_id: int) -> None:
+    """The contact and the case point at each other; the booking stands even if the link is refused."""
+    if contact_id is None:
+        return
+    try:
+        with platform().database.transaction() as session:
+            correct_contact(session, who, contact_id, {"case_id": case_id})
+    except (ValidationFailed, Forbidden, NotFound):
+        flash(f"応対番号 {contact_id} と案件の関連付けはできませんでした（応対履歴の画面から関連付けてください）。", "warning")
+        return
+    flash(f"応対番号 {contact_id} と関連付けました。", "success")
 
 
 def _submitted() -> dict:
@@ -197,6 +217,7 @@ def confirm():
     procedures, _ = _procedures(values)
     shown = {**values, "answers": data["answers"]}
     return render_template("booking/confirm.html", data=shown, fields=form_fields(shown), wards=load_wards(),
+                           contact=_contact_id(),
                            procedures=procedures, task=task, contact_choices=dict(CONTACT_CHOICES),
                            unasked=unasked_questions(_groups(), data["answers"]))
 
@@ -229,4 +250,5 @@ def create():
         flash(exc.user_message, "error")
         return redirect(url_for("tasks.worklist"))
     flash(f"予約を確定しました（案件番号 {case_id}）。", "success")
+    _link_contact(who, _contact_id(), case_id)
     return redirect(url_for("cases.show", case_id=case_id))
