@@ -40,8 +40,8 @@ def test_timers_list_shows_due_time_in_jst_case_timer_and_state(okuyami, reminde
     assert listing.exit_code == 0, listing.output
     lines = listing.output.splitlines()[1:]
     assert [line.split()[:5] for line in lines] == [
-        ["2025-04-01", "10:30", f"#{first.id}", "reminder", "待機中"],
-        ["2025-04-01", "13:30", f"#{second.id}", "reminder", "待機中"]]
+        ["令和7年4月1日（火）", "10:30", f"#{first.id}", "reminder", "待機中"],
+        ["令和7年4月1日（火）", "13:30", f"#{second.id}", "reminder", "待機中"]]
     assert all("1時間経過" in line for line in lines)
     newest = okuyami("timers", "list", "--newest-first").output.splitlines()[1:]
     assert [line.split()[2] for line in newest] == [f"#{second.id}", f"#{first.id}"]
@@ -57,7 +57,7 @@ def test_run_due_with_now_fires_what_was_due_then_once(okuyami, reminders):
         assert "0件のタイマーを発火しました" in again.output
         fired = okuyami("timers", "list", "--state", "fired").output.splitlines()[1:]
         assert [line.split()[:7] for line in fired] == [
-            ["2025-04-01", "10:30", f"#{first.id}", "reminder", "発火済み", "2025-04-01", "11:00"]]
+            ["令和7年4月1日（火）", "10:30", f"#{first.id}", "reminder", "発火済み", "令和7年4月1日（火）", "11:00"]]
         rest = okuyami("timers", "run-due")
         assert "1件のタイマーを発火しました" in rest.output
     waiting = okuyami("timers", "list", "--state", "WAITING")
