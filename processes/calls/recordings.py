@@ -25,7 +25,7 @@ from engine.runtime import audit
 from processes.calendar.slots import JST
 from processes.callcentre.models import ContactRecord
 from processes.calls.models import CallRecording, RecordingPlaybackRight
-from processes.tasks.access import Actor, Forbidden
+from processes.tasks.access import MAX_ID, Actor, Forbidden
 
 log = logging.getLogger(__name__)
 LISTING = "recordings.csv"
@@ -129,7 +129,7 @@ def playback_users(session: Session) -> set[str]:
 
 def call_of_contact(session: Session, contact_id: int) -> str | None:
     """The exchange's call id a contact record (応対履歴) names, so that the record leads to its recording."""
-    record = session.get(ContactRecord, contact_id)
+    record = session.get(ContactRecord, contact_id) if 0 < contact_id <= MAX_ID else None
     return None if record is None or record.deleted_at is not None else record.call_id
 
 
@@ -162,7 +162,7 @@ def search(session: Session, actor: Actor, start: datetime | None = None, end: d
 def load_recording(session: Session, actor: Actor, recording_id: int) -> CallRecording:
     if actor.role not in READERS:
         raise Forbidden("role may not read recordings")
-    recording = session.get(CallRecording, recording_id)
+    recording = session.get(CallRecording, recording_id) if 0 < recording_id <= MAX_ID else None
     if recording is None or (actor.role == "operator" and recording.operator != actor.username) \
             or not Path(recording.file_path).is_file():
         raise recording_not_found()

@@ -52,10 +52,10 @@ def call_paths(secured, ok, error, id_param, query) -> dict:
                            query("operator", "Operator (login ID)"), query("call_id", "The exchange's call id")],
             "responses": {"200": ok("Recordings", {"type": "object", "properties": {
                 "items": {"type": "array", "items": recording}}})}}, 403, 422)},
-        "/api/v1/recordings/{id}/audio": {"get": secured({
+        "/api/v1/recordings/{recording_id}/audio": {"get": secured({
             "operationId": "playRecording", "summary": "Play a recording back (the per-user playback right; audited)",
-            "parameters": [id_param("id")], "responses": {"200": audio, "206": audio}}, 403, 404)},
-        "/api/v1/recordings/{id}/export": {"get": secured({
+            "parameters": [id_param("recording_id")], "responses": {"200": audio, "206": audio}}, 403, 404)},
+        "/api/v1/recordings/{recording_id}/export": {"get": secured({
             "operationId": "exportRecording", "summary": "Download a recording (admin only; audited)",
-            "parameters": [id_param("id")], "responses": {"200": audio}}, 403, 404)},
+            "parameters": [id_param("recording_id")], "responses": {"200": audio}}, 403, 404)},
     }

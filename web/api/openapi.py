@@ -95,6 +95,17 @@ def build_document(forms_dir) -> dict:
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
             "responses": {"200": _ok("The selected procedures", {}), "400": _error("Invalid answers"),
                           "503": _error("No selection table deployed yet (okuyami models deploy)")}}},
+        "/api/v1/navi/codes/{code}": {"get": _secured({
+            "operationId": "naviCode", "summary": "The answers a family's answers code (回答コード) from the home navi "
+                                                  "carries, mapped onto today's interview",
+            "parameters": [{"name": "code", "in": "path", "required": True, "description": "The answers code",
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _ok("The answers, and the answer keys that no longer map onto today's interview", {
+                "type": "object", "required": ["answers", "unanswered"], "properties": {
+                    "answers": {"type": "object"}, "unanswered": {"type": "array", "items": {"type": "string"}}}}),
+                          "400": _error("The code cannot be read; the Japanese message says why (e.g. 回答コードが"
+                                        "正しくありません。聞き間違い・打ち間違いがないか、もう一度ご確認ください。), "
+                                        "`errors` names the field `code`")}})},
         "/api/v1/me": {"get": _secured({"operationId": "me", "summary": "The caller",
                                         "responses": {"200": _ok("The caller's account")}})},
         "/api/v1/cases": {"post": _secured({
