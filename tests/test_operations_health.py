@@ -99,3 +99,13 @@ def test_while_the_database_is_away_pages_answer_503_in_japanese_and_recover_by_
     assert client.get("/readyz").get_json()["checks"][0] == {"name": "database", "ok": True,
                                                           "message": "データベース接続可"}
     assert client.post("/login", data={"username": "x", "password": "y"}).status_code != 503
+
+
+def test_only_an_unreachable_database_counts_as_an_outage_not_a_statement_it_refused():
+    from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+
+    from web.ops import database_outage
+    assert database_outage(OperationalError("SELECT 1", {}, Exception("server closed the connection")))
+    assert database_outage(InterfaceError("SELECT 1", {}, Exception("connection already closed")))
+    assert not database_outage(DataError("SELECT 1", {}, Exception("integer out of range")))
+    assert not database_outage(IntegrityError("INSERT", {}, Exception("duplicate key")))

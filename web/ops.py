@@ -15,7 +15,7 @@ import uuid
 from flask import Blueprint, Flask, Response, abort, g, jsonify, render_template, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from engine.settings import Settings
 from processes.operations.readiness import figures, readiness
@@ -33,7 +33,12 @@ UNAVAILABLE_PAGE = ("<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-
                     "</head><body><main><h1>一時的にご利用いただけません</h1>"
                     f"<p>{DATABASE_DOWN}</p><p>復旧すると、この画面を再読み込みするだけで続けられます。</p>"
                     "</main></body></html>").encode("utf-8")
-DATABASE_ERRORS = (OperationalError, DBAPIError)
+
+
+def database_outage(exc: DBAPIError) -> bool:
+    """The database cannot be reached (down, restarting, connection lost), as opposed to a statement it refused:
+    only an outage is a 503; a refused statement is a defect and stays a 500."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or bool(getattr(exc, "connection_invalidated", False))
 
 
 class DatabaseUnavailable:
@@ -47,7 +52,9 @@ class DatabaseUnavailable:
     def __call__(self, environ, start_response):
         try:
             return self.wsgi_app(environ, start_response)
-        except DATABASE_ERRORS as exc:
+        except DBAPIError as exc:
+            if not database_outage(exc):
+                raise
             request_log.warning(json.dumps({"event": "database_unavailable", "error": _error_name(exc)}))
             api = environ.get("PATH_INFO", "").startswith("/api/")
             body = json.dumps({"error": {"status": 503, "message": DATABASE_DOWN}, "errors": []},
@@ -123,9 +130,10 @@ def init_app(app: Flask, settings: Settings) -> None:
                                      "status": response.status_code, "ms": round(elapsed * 1000, 1)}))
         return response
 
-    @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
     def _database_down(exc):
+        if not database_outage(exc):
+            raise exc
         request_log.warning(json.dumps({"request_id": g.get("request_id"), "event": "database_unavailable",
                                         "error": _error_name(exc)}))
         if request.path.startswith("/api/"):
