@@ -40,8 +40,8 @@ def demo_families():
     its interview selects, as (case number, data)."""
     families = []
     selection = DecisionService.from_file(PROJECT_ROOT / "dmn" / SELECTION_FILE)
-    for number, family in enumerate(FAMILIES.values(), start=1):
-        data = demo_reservation(family, VISIT, date(2026, 11, 16))
+    for number, key in enumerate(FAMILIES, start=1):
+        data = demo_reservation(key, VISIT, date(2026, 11, 16))
         data["procedures"] = select_procedures(data["answers"], selection.evaluate, load_catalogue())
         families.append((number, data))
     return families

@@ -30,9 +30,16 @@ def test_the_worker_fires_due_timers_tells_people_and_sends_their_e_mail(okuyami
     assert okuyami("notifications", "email", "sv", "sv@city.example.jp").exit_code == 0
     assert "いません" in okuyami("notifications", "email", "nobody", "x@example.jp").output
     case = book(mail_platform.runtime)
-    clock.move_to(datetime(2026, 12, 2, 17, 1, tzinfo=JST))
+    clock.move_to(datetime(2026, 12, 1, 9, 1, tzinfo=JST))   # the reminder's day: the corner is asked to post it
     result = okuyami("worker", "--once")
-    assert result.exit_code == 0 and "2件のタイマーを発火しました" in result.output   # reminder and pre-check
+    assert result.exit_code == 0 and "1件のタイマーを発火しました" in result.output
+    with mail_platform.database.transaction(write=False) as s:
+        asked = list(s.execute(select(Notification.recipient, Notification.kind)
+                               .where(Notification.instance_id == case.id)))
+    assert [tuple(row) for row in asked] == [("counter_naka", "reminder_letter")]
+    clock.move_to(datetime(2026, 12, 2, 17, 1, tzinfo=JST))  # the pre-check deadline
+    result = okuyami("worker", "--once")
+    assert result.exit_code == 0 and "1件のタイマーを発火しました" in result.output
     with mail_platform.database.transaction(write=False) as s:
         told = set(s.scalars(select(Notification.recipient).where(Notification.instance_id == case.id)))
     assert {"sv", "kumin_naka", "kumin_naka2", "hoken_naka", "kourei_naka", "counter_naka"} == told
