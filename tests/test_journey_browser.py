@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from processes.calendar import JST
-from processes.demo.city import DEMO_PASSWORD, seed_demo
+from processes.demo.city import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from tests.browser_support import SignedIn, live_server, serious_violations, shot
 
 pytestmark = pytest.mark.slow
@@ -110,8 +110,9 @@ def test_an_operator_books_two_departments_precheck_the_counter_closes_the_visit
     assert page.locator(".djs-element.step-completed[data-element-id=visit]").count() == 1
     assert page.locator(".djs-element.step-active[data-element-id=followup_call]").count() == 1
     history = page.inner_text("main")
-    for who in ("operator1", *PRECHECK_DEPARTMENTS, "counter_nakahara"):
-        assert who in history, who
+    names = {user.username: user.display_name for user in DEMO_USERS}
+    for who in ("operator1", *PRECHECK_DEPARTMENTS, "counter_nakahara"):   # people by their names, never login IDs
+        assert names[who] in history and who not in history, who
     for department in PRECHECK_DEPARTMENTS.values():
         assert department in history, department
     assert "監査ログ" in history

@@ -33,7 +33,8 @@ def test_the_visit_screen_lists_every_procedure_and_the_print_packet(api_app, br
     for pid in procedures_of(api_app, case_id):
         assert f'name="outcome.{pid}"' in html
     assert "担当窓口へ案内" in html and "コーナーで完了" in html and "不要" in html
-    assert f'hx-get="/cases/{case_id}/packet/status" hx-trigger="load, every 5s"' in html
+    assert f'hx-post="/cases/{case_id}/packet/request" hx-trigger="load"' in html      # asked for by POST (#13, 6)
+    assert f'hx-get="/cases/{case_id}/packet/status" hx-trigger="load delay:1s, every 5s"' in html   # then only read
     assert f'href="/cases/{case_id}/packet.pdf"' in html
     assert "受付（チェックイン）" in html
     assert 'name="outcome.JU01" value="guided" checked' in html        # the catalogue's usual handling, pre-selected

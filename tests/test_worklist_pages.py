@@ -33,7 +33,7 @@ def test_a_department_sees_its_unclaimed_precheck_claims_it_and_the_counts_follo
     kumin = browsers["kumin_naka"]
     page = text_of(kumin.get("/tasks"))
     assert 'aria-current="page"' in page and "グループの未着手タスク" in page   # nothing claimed: the group's work
-    assert "事前確認" in page and f"/tasks/{task.id}/form" in page
+    assert "事前確認" in page and f"/prechecks/{task.id}\"" in page
     assert (_count(page, "mine"), _count(page, "group"), _count(page, "overdue")) == (0, 1, 0)
     assert 'hx-get="/tasks/counts?tab=group"' in page                        # the polled counts keep the tab
     assert "hoken_nenkin" not in page and "保険年金課" not in page.split("<tbody>")[1]
@@ -89,7 +89,7 @@ def test_overdue_tasks_are_flagged_in_words_and_have_their_own_tab(api_app, brow
     clock.move_to(VISIT - timedelta(hours=16))                              # past the pre-check deadline (17:00)
     del browsers["kumin_naka"]                                              # a week later: signed in anew
     page = text_of(browsers["kumin_naka"].get("/tasks?tab=overdue"))
-    assert _count(page, "overdue") == 1 and f"/tasks/{_precheck(api_app, case_id, 'kumin').id}/form" in page
+    assert _count(page, "overdue") == 1 and f"/prechecks/{_precheck(api_app, case_id, 'kumin').id}\"" in page
     assert "期限超過" in page.split("<tbody>")[1] and 'class="overdue"' in page
     assert "令和8年12月2日（水） 17:00" in page                               # due shown in JST and 和暦
 
