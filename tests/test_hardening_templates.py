@@ -62,7 +62,9 @@ def test_the_packet_job_survives_a_template_that_breaks_the_bound(case_runtime, 
     ordinary, breaker = book(case_runtime), book(case_runtime)
     for case in (ordinary, breaker):
         precheck_everything(case_runtime, case)
-    breaking = docx_with(f"{{% if case.number == '{breaker.id}' %}}" + NESTED + "{% endif %}{{ deceased.name }}")
+    # a case lists its own few procedures (8 here, not the upload check's 50): two more loops keep it past the bound
+    deeper = "{% for g in procedures %}{% for h in procedures %}" + NESTED + "{% endfor %}{% endfor %}"
+    breaking = docx_with(f"{{% if case.number == '{breaker.id}' %}}" + deeper + "{% endif %}{{ deceased.name }}")
     with database.transaction() as session:   # stored as an older release would have let it in
         session.add(FormTemplateVersion(name="guidance", version=1, content_hash=content_hash(breaking),
                                         content=breaking, fields=["deceased.name"], uploaded_by="po", comment=""))
