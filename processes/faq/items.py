@@ -14,6 +14,7 @@ from engine.db.types import utcnow
 from engine.errors import NotFound
 from processes.faq import search_index
 from processes.faq.fields import check_window, clean
+from processes.faq.identifiers import faq_id, parse_faq_id  # noqa: F401  (callers use items.faq_id)
 from processes.faq.models import (
     AUDIENCE_ALL,
     FaqCategory,
@@ -24,16 +25,6 @@ from processes.faq.models import (
 )
 from processes.faq.search import visible_to
 from processes.tasks.validation import FieldError, ValidationFailed
-
-
-def faq_id(number: int) -> str:
-    return f"FAQ-{number:06d}"
-
-
-def parse_faq_id(value: str) -> int | None:
-    text = (value or "").strip().upper()
-    digits = text.removeprefix("FAQ-")
-    return int(digits) if digits.isdigit() and len(digits) <= 9 else None
 
 
 def get(session: Session, item_id: int, role: str) -> FaqItem:

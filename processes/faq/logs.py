@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine.db.types import utcnow
-from processes.faq.items import parse_faq_id
+from processes.faq.identifiers import parse_faq_id
 from processes.faq.models import (
     PROPOSED,
     FaqItem,
