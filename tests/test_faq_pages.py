@@ -139,3 +139,29 @@ def test_a_csv_import_with_a_bad_row_names_it_and_changes_nothing(browsers, faq)
                                            "file": (io.BytesIO(broken), "faq.csv")})
     assert refused.status_code == 422 and "2行目 質問: 入力してください。" in text_of(refused)
     assert "1件 見つかりました" in text_of(sv.get("/faq?q=遺族年金の手続"))
+
+
+def test_categories_are_reordered_and_moved_on_the_categories_page_and_operators_browse_in_that_order(browsers, faq):
+    sv, op = browsers["sv"], browsers["op"]
+    token = _form(browsers, "sv", "/faq/categories")
+    reservations = text_of(sv.post("/faq/categories", data={**token, "name": "予約", "parent_id": ""},
+                                   follow_redirects=True))
+    reservation_id = int(re.search(r'id="category-(\d+)"[^<]*<th[^>]*><a[^>]*>予約<', reservations).group(1))
+    moved = sv.post(f"/faq/categories/{reservation_id}/shift", data={**token, "direction": "up"},
+                    follow_redirects=True)
+    assert "分類「予約」を1つ上へ移しました。" in text_of(moved)
+    tree = text_of(op.get("/faq"))
+    assert tree.index(">予約<") < tree.index(">お悔やみ手続<")                    # the operator's 分類から探す
+    moved = sv.post(f"/faq/categories/{faq['pensions']}/move", data={**token, "parent_id": str(reservation_id)},
+                    follow_redirects=True)
+    assert "分類「年金・保険」を配下の分類・FAQごと移しました: 予約 › 年金・保険" in text_of(moved)
+    assert "遺族年金の手続はどこでしますか" in text_of(op.get(f"/faq/category/{reservation_id}"))
+    refused = sv.post(f"/faq/categories/{reservation_id}/move", data={**token, "parent_id": str(faq["pensions"])},
+                      follow_redirects=True)
+    assert "移動先に、移動する分類自身やその下位の分類は選べません。" in text_of(refused)
+    assert "予約 › 年金・保険" in text_of(refused)                                  # nothing changed
+    op_token = page_csrf(op, "/faq")
+    assert op.post(f"/faq/categories/{reservation_id}/shift", data={"csrf_token": op_token,
+                                                                     "direction": "down"}).status_code == 403
+    assert op.post(f"/faq/categories/{faq['root']}/move", data={"csrf_token": op_token}).status_code == 403
+    assert "上へ" not in text_of(browsers["auditor"].get("/faq/categories"))      # reads, no forms

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from engine.db.models import AuditEntry, User
 from processes.administration.retention import KINDS as RETENTION_KINDS
 from processes.departments import DEPARTMENTS
+from processes.documents.japanese import wareki
 from processes.tasks.validation import FieldError, ValidationFailed
 from processes.wards import load_wards
 
@@ -34,10 +35,14 @@ ACTION_LABELS = {
     "user.login": "ログイン", "user.logout": "ログアウト", "user.locked": "ログイン失敗によりロック",
     "user.created": "ユーザーを作成", "user.updated": "ユーザーの役割・担当を変更", "user.deactivated": "ユーザーを無効化",
     "user.activated": "ユーザーを有効化", "user.unlocked": "ロックを解除", "user.password_changed": "パスワードを変更",
-    "user.totp_enrolled": "2段階認証を設定", "user.totp_reset": "2段階認証を解除", "user.token_issued": "APIトークンを発行",
+    "user.totp_enrolled": "2段階認証を設定", "user.totp_reset": "2段階認証を解除",
+    "user.recovery_codes_generated": "2段階認証の回復コードを発行", "user.recovery_code_used": "回復コードでログイン",
+    "user.token_issued": "APIトークンを発行",
     "user.token_revoked": "APIトークンを失効", "ward.updated": "区のコーナー・予約枠を変更",
     "ward.closure_added": "区の臨時休業日を登録", "ward.closure_removed": "区の臨時休業日を削除",
-    "department.saved": "担当課を登録・変更", "retention.updated": "保存期間を変更", "audit.exported": "監査ログをCSV出力",
+    "department.saved": "担当課を登録・変更", "retention.updated": "保存期間を変更",
+    "retention.purged": "保存期間を過ぎたデータを削除", "audit.exported": "監査ログをCSV出力",
+    "faq_category.moved": "FAQの分類を移動・並べ替え",
 }
 PERSONAL_DATA_ACTIONS = ("case.viewed", "packet.downloaded")
 WARD_FIELDS = {"office": "庁舎名", "address": "所在地", "corner_location": "コーナーの場所", "corner_floor": "階",
@@ -146,6 +151,13 @@ class People:
         return sorted(self._by_name.items(), key=lambda item: item[1])
 
 
+def _day_before(iso: str | None) -> str:
+    try:
+        return wareki(datetime.fromisoformat(iso).astimezone(JST).date()) if iso else "（不明な日）"
+    except ValueError:
+        return "（不明な日）"
+
+
 def describe(entry: AuditEntry, people: People) -> str:
     """What the entry is about, in words (never the data itself: the log holds only digests and ids)."""
     detail = entry.detail or {}
@@ -159,7 +171,9 @@ def describe(entry: AuditEntry, people: People) -> str:
         parts.append("変更: " + "、".join(WARD_FIELDS.get(name, "その他") for name in detail["changed"]))
     if detail.get("department") and isinstance(detail["department"], str):
         parts.append(f"課: {DEPARTMENTS.get(detail['department'], '（不明な課）')}")
-    if "kind" in detail and detail["kind"] in RETENTION_KINDS:
+    if entry.action == "retention.purged" and detail.get("kind") in RETENTION_KINDS:
+        parts.append(f"{RETENTION_KINDS[detail['kind']].label}: {_day_before(detail.get('up_to'))}より前")
+    elif "kind" in detail and detail["kind"] in RETENTION_KINDS:
         parts.append(f"{RETENTION_KINDS[detail['kind']].label}: {detail.get('months_before')}か月 → "
                      f"{detail.get('months')}か月")
     if entry.action in PERSONAL_DATA_ACTIONS or detail.get("personal_data"):

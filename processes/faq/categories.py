@@ -1,6 +1,8 @@
 """The city's FAQ category tree: list, add, rename, delete an empty one, and copy a whole subtree with its items
 (spec 12(7)①コ): the structure is kept, each item is copied once (new FAQ-ID, not published until an editor
-publishes it) and linked to the copies of its categories; related items inside the subtree point at the copies."""
+publishes it) and linked to the copies of its categories; related items inside the subtree point at the copies.
+The tree is at most MAX_LEVELS levels deep; siblings are listed by `position` (category_moves.py moves and
+reorders them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,6 +16,8 @@ from processes.faq.models import FaqCategory, FaqItem, FaqItemCategory, FaqRelat
 from processes.tasks.validation import FieldError, ValidationFailed
 
 MAX_NAME = 100
+MAX_LEVELS = 5
+"""大分類 › 中分類 › 小分類 and two more: deeper trees are refused (adding, copying or moving into them)."""
 
 
 @dataclass
@@ -24,6 +28,7 @@ class Node:
     depth: int
     path: str
     children: list[Node] = field(default_factory=list)
+    ancestors: tuple[int, ...] = ()
 
 
 def tree(session: Session) -> list[Node]:
@@ -34,12 +39,13 @@ def tree(session: Session) -> list[Node]:
         by_parent.setdefault(row.parent_id, []).append(row)
     ordered: list[Node] = []
 
-    def walk(parent_id, depth, prefix):
+    def walk(parent_id, depth, prefix, ancestors):
         for row in by_parent.get(parent_id, []):
-            node = Node(row.id, row.name, row.parent_id, depth, f"{prefix} › {row.name}" if prefix else row.name)
+            node = Node(row.id, row.name, row.parent_id, depth, f"{prefix} › {row.name}" if prefix else row.name,
+                        ancestors=ancestors)
             ordered.append(node)
-            walk(row.id, depth + 1, node.path)
-    walk(None, 0, "")
+            walk(row.id, depth + 1, node.path, (*ancestors, row.id))
+    walk(None, 0, "", ())
     return ordered
 
 
@@ -58,6 +64,31 @@ def subtree_ids(session: Session, category_id: int) -> list[int]:
     return found
 
 
+def level_of(session: Session, category_id: int | None) -> int:
+    """How deep a category sits: 1 for a top-level one, 0 for "no category" (the top of the tree)."""
+    level = 0
+    while category_id is not None:
+        level += 1
+        category_id = session.scalar(select(FaqCategory.parent_id).where(FaqCategory.id == category_id))
+    return level
+
+
+def height_of(session: Session, category_id: int) -> int:
+    """How many levels a category's subtree spans: 1 for a category without children."""
+    levels, frontier = 0, [category_id]
+    while frontier:
+        levels += 1
+        frontier = list(session.scalars(select(FaqCategory.id).where(FaqCategory.parent_id.in_(frontier))))
+    return levels
+
+
+def check_levels(session: Session, parent: int | None, height: int, what: str) -> None:
+    levels = level_of(session, parent) + height
+    if levels > MAX_LEVELS:
+        raise ValidationFailed([FieldError("parent_id", f"分類は{MAX_LEVELS}階層までです。{what}と{levels}階層になるため、"
+                                                        "もっと上の分類を選んでください。")])
+
+
 def _name(value) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationFailed([FieldError("name", "分類名を入力してください。")])
@@ -66,7 +97,7 @@ def _name(value) -> str:
     return value.strip()
 
 
-def _parent(session: Session, value) -> int | None:
+def valid_parent(session: Session, value) -> int | None:
     if value is None or value == "":
         return None
     exists = isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31 \
@@ -76,12 +107,20 @@ def _parent(session: Session, value) -> int | None:
     return value
 
 
+def children_of(parent: int | None):
+    """The condition selecting a parent's children (the top-level categories for None)."""
+    return FaqCategory.parent_id.is_(None) if parent is None else FaqCategory.parent_id == parent
+
+
+def next_position(session: Session, parent: int | None) -> int:
+    """The position after a parent's last child."""
+    return (session.scalar(select(func.max(FaqCategory.position)).where(children_of(parent))) or 0) + 1
+
+
 def create(session: Session, name, parent_id=None) -> FaqCategory:
-    parent = _parent(session, parent_id)
-    position = (session.scalar(select(func.max(FaqCategory.position)).where(FaqCategory.parent_id.is_(parent)
-                                                                             if parent is None else
-                                                                             FaqCategory.parent_id == parent)) or 0)
-    category = FaqCategory(name=_name(name), parent_id=parent, position=position + 1)
+    parent = valid_parent(session, parent_id)
+    check_levels(session, parent, 1, "この下に追加する")
+    category = FaqCategory(name=_name(name), parent_id=parent, position=next_position(session, parent))
     session.add(category)
     session.flush()
     return category
@@ -103,21 +142,23 @@ def remove(session: Session, category: FaqCategory) -> None:
 
 
 def copy(session: Session, category: FaqCategory, parent_id, actor: str) -> FaqCategory:
-    parent = _parent(session, parent_id)
+    parent = valid_parent(session, parent_id)
     source_ids = subtree_ids(session, category.id)
     if parent in source_ids:
         raise ValidationFailed([FieldError("parent_id", "複写先に、複写する分類自身やその下位の分類は選べません。")])
+    check_levels(session, parent, height_of(session, category.id), f"「{category.name}」を配下ごとこの下へ複写する")
     new_ids: dict[int, int] = {}
 
-    def copy_node(source: FaqCategory, new_parent: int | None, name: str) -> None:
-        clone = FaqCategory(name=name, parent_id=new_parent, position=source.position)
+    def copy_node(source: FaqCategory, new_parent: int | None, name: str, position: int) -> None:
+        clone = FaqCategory(name=name, parent_id=new_parent, position=position)
         session.add(clone)
         session.flush()
         new_ids[source.id] = clone.id
         for child in session.scalars(select(FaqCategory).where(FaqCategory.parent_id == source.id)
                                      .order_by(FaqCategory.position, FaqCategory.id)).all():
-            copy_node(child, clone.id, child.name)
-    copy_node(category, parent, category.name if parent != category.parent_id else f"{category.name}（複写）")
+            copy_node(child, clone.id, child.name, child.position)
+    copy_node(category, parent, category.name if parent != category.parent_id else f"{category.name}（複写）",
+              next_position(session, parent))
 
     links = session.execute(select(FaqItemCategory.item_id, FaqItemCategory.category_id)
                             .join(FaqItem, FaqItem.id == FaqItemCategory.item_id)

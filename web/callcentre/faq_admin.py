@@ -1,13 +1,14 @@
 """The FAQ's vocabulary for supervisors: the category tree edited in the browser (add, rename, delete an empty one,
-copy a subtree with its items: spec 12(7)①コ), and the synonyms page (proposals learned from searches to accept
-or dismiss, synonyms added by hand, and the zero-hit report: what callers asked that the FAQ did not find)."""
+move one up or down among its siblings or under another parent, copy a subtree with its items: spec 12(7)①コ),
+and the synonyms page (proposals learned from searches to accept or dismiss, synonyms added by hand, and the
+zero-hit report: what callers asked that the FAQ did not find)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engine.errors import NotFound
-from processes.faq import categories, logs, synonyms
+from processes.faq import categories, category_moves, logs, synonyms
 from processes.faq.access import EDITORS, REVIEWERS
 from processes.tasks.validation import ValidationFailed
 from web.callcentre.faq_pages import template_helpers
@@ -22,6 +23,22 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and int(value) < 2**31 else None
 
 
+def _parent_field(value: str | None) -> int | str | None:
+    """The chosen parent: None for the top level, an id, or what was sent (refused in Japanese by the service)."""
+    value = (value or "").strip()
+    return None if not value else int(value) if value.isdigit() and int(value) < 2**31 else value
+
+
+def _ends(tree) -> tuple[set[int], set[int]]:
+    """The ids listed first and last under their parent (their 上へ / 下へ are not offered)."""
+    first: dict[int | None, int] = {}
+    last: dict[int | None, int] = {}
+    for node in tree:
+        first.setdefault(node.parent_id, node.id)
+        last[node.parent_id] = node.id
+    return set(first.values()), set(last.values())
+
+
 def _flash_failure(failed: ValidationFailed) -> None:
     flash("、".join(e.message for e in failed.errors) or failed.user_message, "error")
 
@@ -30,8 +47,10 @@ def _flash_failure(failed: ValidationFailed) -> None:
 @roles_required(*REVIEWERS)
 def category_tree():
     with platform().database.transaction(write=False) as session:
-        return render_template("faq/categories.html", tree=categories.tree(session),
-                               may_edit=current_user.role in EDITORS)
+        tree = categories.tree(session)
+        firsts, lasts = _ends(tree)
+        return render_template("faq/categories.html", tree=tree, firsts=firsts, lasts=lasts,
+                               may_edit=current_user.role in EDITORS, max_levels=categories.MAX_LEVELS)
 
 
 @bp.post("/categories")
@@ -75,6 +94,29 @@ def category_delete(category_id: int):
         flash(f"分類「{name}」を削除しました。", "success")
     _with_category(category_id, remove)
     return redirect(url_for("faq_admin.category_tree"))
+
+
+@bp.post("/categories/<int:category_id>/shift")
+@roles_required(*EDITORS)
+def category_shift(category_id: int):
+    def shift(session, category):
+        direction = request.form.get("direction", "")
+        category_moves.shift(session, category, direction, current_user.username)
+        where = "上" if direction == category_moves.UP else "下"
+        flash(f"分類「{category.name}」を1つ{where}へ移しました。", "success")
+    _with_category(category_id, shift)
+    return redirect(url_for("faq_admin.category_tree", _anchor=f"category-{category_id}"))
+
+
+@bp.post("/categories/<int:category_id>/move")
+@roles_required(*EDITORS)
+def category_move(category_id: int):
+    def move(session, category):
+        category_moves.move(session, category, _parent_field(request.form.get("parent_id")), current_user.username)
+        paths = {n.id: n.path for n in categories.tree(session)}
+        flash(f"分類「{category.name}」を配下の分類・FAQごと移しました: {paths[category.id]}", "success")
+    _with_category(category_id, move)
+    return redirect(url_for("faq_admin.category_tree", _anchor=f"category-{category_id}"))
 
 
 @bp.post("/categories/<int:category_id>/copy")
