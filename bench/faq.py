@@ -14,11 +14,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import random
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -32,7 +30,7 @@ import psycopg
 import yaml
 from sqlalchemy import insert, select
 
-from bench.fixtures import PG_ADMIN_URL, postgres_unreachable_reason
+from bench.fixtures import PG_ADMIN_URL, free_port, postgres_unreachable_reason, requests_per_second, wait_for_port
 from bench.worklist import percentile
 from engine import crypto
 from engine.db.migrate import upgrade
@@ -101,35 +99,6 @@ def time_searches(database: Database, runs: int) -> tuple[list[float], list[floa
     return lookups, searches, hits
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def requests_per_second(port: int, path: str, seconds: float, clients: int = 8) -> float:
-    done = [0] * clients
-    stop = time.perf_counter() + seconds
-
-    def run(slot: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while time.perf_counter() < stop:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                raise SystemExit(f"GET {path}: HTTP {response.status}")
-            done[slot] += 1
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done) / (time.perf_counter() - started)
-
-
 def public_figures(database: Database, seconds: float) -> tuple[float, float, int]:
     with tempfile.TemporaryDirectory(prefix="okuyami-bench-public-") as out:
         with database.transaction(write=False) as session:
@@ -138,20 +107,15 @@ def public_figures(database: Database, seconds: float) -> tuple[float, float, in
         server = subprocess.Popen([sys.executable, "-m", "web.public.serve", out, str(port), "2"],
                                   cwd=Path(__file__).resolve().parent.parent)
         try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_for_port(port)
             search_path = f"/faq/search?q={quote(PUBLIC_QUERY)}"
             for _ in range(8):                  # each worker builds its index on its first request
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
                 connection.request("GET", search_path)
                 connection.getresponse().read()
                 connection.close()
-            static = requests_per_second(port, "/static/public.css", seconds)
-            page = requests_per_second(port, search_path, seconds)
+            static = requests_per_second(port, "/static/public.css", seconds, clients=8)
+            page = requests_per_second(port, search_path, seconds, clients=8)
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -4,7 +4,11 @@ under the city's lane rules. The model files sit with the tests' fixtures (tests
 place that names them. tests/support.py takes these from here; bench/ imports nothing from tests/."""
 from __future__ import annotations
 
+import http.client
 import os
+import socket
+import threading
+import time
 
 import psycopg
 
@@ -44,3 +48,45 @@ def sqlalchemy_pg_url(database: str) -> str:
     """The SQLAlchemy URL of `database` on the PG_ADMIN_URL server."""
     base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
     return f"{base}/{database}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, attempts: int = 100) -> None:
+    """Until a server started in the background accepts connections on 127.0.0.1:`port` (at most ~20 s)."""
+    for _ in range(attempts):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
+def requests_per_second(port: int, path: str, seconds: float, clients: int = 4,
+                        headers: dict[str, str] | None = None) -> float:
+    """GET `path` on 127.0.0.1:`port` from `clients` keep-alive connections (threads of this process) for `seconds`;
+    the completed requests per second. Anything but 200 stops the benchmark."""
+    done = [0] * clients
+    stop = time.perf_counter() + seconds
+
+    def run(slot: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.perf_counter() < stop:
+            connection.request("GET", path, headers=headers or {})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"GET {path}: HTTP {response.status}")
+            done[slot] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - started)

@@ -17,11 +17,9 @@ import http.client
 import random
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -35,7 +33,7 @@ if __package__ in (None, ""):
 import psycopg
 from sqlalchemy import func, insert, select
 
-from bench.fixtures import PG_ADMIN_URL, sqlalchemy_pg_url
+from bench.fixtures import PG_ADMIN_URL, free_port, requests_per_second, sqlalchemy_pg_url, wait_for_port
 from bench.worklist import percentile
 from engine import crypto
 from engine.db.models import HumanTask, ProcessInstance
@@ -144,12 +142,6 @@ def server_times(client, paths: list[str]) -> Timing:
     return _timing(seconds)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 SERVER = """
 import logging, sys, waitress
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -178,29 +170,6 @@ def http_login(port: int, username: str) -> str:
     if response.status not in (302, 303) or not session_cookie:
         raise SystemExit(f"HTTP login as {username} failed: {response.status}")
     return session_cookie
-
-
-def requests_per_second(port: int, path: str, cookie: str, seconds: float, clients: int = 4) -> float:
-    done = [0] * clients
-    stop = time.perf_counter() + seconds
-
-    def run(slot: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while time.perf_counter() < stop:
-            connection.request("GET", path, headers={"Cookie": cookie})
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                raise SystemExit(f"GET {path}: HTTP {response.status}")
-            done[slot] += 1
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done) / (time.perf_counter() - started)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,15 +215,10 @@ def main(argv: list[str] | None = None) -> int:
             port = free_port()
             server = subprocess.Popen([sys.executable, "-c", SERVER, tmp, str(port)],
                                       cwd=Path(__file__).resolve().parent.parent)
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_for_port(port)
             cookie = http_login(port, WORKLIST_USER)
-            rps_static = requests_per_second(port, "/static/css/app.css", cookie, scale.load_seconds)
-            rps_worklist = requests_per_second(port, "/tasks", cookie, scale.load_seconds)
+            rps_static = requests_per_second(port, "/static/css/app.css", scale.load_seconds, headers={"Cookie": cookie})
+            rps_worklist = requests_per_second(port, "/tasks", scale.load_seconds, headers={"Cookie": cookie})
     finally:
         if server:
             server.terminate()
