@@ -40,6 +40,8 @@ class Settings:
     smtp_password: str = ""
     base_url: str = "http://127.0.0.1:5000"
     """Where staff open the application: the links in e-mail notifications."""
+    public_url: str = "http://127.0.0.1:8080"
+    """Where families open the public side (okuyami public serve): the survey address on the guidance sheet."""
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-* headers are believed."""
     trusted_proxy_hops: int = 1
