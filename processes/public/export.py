@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from processes.public import faq, navi
+from processes.public import faq, keys, navi, survey
 
 FORMAT = 1
 
@@ -24,7 +24,8 @@ class Part:
     build: Callable[[Session, date], dict]
 
 
-PARTS: list[Part] = [Part(faq.NAME, faq.build), Part(navi.NAME, navi.build)]
+PARTS: list[Part] = [Part(faq.NAME, faq.build), Part(navi.NAME, navi.build), Part(keys.NAME, keys.build),
+                     Part(survey.NAME, survey.build)]
 
 
 def _write(path: Path, data: dict) -> None:

@@ -27,8 +27,26 @@ class SurveyToken(Base):
     ward: Mapped[str] = mapped_column(String(32))
     week_start: Mapped[date] = mapped_column(Date)
     """The Monday of the visit's week (Asia/Tokyo)."""
+    kind: Mapped[str] = mapped_column(String(16))
+    """sheet (one answer, printed on a guidance sheet) or tablet (the corner's tablet: any number of answers)."""
     issued_on: Mapped[date] = mapped_column(Date, index=True)
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    """A sheet token once its answer arrived; a tablet token once a newer one replaced it (no longer exported)."""
+
+
+class CityKey(Base):
+    """The city's key pairs for the public side: a sealed box (X25519) whose public half the export carries and
+    whose private half never leaves this table (encrypted with the data key), and a signing key (Ed25519) with
+    which `okuyami public pull --url` proves itself to the public side. The newest row is in use; older ones
+    still open what was sealed for them."""
+    __tablename__ = "city_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    box_public: Mapped[str] = mapped_column(String(64))
+    box_secret: Mapped[bytes] = mapped_column(EncryptedBytes)
+    verify_key: Mapped[str] = mapped_column(String(64))
+    sign_secret: Mapped[bytes] = mapped_column(EncryptedBytes)
 
 
 class SurveyAnswer(Base):

@@ -19,6 +19,7 @@ def upgrade() -> None:
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('ward', sa.String(length=32), nullable=False),
     sa.Column('week_start', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('issued_on', sa.Date(), nullable=False),
     sa.Column('answered', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_tokens')),
@@ -26,6 +27,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('survey_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_tokens_issued_on'), ['issued_on'], unique=False)
+    op.create_table('city_keys',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('box_public', sa.String(length=64), nullable=False),
+    sa.Column('box_secret', sa.LargeBinary(), nullable=False),
+    sa.Column('verify_key', sa.String(length=64), nullable=False),
+    sa.Column('sign_secret', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_city_keys'))
+    )
     op.create_table('survey_answers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('public_id', sa.String(length=40), nullable=False),
@@ -67,6 +77,7 @@ def downgrade() -> None:
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
         batch_op.drop_index('ix_survey_answers_answered_on_ward')
     op.drop_table('survey_answers')
+    op.drop_table('city_keys')
     with op.batch_alter_table('survey_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_tokens_issued_on'))
     op.drop_table('survey_tokens')
