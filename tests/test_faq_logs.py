@@ -46,7 +46,7 @@ def test_raw_logs_are_deleted_after_90_days_and_the_counts_stay(database):
     with time_machine.travel(START + timedelta(days=60), tick=False):
         with database.transaction() as session:
             search.search(session, "葬儀代", "operator")
-    with time_machine.travel(START + timedelta(days=91), tick=False):
+    with time_machine.travel(START + timedelta(days=93), tick=False):
         with database.transaction() as session:
             assert logs.purge(session) == 1
     with database.transaction(write=False) as session:
@@ -65,14 +65,14 @@ def test_a_contact_record_citing_an_item_counts_as_its_use_by_id_or_faq_id(datab
         assert session.get(type(item), item.id).use_count == before + 2
 
 
-def test_the_worker_nightly_purge_also_deletes_search_logs_older_than_90_days(database):
+def test_the_worker_nightly_purge_also_deletes_search_logs_older_than_their_retention(database):
     from processes.operations.jobs import nightly_purge
     with database.transaction() as session:
         make_tree(session)
     with time_machine.travel(START, tick=False):
         with database.transaction() as session:
             search.search(session, "葬儀代", "operator")
-    with time_machine.travel(START + timedelta(days=91), tick=False):
+    with time_machine.travel(START + timedelta(days=93), tick=False):
         nightly_purge(database)
     with database.transaction(write=False) as session:
         assert session.scalar(select(func.count()).select_from(FaqSearchLog)) == 0

@@ -27,7 +27,10 @@ KINDS: dict[str, RetentionKind] = {
     "case_personal_data": RetentionKind("案件の個人情報（故人・申請者の氏名、住所、問診の回答）", "案件の終了から", 12),
     "print_packets": RetentionKind("印刷用の申請書類（PDF）", "来庁日から", 3),
     "contact_records": RetentionKind("応対履歴", "応対日から", 60),
+    "contact_callbacks": RetentionKind("折り返し先（氏名・電話番号・連絡のつく時間）", "受付日から", 3),
+    "faq_search_logs": RetentionKind("FAQの検索ログ", "検索日から", 3),
     "call_recordings": RetentionKind("通話録音", "通話日から", 6),
+    "staff_sessions": RetentionKind("職員のログインセッション", "最終利用日から", 1),
     "notifications": RetentionKind("職員へのお知らせ", "通知日から", 12),
     "audit_log": RetentionKind("監査ログ", "記録日から", 60),
 }
@@ -58,9 +61,12 @@ def retention_months(session: Session, kind: str) -> int:
 
 
 def save_retention(session: Session, form: dict, actor: str) -> list[str]:
-    """Every kind's period from the form (field = the kind); returns the kinds that changed."""
+    """Each kind's period from the form (field = the kind; a kind the form does not name keeps its period);
+    returns the kinds that changed."""
     errors, values = [], {}
     for kind, k in KINDS.items():
+        if kind not in form:
+            continue
         text = (form.get(kind) or "").strip()
         if not text.isdigit() or not 1 <= int(text) <= MAX_MONTHS:
             errors.append(FieldError(kind, f"{k.label}の保存期間は1〜{MAX_MONTHS}か月の数字で入力してください。"))

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import AuditEntry
-from processes.operations.models import AuditChainLink
+from processes.operations.models import AuditChainLink, PurgeRecord
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 GENESIS = "0" * 64
@@ -33,7 +33,7 @@ def entry_hash(entry: AuditEntry, previous_hash: str) -> str:
 def seal(session: Session) -> int:
     """Links every entry not linked yet, in id order; returns how many were linked."""
     last = session.scalars(select(AuditChainLink).order_by(AuditChainLink.audit_id.desc()).limit(1)).first()
-    previous, after_id = (last.entry_hash, last.audit_id) if last else (GENESIS, 0)
+    previous, after_id = (last.entry_hash, last.audit_id) if last else (chain_anchor(session), 0)
     linked = 0
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.id > after_id).order_by(AuditEntry.id)):
         digest = entry_hash(entry, previous)
@@ -58,6 +58,14 @@ class ChainReport:
         return self.broken_at is None
 
 
+def chain_anchor(session: Session) -> str:
+    """The hash the oldest remaining link follows: the last link an audit-log purge deleted, or the genesis."""
+    anchor = session.scalar(select(PurgeRecord.anchor_hash).where(PurgeRecord.kind == "audit_log",
+                                                                  PurgeRecord.anchor_hash.is_not(None))
+                            .order_by(PurgeRecord.id.desc()).limit(1))
+    return anchor or GENESIS
+
+
 def _tokyo_start(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=TOKYO)
 
@@ -66,13 +74,13 @@ def verify(session: Session, start: date | None = None, end: date | None = None)
     """Recomputes the chain over the days from `start` to `end` (inclusive, Asia/Tokyo; default all)."""
     links = select(AuditChainLink).order_by(AuditChainLink.audit_id)
     entries = select(AuditEntry).order_by(AuditEntry.id)
-    previous = GENESIS
+    previous = chain_anchor(session)
     if start is not None:
         links = links.where(AuditChainLink.day >= start)
         entries = entries.where(AuditEntry.at >= _tokyo_start(start))
         anchor = session.scalars(select(AuditChainLink).where(AuditChainLink.day < start)
                                  .order_by(AuditChainLink.audit_id.desc()).limit(1)).first()
-        previous = anchor.entry_hash if anchor else GENESIS
+        previous = anchor.entry_hash if anchor else chain_anchor(session)
     if end is not None:
         links = links.where(AuditChainLink.day <= end)
         entries = entries.where(AuditEntry.at < _tokyo_start(end + timedelta(days=1)))

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from engine.db.session import Database
 from engine.db.types import utcnow
 from engine.settings import Settings
-from processes.faq.logs import purge as purge_search_logs
 from processes.operations.audit_chain import seal
 from processes.operations.backup import write_backup
 from processes.operations.purge import purge
@@ -73,7 +72,6 @@ def nightly_purge(database: Database) -> None:
     with database.transaction() as session:
         for result in purge(session, "worker"):
             log.info("purge: %s, %d rows before %s", result.kind, result.count, result.up_to.isoformat())
-        log.info("purge: FAQ search logs, %d rows older than 90 days", purge_search_logs(session))
 
 
 def add_operations_jobs(scheduler, database: Database, settings: Settings) -> None:

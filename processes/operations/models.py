@@ -4,6 +4,9 @@
   first entry of a day (Asia/Tokyo) takes the last hash of the day before, so each day is anchored in the next.
 - `worker_heartbeats`: when each worker last ran its heartbeat job (/readyz wants one within 2 minutes).
 - `purge_records`: what a purge deleted: the kind of data, how many rows, up to which moment; never the data.
+  An audit-log purge keeps the hash of the last link it deleted (`anchor_hash`): the chain goes on from there.
+- `audit_purge_permits`: empty except inside the one transaction of an audit-log purge or an erase-all; the
+  append-only trigger of `audit_log` lets a DELETE through only while a permit row is visible (UPDATE never).
 """
 from __future__ import annotations
 
@@ -34,6 +37,15 @@ class PurgeRecord(Base):
     up_to: Mapped[datetime] = mapped_column(UTCDateTime)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(100))
+    anchor_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class AuditPurgePermit(Base):
+    __tablename__ = "audit_purge_permits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class WorkerHeartbeat(Base):

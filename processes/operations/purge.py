@@ -1,19 +1,22 @@
 """The purge: what has outlived its retention period (months per kind, processes/administration/retention.py) is
-deleted, and each run is recorded per kind (how many rows, up to which moment; never the data).
+deleted, and each run is recorded per kind (how many rows, up to which moment; never the data), both as a
+`purge_records` row and as an audit entry (`retention.purged`).
 
-Kinds purged here so far: notifications (with their e-mail outbox rows). Call recordings are purged by their own
-worker job (processes/calls/recordings.py); the other kinds are listed by `okuyami purge` as not purged yet."""
+Every kind is purged here (processes/operations/purge_kinds.py) except call recordings, which their own worker job
+deletes with the recording files (processes/calls/recordings.py). The audit log goes last, so that the entries this
+run writes are never its own victims; its run keeps the hash of the last deleted link as the chain's new anchor."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from engine.db.types import utcnow
+from engine.runtime import audit
 from processes.administration.retention import KINDS, retention_months
-from processes.notifications.models import Notification, OutboxMessage
+from processes.operations import purge_kinds
 from processes.operations.models import PurgeRecord
 
 
@@ -32,16 +35,22 @@ def months_before(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
-def _notifications(session: Session, up_to: datetime, dry_run: bool) -> int:
-    old = select(Notification.id).where(Notification.created_at < up_to)
-    count = session.scalar(select(func.count()).select_from(old.subquery())) or 0
-    if not dry_run and count:
-        session.execute(delete(OutboxMessage).where(OutboxMessage.notification_id.in_(old)))
-        session.execute(delete(Notification).where(Notification.created_at < up_to))
-    return count
+PURGERS: dict[str, Callable[[Session, datetime, bool], int]] = {
+    "case_personal_data": purge_kinds.case_personal_data,
+    "print_packets": purge_kinds.print_packets,
+    "contact_records": purge_kinds.contact_records,
+    "contact_callbacks": purge_kinds.contact_callbacks,
+    "faq_search_logs": purge_kinds.faq_search_logs,
+    "staff_sessions": purge_kinds.staff_sessions,
+    "notifications": purge_kinds.notifications,
+}
+PURGED_ELSEWHERE = {"call_recordings": "通話録音の削除ジョブ（ワーカー）が録音ファイルとともに削除します"}
 
 
-PURGERS = {"notifications": _notifications}
+def _record(session: Session, kind: str, count: int, up_to: datetime, now: datetime, actor: str,
+            anchor: str | None = None) -> None:
+    session.add(PurgeRecord(kind=kind, deleted=count, up_to=up_to, at=now, actor=actor, anchor_hash=anchor))
+    audit.record(session, actor, "retention.purged", detail={"kind": kind, "rows": count, "up_to": up_to.isoformat()})
 
 
 def purge(session: Session, actor: str, dry_run: bool = False, now: datetime | None = None) -> list[PurgeResult]:
@@ -52,10 +61,15 @@ def purge(session: Session, actor: str, dry_run: bool = False, now: datetime | N
         count = purger(session, up_to, dry_run)
         results.append(PurgeResult(kind, KINDS[kind].label, count, up_to))
         if not dry_run:
-            session.add(PurgeRecord(kind=kind, deleted=count, up_to=up_to, at=now, actor=actor))
+            _record(session, kind, count, up_to, now, actor)
+    up_to = months_before(now, retention_months(session, "audit_log"))
+    count, anchor = purge_kinds.audit_log(session, up_to, dry_run)
+    results.append(PurgeResult("audit_log", KINDS["audit_log"].label, count, up_to))
+    if not dry_run:
+        _record(session, "audit_log", count, up_to, now, actor, anchor)
     session.flush()
     return results
 
 
-def not_purged_here() -> list[str]:
-    return [k.label for kind, k in KINDS.items() if kind not in PURGERS]
+def not_purged_here() -> list[tuple[str, str]]:
+    return [(KINDS[kind].label, why) for kind, why in PURGED_ELSEWHERE.items()]

@@ -96,7 +96,7 @@ def purge(ctx: Context, dry_run: bool) -> None:
     verb = "削除対象" if dry_run else "削除しました"
     for result in results:
         click.echo(f"{result.label}: {result.count}件{verb}（{date_ja(result.up_to)}より前）")
-    for label in not_purged_here():
-        click.echo(f"{label}: このコマンドでは削除しません")
+    for label, why in not_purged_here():
+        click.echo(f"{label}: {why}")
     if dry_run:
         click.echo("（確認のみ: 何も削除していません）")
