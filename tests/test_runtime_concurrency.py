@@ -131,8 +131,8 @@ def _fail(*_args, **_kwargs):
     raise RuntimeError("power cut")
 
 
-@pytest.mark.parametrize("target", [(service.audit, "record"), (service, "sync_human_tasks"),
-                                    (service, "next_wake")], ids=lambda t: t[1])
+@pytest.mark.parametrize("target", [(service.audit, "entry"), (service, "human_task_changes"),
+                                    (service, "next_wake"), (service, "fired")], ids=lambda t: t[1])
 def test_a_crash_before_commit_leaves_the_case_as_it_was(runtime, database, monkeypatch, target):
     case, intake = start_case(runtime)
     before = stored_state(database, case.id)

@@ -17,8 +17,14 @@ def digest(data) -> str | None:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def entry(actor: str, action: str, *, instance_id: int | None = None, task_id: str | None = None,
+          before=None, after=None, detail: dict | None = None) -> dict:
+    """One audit row's values, for a caller that writes it together with other rows (see step_write)."""
+    return {"at": utcnow(), "actor": actor, "action": action, "instance_id": instance_id, "task_id": task_id,
+            "before_digest": digest(before), "after_digest": digest(after), "detail": detail or {}}
+
+
 def record(session: Session, actor: str, action: str, *, instance_id: int | None = None, task_id: str | None = None,
            before=None, after=None, detail: dict | None = None) -> None:
-    session.connection().execute(INSERT_AUDIT, {
-        "at": utcnow(), "actor": actor, "action": action, "instance_id": instance_id, "task_id": task_id,
-        "before_digest": digest(before), "after_digest": digest(after), "detail": detail or {}})
+    session.connection().execute(INSERT_AUDIT, entry(actor, action, instance_id=instance_id, task_id=task_id,
+                                                     before=before, after=after, detail=detail))

@@ -1,7 +1,7 @@
 """Keeps the human-task query table in step with the workflow, in the caller's transaction.
 
 The diff is computed in memory (the READY user tasks before and after the operation), so keeping the table
-in step costs one statement per kind of change and no read.
+in step costs no read; the rows are written with the rest of the step (step_write).
 """
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from ..registry.checks import DEPARTMENT_PROPERTY, FORM_PROPERTY
-from .instance_store import LoadedInstance
-from .statements import CLOSE_HUMAN_TASKS, INSERT_HUMAN_TASKS
+from ..registry.versions import VersionInfo
 from .task_lookup import find_task
 from .timers import event_due
 
@@ -80,33 +79,30 @@ def _policy_due(session: Session, task, policy: DeadlinePolicy | None) -> dateti
         return None
 
 
-def sync_human_tasks(session: Session, instance: LoadedInstance, workflow, ready_before: dict[str, object],
-                     now: datetime, actor: str, deadline_policy: DeadlinePolicy | None = None) -> list[int]:
-    """Close the rows of tasks no longer READY, insert rows for new READY tasks; returns the new rows' ids."""
+def human_task_changes(session: Session, version: VersionInfo, ward: str | None, workflow,
+                       ready_before: dict[str, object], now: datetime, actor: str,
+                       deadline_policy: DeadlinePolicy | None = None) -> tuple[list[dict], list[dict]]:
+    """The rows to close (tasks no longer READY) and the rows to insert (new READY tasks), without the instance
+    id: step_write adds it and sends them with the rest of the step."""
     ready_after = ready_user_tasks(workflow)
-    closed = [task_id for task_id in ready_before if task_id not in ready_after]
-    finished = [t for t in closed if (task := find_task(workflow, t)) is not None and task.state == TaskState.COMPLETED]
-    dropped = [t for t in closed if t not in finished]
-    connection = session.connection()
-    closing = [{"b_instance_id": instance.id, "b_task_id": task_id, "state": state, "completed_at": now,
-                "completed_by": by}
-               for task_ids, state, by in ((finished, COMPLETED, actor), (dropped, CANCELLED, None))
-               for task_id in task_ids]
-    if closing:
-        connection.execute(CLOSE_HUMAN_TASKS, closing)
-    lane_roles = instance.version.lane_roles or {}
+    closing = []
+    for task_id in ready_before:
+        if task_id in ready_after:
+            continue
+        task = find_task(workflow, task_id)
+        finished = task is not None and task.state == TaskState.COMPLETED
+        closing.append({"b_task_id": task_id, "state": COMPLETED if finished else CANCELLED, "completed_at": now,
+                        "completed_by": actor if finished else None})
+    lane_roles = version.lane_roles or {}
     rows = []
     for task_id, task in ready_after.items():
         if task_id in ready_before:
             continue
         spec = task.task_spec
-        rows.append({"instance_id": instance.id, "task_id": task_id,
-                     "spec_name": getattr(spec, "bpmn_id", None) or spec.name,
+        rows.append({"task_id": task_id, "spec_name": getattr(spec, "bpmn_id", None) or spec.name,
                      "title": getattr(spec, "bpmn_name", None) or spec.name,
                      "form": _properties(task).get(FORM_PROPERTY), "lane": spec.lane,
-                     "role": lane_roles.get(spec.lane), "ward": instance.ward, "department": _department(task),
+                     "role": lane_roles.get(spec.lane), "ward": ward, "department": _department(task),
                      "state": READY, "assignee": None,
                      "due_at": _due_at(task) or _policy_due(session, task, deadline_policy), "created_at": now})
-    if not rows:
-        return []
-    return list(connection.execute(INSERT_HUMAN_TASKS, rows).scalars())
+    return closing, rows

@@ -1,4 +1,4 @@
-"""Reading and writing instance rows with plain SQL statements and an optimistic version check.
+"""Reading instance rows with plain SQL statements (step_write writes them, under an optimistic version check).
 
 Workflows are kept in a small per-process cache keyed by (instance id, row_version). An entry is taken out
 of the cache when an operation starts and put back only after its transaction commits, so a failed or rolled
@@ -9,19 +9,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from ..db.session import after_commit
-from ..errors import NotFound, TaskConflict
+from ..errors import NotFound
 from ..registry.versions import VersionInfo
-from .statements import (
-    INSERT_INSTANCE,
-    READ_INSTANCE,
-    READ_TASK_AND_INSTANCE,
-    UPDATE_INSTANCE,
-)
+from .statements import READ_INSTANCE, READ_TASK_AND_INSTANCE
 
 
 @dataclass
@@ -91,25 +85,10 @@ class InstanceStore:
             raise NotFound(f"task {task_ref} not found", user_message="指定されたタスクは見つかりません。")
         return TaskRow(*row[:6]), self._loaded(session, row[6:])
 
-    def insert(self, session: Session, version: VersionInfo, blob: bytes, *, status: str, ward: str | None,
-               wake_at: datetime | None, actor: str, now: datetime) -> LoadedInstance:
-        instance_id = session.connection().execute(INSERT_INSTANCE, {
-            "process_version_id": version.id, "process_id": version.process_id, "status": status, "workflow": blob,
-            "row_version": 1, "ward": ward, "wake_at": wake_at, "created_at": now, "created_by": actor,
-            "updated_at": now, "ended_at": None if status == "running" else now}).scalar_one()
+    def written(self, session: Session, instance_id: int, version: VersionInfo, blob: bytes, *, status: str,
+                ward: str | None) -> LoadedInstance:
+        """A new instance just written (step_write) at row_version 1."""
         return LoadedInstance(instance_id, 1, status, ward, version, blob, self._registry.specs_for(session, version))
-
-    def update(self, session: Session, instance: LoadedInstance, blob: bytes, *, status: str,
-               wake_at: datetime | None, now: datetime) -> None:
-        result = session.connection().execute(UPDATE_INSTANCE, {
-            "b_id": instance.id, "b_row_version": instance.row_version, "workflow": blob,
-            "new_row_version": instance.row_version + 1, "status": status, "wake_at": wake_at, "updated_at": now,
-            "ended_at": None if status == "running" else now})
-        if result.rowcount != 1:
-            raise TaskConflict(f"instance {instance.id} was changed by someone else (stale row_version "
-                               f"{instance.row_version})")
-        instance.row_version += 1
-        instance.status = status
 
     def remember(self, session: Session, instance: LoadedInstance, workflow) -> None:
         """Keep the workflow for the next operation on this instance, once (and only if) this one commits."""

@@ -25,12 +25,13 @@ from ..registry import ModelRegistry
 from ..sandbox import SandboxScriptEngine
 from ..sandbox.environment import ServiceHandler
 from . import audit
-from .human_tasks import READY, DeadlinePolicy, ready_user_tasks, sync_human_tasks
+from .human_tasks import READY, DeadlinePolicy, human_task_changes, ready_user_tasks
 from .instance_store import InstanceStore, LoadedInstance, TaskRow
 from .operation import in_operation
 from .statements import LIVE_VERSION_ID
+from .step_write import StepWrite, insert_values, update_values, write_step
 from .task_lookup import find_task
-from .timers import next_wake, sync_timers, waiting_timers
+from .timers import fired, next_wake, timer_changes, waiting_timers
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +103,17 @@ class WorkflowRuntime:
             now = utcnow()
             status = _status(workflow)
             timers = _timers(workflow, status)
-            instance = self.store.insert(s, version, self.registry.codec.dump_workflow(workflow), status=status,
-                                         ward=ward, wake_at=next_wake(timers), actor=actor, now=now)
-            new_tasks = sync_human_tasks(s, instance, workflow, {}, now, actor, self.deadline_policy)
-            sync_timers(s, instance.id, workflow, {}, timers, now)
-            audit.record(s, actor, "instance.started", instance_id=instance.id, after=data or {},
-                         detail={"process_id": process_id, "version": version.version})
+            blob = self.registry.codec.dump_workflow(workflow)
+            task_closes, task_rows = human_task_changes(s, version, ward, workflow, {}, now, actor,
+                                                        self.deadline_policy)
+            timer_closes, timer_rows = timer_changes(workflow, {}, timers, now)
+            instance_id, new_tasks = write_step(s, StepWrite(
+                insert_values(version.id, version.process_id, blob, status=status, ward=ward,
+                              wake_at=next_wake(timers), actor=actor, now=now),
+                task_closes, task_rows, timer_closes, timer_rows,
+                audit.entry(actor, "instance.started", after=data or {},
+                            detail={"process_id": process_id, "version": version.version})))
+            instance = self.store.written(s, instance_id, version, blob, status=status, ward=ward)
             self.store.remember(s, instance, workflow)
             return _summary(instance, new_tasks)
 
@@ -117,8 +123,8 @@ class WorkflowRuntime:
             # The reason is free text and may name people: it stays in the encrypted workflow, not the audit log.
             workflow.data["cancel_reason"] = reason
             workflow.cancel()
-            self._save(s, instance, workflow, ready_before, actor, status=CANCELLED_INSTANCE)
-            audit.record(s, actor, "instance.cancelled", instance_id=instance.id, detail={"reason_given": bool(reason)})
+            self._save(s, instance, workflow, ready_before, actor, status=CANCELLED_INSTANCE,
+                       audited=audit.entry(actor, "instance.cancelled", detail={"reason_given": bool(reason)}))
             return _summary(instance)
 
     def get_instance(self, instance_id: int, session: Session | None = None) -> InstanceSummary:
@@ -187,9 +193,9 @@ class WorkflowRuntime:
             except SpiffWorkflowException as exc:
                 raise ScriptError(f"completing task {task_ref} failed: {exc}") from exc
             self._run_engine(workflow)
-            new_tasks = self._save(s, instance, workflow, ready_before, actor)
-            audit.record(s, actor, "task.completed", instance_id=instance.id, task_id=row.task_id,
-                         before=before, after=dict(task.data), detail={"task": row.spec_name})
+            new_tasks = self._save(s, instance, workflow, ready_before, actor, audited=audit.entry(
+                actor, "task.completed", task_id=row.task_id, before=before, after=dict(task.data),
+                detail={"task": row.spec_name}))
             return _summary(instance, new_tasks)
 
     def message(self, instance_id: int, name: str, actor: str, payload: dict | None = None,
@@ -204,9 +210,8 @@ class WorkflowRuntime:
                 raise TaskConflict(f"instance {instance_id} is not waiting for message {name!r}",
                                    user_message="この案件は、現在その操作を受け付けられない段階です。") from exc
             self._run_engine(workflow)
-            new_tasks = self._save(s, instance, workflow, ready_before, actor)
-            audit.record(s, actor, "instance.message", instance_id=instance.id, after=payload or {},
-                         detail={"message": name})
+            new_tasks = self._save(s, instance, workflow, ready_before, actor, audited=audit.entry(
+                actor, "instance.message", after=payload or {}, detail={"message": name}))
             return _summary(instance, new_tasks)
 
     # timers -----------------------------------------------------------------------------------------------
@@ -230,8 +235,8 @@ class WorkflowRuntime:
             self._run_engine(workflow)
             if _task_states(workflow) == states:
                 return _summary(instance)
-            new_tasks = self._save(s, instance, workflow, ready_before, actor, now=now)
-            audit.record(s, actor, "instance.woken", instance_id=instance.id)
+            new_tasks = self._save(s, instance, workflow, ready_before, actor, now=now,
+                                   audited=audit.entry(actor, "instance.woken"))
             return _summary(instance, new_tasks)
 
     def due_instances(self, now: datetime, limit: int = 100, session: Session | None = None) -> list[int]:
@@ -308,15 +313,22 @@ class WorkflowRuntime:
             raise ScriptError(f"engine step failed: {exc}") from exc
 
     def _save(self, s: Session, instance: LoadedInstance, workflow: BpmnWorkflow, ready_before: dict, actor: str,
-              status: str | None = None, now: datetime | None = None) -> tuple[int, ...]:
+              status: str | None = None, now: datetime | None = None, audited: dict | None = None) -> tuple[int, ...]:
+        """Write the step (instance row, query tables, `audited`: an audit.entry) under the version check."""
         clock = utcnow()
         status = status or _status(workflow)
         timers = _timers(workflow, status)
-        self.store.update(s, instance, self.registry.codec.dump_workflow(workflow), status=status,
-                          wake_at=next_wake(timers), now=clock)
-        new_tasks = sync_human_tasks(s, instance, workflow, ready_before, clock, actor, self.deadline_policy)
-        instance.timers_fired = sync_timers(s, instance.id, workflow, instance.timers_before or {}, timers,
-                                            now or clock)
+        blob = self.registry.codec.dump_workflow(workflow)
+        task_closes, task_rows = human_task_changes(s, instance.version, instance.ward, workflow, ready_before,
+                                                    clock, actor, self.deadline_policy)
+        timer_closes, timer_rows = timer_changes(workflow, instance.timers_before or {}, timers, now or clock)
+        _, new_tasks = write_step(s, StepWrite(
+            update_values(instance.id, instance.row_version, blob, status=status, wake_at=next_wake(timers),
+                          now=clock),
+            task_closes, task_rows, timer_closes, timer_rows, audited))
+        instance.row_version += 1
+        instance.status = status
+        instance.timers_fired = fired(timer_closes)
         instance.timers_before = timers
         if status == RUNNING:
             self.store.remember(s, instance, workflow)

@@ -1,7 +1,7 @@
 """Waiting BPMN timers: their due times, and the timers query table kept in step with the workflow.
 
 Like the human-task table, the diff is computed in memory (the waiting timers when the workflow was loaded
-and after the operation), so keeping the table in step costs at most one statement per kind of change.
+and after the operation), so keeping the table in step costs no read (the rows go out with the step).
 A timer whose task stops waiting is FIRED when its task ran (or, for a cycle, when it was due at the moment
 of the operation) and CANCELLED otherwise: a rebooked visit moves its deadlines, it does not fire them.
 """
@@ -13,9 +13,7 @@ from typing import Mapping
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy.orm import Session
 
-from .statements import CLOSE_TIMERS, INSERT_TIMERS
 from .task_lookup import find_task
 
 _TIMER_EVENTS = {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}
@@ -89,20 +87,19 @@ def _closed_state(workflow, task_id: str, timer: WaitingTimer, now: datetime) ->
     return CANCELLED
 
 
-def sync_timers(session: Session, instance_id: int, workflow, before: Mapping[str, WaitingTimer],
-                after: Mapping[str, WaitingTimer], now: datetime) -> int:
-    """Close the rows of timers no longer waiting (or waiting for another time), insert rows for new ones;
-    returns how many of the closed ones fired."""
-    closing = [{"b_instance_id": instance_id, "b_task_id": task_id, "state": _closed_state(workflow, task_id, timer, now),
-                "fired_at": now}
+def timer_changes(workflow, before: Mapping[str, WaitingTimer], after: Mapping[str, WaitingTimer],
+                  now: datetime) -> tuple[list[dict], list[dict]]:
+    """The rows to close (timers no longer waiting, or waiting for another time) and the rows to insert (new
+    ones), without the instance id: step_write adds it and sends them with the rest of the step."""
+    closing = [{"b_task_id": task_id, "state": _closed_state(workflow, task_id, timer, now), "fired_at": now}
                for task_id, timer in before.items() if after.get(task_id) != timer]
-    connection = session.connection()
-    if closing:
-        connection.execute(CLOSE_TIMERS, closing)
-    rows = [{"instance_id": instance_id, "task_id": task_id, "event_name": timer.name[:200],
-             "event_kind": timer.kind[:40], "due_at": timer.due_at, "state": WAITING, "created_at": now,
-             "fired_at": None, "claimed_by": None, "claimed_until": None}
+    rows = [{"task_id": task_id, "event_name": timer.name[:200], "event_kind": timer.kind[:40],
+             "due_at": timer.due_at, "state": WAITING, "created_at": now, "fired_at": None, "claimed_by": None,
+             "claimed_until": None}
             for task_id, timer in after.items() if before.get(task_id) != timer]
-    if rows:
-        connection.execute(INSERT_TIMERS, rows)
+    return closing, rows
+
+
+def fired(closing: list[dict]) -> int:
+    """How many of the closed timers fired."""
     return sum(1 for row in closing if row["state"] == FIRED)
