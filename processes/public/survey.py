@@ -101,3 +101,19 @@ def receive(session: Session, number: str, payload: dict) -> str | None:
     if token.kind == SHEET:
         token.answered = True
     return None
+
+
+def for_guidance(session: Session, case_id: int, public_url: str) -> dict | None:
+    """A fresh sheet token for a case's guidance sheet (its ward and the week of its visit; the token row does not
+    name the case): the short address and its QR code as inline SVG. None for a case without a visit row."""
+    import segno
+
+    from processes.okuyami.visit_models import CaseVisit
+
+    visit = session.get(CaseVisit, case_id)
+    if visit is None:
+        return None
+    token = issue(session, visit.ward, visit.visit_on)
+    address = public_url.rstrip("/") + survey_path(token)
+    qr = segno.make(address, error="m").svg_inline(scale=3, omitsize=False, title="アンケートのQRコード")
+    return {"address": address, "qr_svg": qr}

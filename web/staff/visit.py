@@ -12,6 +12,7 @@ from processes.okuyami.catalogue import load_catalogue
 from processes.okuyami.handovers import department_handovers
 from processes.okuyami.visit import check_in as record_check_in
 from processes.okuyami.visit import complete_visit, minutes_between, outcome_labels, visit_state, visit_to_save
+from processes.public.survey import for_guidance
 from processes.tasks.validation import ValidationFailed
 from processes.wards import load_wards
 from web.extensions import platform
@@ -116,4 +117,5 @@ def guidance(case_id: int):
     with p.database.transaction() as session:
         sheet = read_guidance(session, p.runtime, who, case_id)
         handovers = department_handovers(session, p.runtime, case_id)
-    return render_template("visit/guidance.html", sheet=sheet, handovers=handovers)
+        survey = for_guidance(session, case_id, p.settings.public_url)
+    return render_template("visit/guidance.html", sheet=sheet, handovers=handovers, survey=survey)
