@@ -60,3 +60,19 @@ def test_corner_minutes_per_ward(database):
     assert found["by_ward"] == {"kawasaki": {"count": 1, "median": 30.0}, "nakahara": {"count": 3, "median": 60.0}}
     assert kawasaki["by_ward"] == {"kawasaki": {"count": 1, "median": 30.0}}
     assert none == {"count": 0, "median": None, "by_ward": {}}
+
+
+def test_the_demo_city_has_eight_weeks_of_answers_for_every_ward(database):
+    from processes.calendar import today_jst
+    from processes.demo.survey import seed_demo_survey
+    from processes.wards import load_wards
+
+    with database.transaction() as session:
+        report = seed_demo_survey(session)
+        assert seed_demo_survey(session) == []
+    today = today_jst()
+    with database.transaction(write=False) as session:
+        figures = satisfaction(session, today - timedelta(days=70), today + timedelta(days=3))
+    assert report == [f"survey answers {figures['answers']}"]
+    assert set(figures["by_ward"]) == set(load_wards())
+    assert all(w["answers"] >= 5 and 1 <= w["corner_satisfaction"] <= 5 for w in figures["by_ward"].values())

@@ -16,6 +16,7 @@ from processes.demo.calls import seed_demo_calls
 from processes.demo.cases import seed_demo_cases
 from processes.demo.contacts import seed_demo_contacts
 from processes.demo.faq import seed_demo_faq
+from processes.demo.survey import seed_demo_survey
 from processes.modelling.demo_examples import seed_demo_examples
 from processes.okuyami.cases import CASE_PROCESS
 from processes.platform import Platform
@@ -91,6 +92,8 @@ def seed_demo(platform: Platform) -> list[str]:
     if "inquiry" in {v.process_id for v in _versions(platform)}:
         report += seed_demo_contacts(platform)
     report += seed_demo_calls(platform)
+    with platform.database.transaction() as session:
+        report += seed_demo_survey(session)
     return report
 
 
