@@ -42,6 +42,8 @@ class Settings:
     """Where staff open the application: the links in e-mail notifications."""
     public_url: str = "http://127.0.0.1:8080"
     """Where families open the public side (okuyami public serve): the survey address on the guidance sheet."""
+    public_pull_from: str = ""
+    """The worker's `okuyami public pull` every minute: the public side's data directory here, or its URL."""
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-* headers are believed."""
     trusted_proxy_hops: int = 1

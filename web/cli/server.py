@@ -10,6 +10,7 @@ from processes.demo.city import DEMO_PASSWORD, DEMO_USERS, ensure_demo_instance,
 from processes.documents.jobs import add_packet_job
 from processes.operations.jobs import add_operations_jobs
 from processes.platform import Platform
+from processes.public.jobs import add_public_pull_job
 from processes.roles import ROLES
 from processes.tasks.drafts.jobs import add_draft_cleanup_job
 from web.cli.root import Context, pass_context
@@ -64,6 +65,7 @@ def worker(ctx: Context, interval: float, once: bool) -> None:
     add_draft_cleanup_job(scheduler, platform.database)
     add_recordings_purge_job(scheduler, platform.database)
     add_operations_jobs(scheduler, platform.database, platform.settings)
+    add_public_pull_job(scheduler, platform)
     scheduler.start()
 
 
