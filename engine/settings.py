@@ -54,6 +54,8 @@ class Settings:
     """Where the worker writes the daily backup (a second disk); empty: no daily backup."""
     backup_keep_days: int = 14
     """Daily backups kept besides the month-ends (the last backup of each month is kept too)."""
+    city_code: str = "141305"
+    """The city's 全国地方公共団体コード (141305: Kawasaki); `okuyami erase-all --confirm` must repeat it."""
     ops_allowed_addresses: str = "127.0.0.1,::1"
     """Addresses or networks (comma-separated) that may read /readyz and /metrics."""
 

@@ -1,4 +1,4 @@
-"""`okuyami backup`, `okuyami restore`, `okuyami audit verify`: operating the system from the command line."""
+"""`okuyami backup`, `restore`, `audit verify`, `purge`, `erase-all`: operating the system from the command line."""
 from __future__ import annotations
 
 import sys
@@ -100,3 +100,76 @@ def purge(ctx: Context, dry_run: bool) -> None:
         click.echo(f"{label}: {why}")
     if dry_run:
         click.echo("（確認のみ: 何も削除していません）")
+
+
+def _demo_names() -> list[str]:
+    from processes.demo.cases import FAMILIES, family_people
+    names = set()
+    for key in FAMILIES:
+        names.update(person["name"] for person in family_people(key).values())
+    return sorted(names)
+
+
+@click.command("erase-all")
+@click.option("--confirm", "confirm", help="The configured 全国地方公共団体コード (OKUYAMI_CITY_CODE; 141305 for Kawasaki).")
+@click.option("--name", "names", multiple=True, help="A name to search the data folders for afterwards (besides "
+                                                      "the demo families').")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the verification report to this file (outside the instance and backup folders).")
+@pass_context
+def erase_all(ctx: Context, confirm: str | None, names: tuple[str, ...], report_path: Path | None) -> None:
+    """Erase every table, stored file and backup at the end of the contract, then print a verification report."""
+    from processes.operations.erase import check_confirmation
+    from processes.operations.erase import erase_all as run_erase_all
+    settings = ctx.settings()
+    try:
+        check_confirmation(settings, confirm)
+    except OkuyamiError as exc:
+        _fail(exc)
+    if report_path is not None:
+        inside = [Path(settings.instance_path)] + ([Path(settings.backup_folder)] if settings.backup_folder else [])
+        if any(folder.resolve() in report_path.resolve().parents for folder in inside):
+            _fail(OkuyamiError("the report would be erased with the data",
+                               user_message="--report はインスタンスフォルダやバックアップフォルダの外を指定してください"
+                                            "（消去の対象になるため）。何も消去していません。"))
+    platform = ctx.platform(require_current_schema=False)
+    try:
+        report = run_erase_all(platform.database, settings, confirm, _demo_names() + list(names))
+    except OkuyamiError as exc:
+        _fail(exc)
+    lines = _erase_report_lines(report)
+    for line in lines:
+        click.echo(line)
+    if report_path is not None:
+        report_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if not report.verified:
+        sys.exit(1)
+
+
+def _erase_report_lines(report) -> list[str]:
+    from web.formatting import datetime_ja
+    erased = sum(report.rows_before.values())
+    lines = [f"全データ消去の検証報告（{datetime_ja(report.at)}）"]
+    if report.tables_empty:
+        lines.append(f"データベース: {len(report.rows_after)}表すべて空です（消去した行 合計{erased}行）")
+    else:
+        left = [f"{name}（{count}行）" for name, count in report.rows_after.items() if count]
+        lines.append("データベース: 行が残っている表があります: " + "、".join(left))
+    lines += [f"  {name}: {count}行 → {report.rows_after.get(name, 0)}行"
+              for name, count in sorted(report.rows_before.items()) if count]
+    gone = sum(report.files.values())
+    lines.append(f"保存ファイル: {len(report.files)}件を削除し、{gone}件が残っていないことを確認しました")
+    lines += [f"  残っています: {name}" for name, ok in report.files.items() if not ok]
+    lines.append(f"バックアップ: {len(report.backups)}件を削除し、{sum(report.backups.values())}件が残っていないことを"
+                 "確認しました")
+    lines += [f"  残っています: {name}" for name, ok in report.backups.items() if not ok]
+    if report.name_hits:
+        lines.append(f"氏名の検索: 既知の氏名{report.names_searched}件のいずれかが次のファイルに残っています")
+        lines += [f"  {path}" for path in report.name_hits]
+    else:
+        lines.append(f"氏名の検索: データフォルダの{report.files_searched}ファイルから既知の氏名{report.names_searched}件を"
+                     "探し、どれも見つかりませんでした")
+    lines.append("結果: " + ("消去を確認しました。" if report.verified else "消去を確認できませんでした。"))
+    lines.append("注意: `okuyami backup --out` で他の場所に書き出したバックアップはこのコマンドでは消えません。"
+                 "データ鍵とバックアップ鍵を設定から削除すると、残った暗号化データは読めなくなります。")
+    return lines
