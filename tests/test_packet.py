@@ -115,3 +115,35 @@ def test_the_stored_packet_is_encrypted_at_rest(case_runtime, database):
         raw = session.connection().exec_driver_sql(
             f"SELECT pdf FROM case_packets WHERE case_id = {case.id}").scalar()
     assert not bytes(raw).startswith(b"%PDF")                           # encrypted at rest
+
+
+def test_the_printed_guidance_sheet_has_a_counter_page_with_what_the_departments_wrote(case_runtime, database):
+    pool = RecordingPool()
+    case = book(case_runtime)
+    for task in case_runtime.list_tasks(instance_id=case.id, role="dept_staff"):
+        assignment = case_runtime.task_data(task.id)["assignment"]
+        decisions = [{"id": p["id"], "action": "confirm"} for p in assignment["procedures"] if p["id"] != "JU02"]
+        result = {"decisions": decisions}
+        if task.department == "kumin":
+            result = {"decisions": [*decisions, {"id": "JU02", "action": "drop", "reason": "印鑑登録はされていなかった"},
+                                    {"id": "JU04", "action": "add", "reason": "住基カードの保有を確認"}],
+                      "note": "長女の方が住所変更の相談を希望。2番窓口へ。"}
+        case_runtime.complete_task(task.id, {"precheck_result": result}, f"{task.department}-staff")
+    assert refresh_packets(database, case_runtime, pool) == 1
+    guidance = docx_text(pool.documents[0])
+    family, counter = guidance.split("窓口用　担当課からの申し送り")
+    assert f"（案件 {case.id}）" in counter and "ご遺族にはお渡ししないでください" in counter
+    assert "■ 区民課" in counter
+    assert "申し送り：長女の方が住所変更の相談を希望。2番窓口へ。" in counter
+    assert "不要とした手続：印鑑登録の廃止、印鑑登録証の返納（理由：印鑑登録はされていなかった）" in counter
+    assert "追加した手続：住民基本台帳カード返納（住基カードの保有を確認）" in counter
+    assert "長女の方" not in family and "印鑑登録はされていなかった" not in family
+    assert "住民基本台帳カード返納" in family                            # the added procedure is on the family's list
+
+
+def test_a_case_whose_departments_wrote_nothing_prints_no_counter_page(case_runtime, database):
+    pool = RecordingPool()
+    case = book(case_runtime)
+    precheck_everything(case_runtime, case)
+    refresh_packets(database, case_runtime, pool)
+    assert "窓口用" not in docx_text(pool.documents[0])

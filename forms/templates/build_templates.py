@@ -221,7 +221,35 @@ def build_guidance(spec) -> Document:
     paragraph(document, "{%p endfor %}")
     for note in spec["notes"]:
         paragraph(document, f"・{note}", size=8.5)
+    counter_page(document, spec["counter_page"])
     return document
+
+
+def counter_page(document, page) -> None:
+    """The counter's own page after the family's sheet: what each department wrote for the corner (its note, the
+    procedures it dropped with the reason, those it added). Printed only when a department wrote something; the
+    clerk keeps it."""
+    paragraph(document, "{%p if handovers %}")
+    heading = paragraph(document, page["title"], size=14, bold=True, gothic=True, space_after=2)
+    heading.paragraph_format.page_break_before = True
+    paragraph(document, page["intro"], size=9, space_after=6)
+    paragraph(document, "{%p for h in handovers %}")
+    paragraph(document, "■ {{ h.department }}", size=10.5, gothic=True, space_after=2)
+    paragraph(document, "{%p if h.note %}")
+    paragraph(document, "申し送り：{{ h.note }}", size=9.5)
+    paragraph(document, "{%p endif %}")
+    paragraph(document, "{%p for d in h.dropped %}")
+    paragraph(document, "不要とした手続：{{ d.name }}（理由：{{ d.reason }}）", size=9.5)
+    paragraph(document, "{%p endfor %}")
+    paragraph(document, "{%p for a in h.added %}")
+    paragraph(document, "追加した手続：{{ a.name }}{% if a.reason %}（{{ a.reason }}）{% endif %}", size=9.5)
+    paragraph(document, "{%p endfor %}")
+    paragraph(document, "{%p if h.followup %}")
+    paragraph(document, "{{ h.followup }}", size=9.5)
+    paragraph(document, "{%p endif %}")
+    paragraph(document, "", space_after=4)
+    paragraph(document, "{%p endfor %}")
+    paragraph(document, "{%p endif %}")
 
 
 def main() -> None:

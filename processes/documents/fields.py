@@ -43,6 +43,11 @@ FIELDS: Mapping[str, str] = MappingProxyType({
     "procedures[].items_to_bring": "持ち物（手続ごと）", "procedures[].items_to_bring[]": "持ち物",
     "procedures[].outcome_note": "来庁時の結果", "procedures[].needs_confirmation": "要確認の表示",
     "items_to_bring": "持ち物の一覧（重複なし）", "items_to_bring[]": "持ち物",
+    "handovers": "担当課からの申し送り（窓口用）", "handovers[].department": "担当課",
+    "handovers[].note": "コーナーへの申し送り", "handovers[].dropped": "不要とした手続の一覧",
+    "handovers[].dropped[].name": "不要とした手続名", "handovers[].dropped[].reason": "不要とした理由",
+    "handovers[].added": "追加した手続の一覧", "handovers[].added[].name": "追加した手続名",
+    "handovers[].added[].reason": "追加した理由", "handovers[].followup": "来庁後の電話での補足の依頼",
 })
 CITY = "川崎市"
 BLANK_DATE = "令和　　年　　月　　日"
@@ -96,7 +101,15 @@ def form_context(data: Mapping, sheet: GuidanceSheet, printed_on: date) -> dict:
                    "needs_confirmation": "要確認" if e.needs_confirmation else ""} for e in sheet.entries]
     return {"deceased": deceased, "applicant": applicant, "funeral_host": funeral_host, "payee": payee,
             "heir": heir, "new_householder": _person(data.get("new_householder")), "account": account,
-            "dates": dates, "case": case, "procedures": procedures, "items_to_bring": list(sheet.items_to_bring)}
+            "dates": dates, "case": case, "procedures": procedures, "items_to_bring": list(sheet.items_to_bring),
+            "handovers": [_handover(h) for h in sheet.handovers]}
+
+
+def _handover(handover) -> dict:
+    return {"department": handover.department_name or "担当課", "note": handover.note,
+            "dropped": [{"name": p.name or p.id, "reason": p.reason or "記載なし"} for p in handover.dropped],
+            "added": [{"name": p.name or p.id, "reason": p.reason} for p in handover.added],
+            "followup": "来庁後にご遺族へ電話で補足が必要です。" if handover.followup_requested else ""}
 
 
 def unknown_fields(asked: set[str]) -> list[str]:

@@ -23,7 +23,7 @@ from processes.okuyami.guidance import DROPPED, guidance_sheet
 
 HASHED_KEYS = ("ward", "slot_start", "deceased", "applicant", "relationship", "representative_heir", "funeral_host",
                "refund_account", "new_householder", "date_of_death", "death_registered_on",
-               "death_registered_municipality", "procedures", "outcomes")
+               "death_registered_municipality", "procedures", "outcomes", "precheck_results")
 """The case data the documents print (directly or through the guidance sheet)."""
 
 

@@ -44,6 +44,10 @@ SAMPLE_DATA = {
                        "holder_kana": "ミホン ハナコ"},
     "new_householder": {"name": "見本 次郎", "kana": "ミホン ジロウ", "address": "川崎市中原区小杉町3-245"},
     "procedures": [{"id": "JU03", "status": "confirmed"}, {"id": "HN01", "status": "confirmed"}],
+    "precheck_results": [{"department": "kumin", "note": "見本：ご長女が住所変更の相談を希望",
+                          "decisions": [{"id": "JU02", "action": "drop", "reason": "見本：印鑑登録なし"},
+                                        {"id": "JU04", "action": "add", "reason": "見本：住基カードあり"}],
+                          "followup_requested": True}],
 }
 
 

@@ -1,5 +1,6 @@
-"""The family's guidance sheet (ご案内票): what to do where, and what to bring. A plain content model built from
-the case's procedures and the procedure catalogue, shared by the printable page and the PDF print packet."""
+"""The family's guidance sheet (ご案内票): what to do where, and what to bring, and a counter page with what the
+departments wrote for the corner. A plain content model built from the case's procedures, its pre-check results
+and the procedure catalogue, shared by the printable page and the PDF print packet."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,6 +8,7 @@ from datetime import date, datetime
 
 from processes.calendar import JST
 from processes.okuyami.catalogue import Catalogue, load_catalogue
+from processes.okuyami.handovers import DepartmentHandover, handovers_from_results
 from processes.wards import load_wards
 
 DROPPED = "dropped"
@@ -52,6 +54,9 @@ class GuidanceSheet:
     items_to_bring: tuple[str, ...] = field(default=())
     """Every item to bring, once, for the procedures still to do."""
     issued_on: date | None = None
+    handovers: tuple[DepartmentHandover, ...] = field(default=())
+    """What each department wrote for the corner that the counter should read (its note, dropped procedures with
+    the reason, added ones): printed on the sheet's counter page, which the clerk keeps."""
 
 
 def guidance_sheet(case_id: int, data: dict, catalogue: Catalogue | None = None,
@@ -84,4 +89,5 @@ def guidance_sheet(case_id: int, data: dict, catalogue: Catalogue | None = None,
         case_id, ward.name if ward else "", ward.office if ward else "", ward.address if ward else "",
         datetime.fromisoformat(slot).astimezone(JST) if isinstance(slot, str) else None,
         (data.get("applicant") or {}).get("name", ""), (data.get("deceased") or {}).get("name", ""),
-        tuple(entries), tuple(items), issued_on)
+        tuple(entries), tuple(items), issued_on,
+        tuple(h for h in handovers_from_results(data.get("precheck_results"), catalogue) if h.has_news))

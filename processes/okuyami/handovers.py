@@ -1,6 +1,6 @@
 """What each department wrote for the corner in its pre-check: its 「コーナーへの申し送り」, the procedures it dropped
-(with the reason) and those it added, so that the visit screen, the case page and the counter's guidance sheet show
-the same thing."""
+(with the reason) and those it added, so that the visit screen, the case page, the guidance screen and the printed
+guidance sheet's counter page show the same thing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,6 +39,40 @@ class DepartmentHandover:
         return bool(self.note or self.dropped or self.added or self.followup_requested)
 
 
+def handover(code: str, result: dict, catalogue) -> DepartmentHandover:
+    """What one department's completed pre-check (its `precheck_result`) tells the corner."""
+    decisions = [d for d in result.get("decisions") or [] if isinstance(d, dict)]
+    department = DEPARTMENTS.get(code)
+
+    def named(decision: dict) -> ProcedureNote:
+        procedure = catalogue.get(decision.get("id"))
+        return ProcedureNote(str(decision.get("id") or ""), procedure.name if procedure else "",
+                             (decision.get("reason") or "").strip())
+
+    return DepartmentHandover(
+        code, department.name if department else "", str(result.get("note") or "").strip(),
+        tuple(named(d) for d in decisions if d.get("action") == "drop"),
+        tuple(named(d) for d in decisions if d.get("action") == "add"),
+        bool(result.get("documents_prepared")), bool(result.get("followup_requested")))
+
+
+def handovers_from_results(results, catalogue=None) -> list[DepartmentHandover]:
+    """The same, from the case's own data once every department is done (`precheck_results`, as the process
+    collected them): a result names its department, or its procedures do. Used where no task is read (the
+    printed guidance sheet)."""
+    catalogue = catalogue or load_catalogue()
+    latest: dict[str, DepartmentHandover] = {}
+    for result in results or []:
+        if not isinstance(result, dict):
+            continue
+        code = str(result.get("department") or "")
+        if not code:
+            procedures = [catalogue.get(d.get("id")) for d in result.get("decisions") or [] if isinstance(d, dict)]
+            code = next((p.department for p in procedures if p is not None), "")
+        latest[code] = handover(code, result, catalogue)
+    return list(latest.values())
+
+
 def department_handovers(session: Session, runtime: WorkflowRuntime, case_id: int) -> list[DepartmentHandover]:
     """One entry per completed pre-check of the case (the latest per department), from the pre-check task's own
     data: its assignment names the department (the process's result list is in completion order, not by
@@ -47,24 +81,12 @@ def department_handovers(session: Session, runtime: WorkflowRuntime, case_id: in
     tasks = session.scalars(select(HumanTask).where(
         HumanTask.instance_id == case_id, HumanTask.spec_name == PRECHECK_STEP, HumanTask.state == "COMPLETED")
         .order_by(HumanTask.id))
-
-    def named(decision: dict) -> ProcedureNote:
-        procedure = catalogue.get(decision.get("id"))
-        return ProcedureNote(str(decision.get("id") or ""), procedure.name if procedure else "",
-                             (decision.get("reason") or "").strip())
-
     latest: dict[str, DepartmentHandover] = {}
     for task in list(tasks):
         data = runtime.task_data(task.id, session=session)
         result = data.get("precheck_result")
         if not isinstance(result, dict):
             continue
-        decisions = [d for d in result.get("decisions") or [] if isinstance(d, dict)]
         code = str((data.get("assignment") or {}).get("department") or task.department or "")
-        department = DEPARTMENTS.get(code)
-        latest[code] = DepartmentHandover(
-            code, department.name if department else "", str(result.get("note") or "").strip(),
-            tuple(named(d) for d in decisions if d.get("action") == "drop"),
-            tuple(named(d) for d in decisions if d.get("action") == "add"),
-            bool(result.get("documents_prepared")), bool(result.get("followup_requested")))
+        latest[code] = handover(code, result, catalogue)
     return list(latest.values())
