@@ -26,7 +26,7 @@ from tests.support import (
 )
 
 pytest_plugins = ["tests.case_support", "tests.api_support", "tests.page_support", "tests.smtp_support",
-                  "tests.browser_support", "pytester"]
+                  "tests.browser_support", "tests.reports_support", "pytester"]
 
 
 def _backends() -> list[str]:

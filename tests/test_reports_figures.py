@@ -6,7 +6,7 @@ from a queue_log (tests/fixtures/calls/queue_log_day.txt, 1 Dec 2026)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from statistics import median
 
 import pytest
@@ -14,40 +14,14 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from processes.callcentre.models import CitizenVoice, ContactCallback, ContactRecord
-from processes.calls.importer import import_file
 from processes.calls.statistics import Period, statistics
-from processes.demo.cases import FAMILIES, seed_demo_cases
-from processes.demo.contacts import seed_demo_contacts
 from processes.okuyami.visit_models import CaseVisit
 from processes.reports.figures import daily_log, month_period, monthly_results
-from tests.support import FIXTURES
+from tests.reports_support import CORNER_MINUTES, family_names
 from web.cli import main
 from web.reports.html import render_report
 
 NOVEMBER, DECEMBER = month_period(2026, 11), month_period(2026, 12)
-CORNER_MINUTES = 35
-
-
-@pytest.fixture
-def demo_city(api_app, database, clock):
-    from processes.demo.city import DEMO_USERS
-    from tests.web_support import add_user
-
-    for user in DEMO_USERS:
-        add_user(database, user.username, user.role, ward=user.ward, department=user.department)
-    platform = api_app.extensions["okuyami"]
-    seed_demo_contacts(platform)
-    seed_demo_cases(platform.runtime)
-    import_file(database, FIXTURES / "calls" / "queue_log_day.txt", "queue_log")
-    with database.transaction() as session:      # the checked-in family leaves the corner after 35 minutes
-        for visit in session.scalars(select(CaseVisit).where(CaseVisit.checked_in_at.is_not(None))):
-            visit.checked_out_at = visit.checked_in_at + timedelta(minutes=CORNER_MINUTES)
-    return database
-
-
-def _family_names() -> set[str]:
-    return {value for family in FAMILIES.values() for key, value in family.items()
-            if key in ("name", "kana", "applicant", "applicant_kana")}
 
 
 def _contact_counts(session, period: Period, column) -> dict:
@@ -96,8 +70,8 @@ def _check_against_sources(session, figures: dict, period: Period) -> None:
     assert figures["bookings"] == sum(w["bookings"] for w in figures["visits"].values())
 
 
-def test_the_monthly_figures_are_their_sources_figures(demo_city):
-    with demo_city.transaction(write=False) as session:
+def test_the_monthly_figures_are_their_sources_figures(report_city):
+    with report_city.database.transaction(write=False) as session:
         november, december = monthly_results(session, NOVEMBER), monthly_results(session, DECEMBER)
         _check_against_sources(session, november, NOVEMBER)
         _check_against_sources(session, december, DECEMBER)
@@ -106,11 +80,13 @@ def test_the_monthly_figures_are_their_sources_figures(demo_city):
     assert december["offered"] == 7 and december["service_level"] == pytest.approx(3 / 7)
     assert [m["month"] for m in december["trend"]][-2:] == ["2026-11", "2026-12"] and len(december["trend"]) == 12
     assert december["trend"][-1]["offered"] == 7 and december["trend"][-2]["contacts"] == november["contacts"]["total"]
-    assert november["survey"] is None and november["survey_corner_satisfaction"] is None
+    # the survey answers of the month (tests/reports_support.py SURVEY): 5, 3, 4 for the corner; 4, 5 for the centre
+    assert november["survey"]["answers"] == 3 and november["survey_corner_satisfaction"] == 4.0
+    assert november["survey_centre_satisfaction"] == 4.5 and december["survey"]["answers"] == 1
 
 
-def test_the_daily_figures_are_their_sources_figures(demo_city):
-    with demo_city.transaction(write=False) as session:
+def test_the_daily_figures_are_their_sources_figures(report_city):
+    with report_city.database.transaction(write=False) as session:
         visit_days = {v for v in session.scalars(select(CaseVisit.visit_on)) if v}
         for day in sorted(visit_days) + [date(2026, 12, 1), date(2026, 12, 2)]:
             _check_against_sources(session, daily_log(session, day), Period(day, day))
@@ -118,19 +94,19 @@ def test_the_daily_figures_are_their_sources_figures(demo_city):
         assert daily_log(session, date(2026, 12, 2))["offered"] == 0
 
 
-def test_no_family_name_appears_in_a_report(demo_city):
-    with demo_city.transaction(write=False) as session:
+def test_no_family_name_appears_in_a_report(report_city):
+    with report_city.database.transaction(write=False) as session:
         pages = [render_report(monthly_results(session, NOVEMBER)),
                  render_report(daily_log(session, date(2026, 11, 24)))]
-    names = _family_names()
+    names = family_names()
     assert len(names) >= 20
     for page in pages:
         assert not [name for name in names if name in page]
         assert "令和8年11月" in page and "2026-11" not in page
 
 
-def test_the_api_answers_the_month_to_the_readers_only(demo_city, api):
-    answer = api.get("/reports/monthly/2026-12", "sv")
+def test_the_api_answers_the_month_to_the_readers_only(report_city):
+    answer = report_city.api.get("/reports/monthly/2026-12", "sv")
     assert answer.status_code == 200
     body = answer.get_json()
     assert (body["offered"], body["answered"], body["service_level"]) == (7, 4, pytest.approx(3 / 7))
@@ -138,26 +114,26 @@ def test_the_api_answers_the_month_to_the_readers_only(demo_city, api):
                 "survey_corner_satisfaction"):
         assert key in body
     for reader in ("admin", "auditor", "po"):
-        assert api.get("/reports/monthly/2026-11", reader).status_code == 200
+        assert report_city.api.get("/reports/monthly/2026-11", reader).status_code == 200
     for other in ("op", "counter_naka", "kumin_naka"):
-        assert api.get("/reports/monthly/2026-11", other).status_code == 403
-    wrong = api.get("/reports/monthly/2026-13", "sv")
+        assert report_city.api.get("/reports/monthly/2026-11", other).status_code == 403
+    wrong = report_city.api.get("/reports/monthly/2026-13", "sv")
     assert wrong.status_code in (400, 422)
     assert "YYYY-MM" in wrong.get_json()["errors"][0]["message"]
 
 
-def test_the_commands_write_the_daily_log_and_the_monthly_results(demo_city, instance_dir, tmp_path):
+def test_the_commands_write_the_daily_log_and_the_monthly_results(report_city, tmp_path):
     runner = CliRunner()
     daily_file, monthly_file = tmp_path / "daily.html", tmp_path / "monthly.html"
-    daily = runner.invoke(main, ["--instance", str(instance_dir), "reports", "daily", "--date", "2026-12-01",
+    daily = runner.invoke(main, ["--instance", str(report_city.instance), "reports", "daily", "--date", "2026-12-01",
                                  "--format", "html", "--out", str(daily_file)])
     assert daily.exit_code == 0, daily.output
     assert "業務日誌　令和8年12月1日（火）" in daily_file.read_text(encoding="utf-8")
-    monthly = runner.invoke(main, ["--instance", str(instance_dir), "reports", "monthly", "--month", "2026-11",
+    monthly = runner.invoke(main, ["--instance", str(report_city.instance), "reports", "monthly", "--month", "2026-11",
                                    "--format", "html", "--out", str(monthly_file)])
     assert monthly.exit_code == 0, monthly.output
     text = monthly_file.read_text(encoding="utf-8")
     assert "月次業務実績　令和8年11月" in text and "受電応答率" in text and "データなし" in text
-    wrong = runner.invoke(main, ["--instance", str(instance_dir), "reports", "monthly", "--month", "11/2026",
+    wrong = runner.invoke(main, ["--instance", str(report_city.instance), "reports", "monthly", "--month", "11/2026",
                                  "--out", str(monthly_file)])
     assert wrong.exit_code == 2 and "YYYY-MM" in wrong.output

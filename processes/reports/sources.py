@@ -1,8 +1,8 @@
 """One function per source of figures, each over a Period of days in Asia/Tokyo.
 
-A report takes every figure from here; a section whose source is not in the system yet answers `None`, which the
-report shows as 「データなし」 (the survey answers of issue #17 until they land). No function returns personal data:
-counts, ratios, durations and the city's codes only.
+A report takes every figure from here or from processes/reports/sections.py; a section whose source is not in the
+system yet answers `None`, which the report shows as 「データなし」. No function returns personal data: counts,
+ratios, durations and the city's codes only.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from processes.calls.statistics import Period, statistics
 from processes.okuyami.visit_models import CaseVisit
 
 BOOKING, WALK_IN = "booking", "walk_in"
+FOLLOWUP_FORM = "followup.json"
 
 
 def call_figures(session: Session, period: Period) -> dict:
@@ -89,6 +90,24 @@ def visit_figures(session: Session, period: Period) -> dict[str, dict]:
     return result
 
 
-def survey_figures(session: Session, period: Period) -> dict | None:
-    """The survey answers (issue #17): not in the system yet, so the report shows 「データなし」."""
-    return None
+
+def task_figures(session: Session, period: Period) -> dict:
+    """The human tasks: follow-up calls done in the period, tasks still open past their due time at its end."""
+    from engine.db.models import HumanTask
+    from engine.runtime.human_tasks import COMPLETED, READY
+
+    followups = session.scalars(select(HumanTask.id).where(
+        HumanTask.form == FOLLOWUP_FORM, HumanTask.state == COMPLETED,
+        HumanTask.completed_at >= period.start, HumanTask.completed_at < period.end)).all()
+    overdue = session.scalars(select(HumanTask.id).where(
+        HumanTask.state == READY, HumanTask.due_at.is_not(None), HumanTask.due_at < period.end)).all()
+    return {"followup_calls": len(followups), "overdue_tasks": len(overdue)}
+
+
+def online_request_figures(session: Session, period: Period) -> dict:
+    """The requests that came in from the public side (online booking requests, inquiry forms) in the period."""
+    from processes.public.models import PublicRequest
+
+    kinds = session.scalars(select(PublicRequest.kind).where(
+        PublicRequest.received_at >= period.start, PublicRequest.received_at < period.end)).all()
+    return {"total": len(kinds), "by_kind": dict(Counter(kinds))}
