@@ -174,3 +174,38 @@ def test_the_demo_cases_carry_the_check_in_and_check_out_their_state_implies(cas
         assert rows[case_of["予約なしの来庁・対応中（川崎区）"]].channel == "walk_in"
         held = [(r.ward, r.slot_start) for r in rows.values() if r.seat is not None]
         assert len(held) == len(set(held)) >= 9
+
+
+def test_the_packet_is_ready_only_while_it_was_made_from_the_case_as_it_is_now(api_app, staff, database):
+    from processes.documents.packets import build_packet
+    from tests.packet_support import RecordingPool
+
+    runtime = api_app.extensions["okuyami"].runtime
+    case_id = new_case(api_app)
+    assert "未作成" in text_of(day_page(staff["counter_naka"]))
+    assert build_packet(database, runtime, case_id, RecordingPool())     # asked for before the pre-checks
+    assert "準備済み" in text_of(day_page(staff["counter_naka"]))
+    precheck(api_app, case_id, department="kumin", result={
+        "decisions": [{"id": "JU02", "action": "drop", "reason": "印鑑登録はされていなかった"},
+                      {"id": "JU01", "action": "confirm"}, {"id": "JU03", "action": "confirm"},
+                      {"id": "JU05", "action": "confirm"}]})
+    precheck(api_app, case_id)                                           # what the packet prints has changed
+    html = text_of(day_page(staff["counter_naka"]))
+    assert "準備済み" not in html and "作り直し待ち" in html
+    assert build_packet(database, runtime, case_id, RecordingPool())
+    assert "準備済み" in text_of(day_page(staff["counter_naka"]))
+
+
+def test_the_previous_and_next_day_are_the_days_the_corner_is_open(staff):
+    counter = staff["counter_naka"]
+    friday = text_of(day_page(counter, VISIT.date() + timedelta(days=1)))
+    assert "令和8年12月4日（金）" in friday
+    assert 'day=2026-12-07"' in friday and "次の日 12/7（月）" in friday           # the weekend is skipped
+    assert 'day=2026-12-03"' in friday and "前の日 12/3（木）" in friday
+    monday = text_of(day_page(counter, VISIT.date() + timedelta(days=4)))
+    assert "前の日 12/4（金）" in monday
+    year_end = text_of(day_page(counter, VISIT.date().replace(day=28)))
+    assert "次の日 1/4（月）" in year_end and 'day=2027-01-04"' in year_end        # the year-end closure
+    saturday = text_of(day_page(counter, VISIT.date() + timedelta(days=2)))        # any day by the date field
+    assert "令和8年12月5日（土）" in saturday and "休業日です（土曜日）" in saturday
+    assert "次の日 12/7（月）" in saturday and "前の日 12/4（金）" in saturday

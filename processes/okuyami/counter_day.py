@@ -1,6 +1,7 @@
 """The counter's day: every visit of one ward on one day (bookings and walk-ins), in slot order, with the family's
 names, where the visit stands, each department's pre-check and whether the print packet is ready. Read from the
-case_visits rows and the task and packet tables (no case's workflow is loaded); showing the names is audited."""
+case_visits rows and the task and packet tables; a stored packet counts as ready only while it was made from what
+the case is now (its content hash), so that case's data is read then. Showing the names is audited."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.db.models import HumanTask, ProcessInstance
-from engine.runtime import audit
+from engine.db.types import utcnow
+from engine.runtime import WorkflowRuntime, audit
 from processes.calendar import JST, today_jst
 from processes.departments import REGISTRY as DEPARTMENTS
 from processes.documents.models import CasePacket
+from processes.documents.packet_content import packet_content
 from processes.okuyami.visit_models import CaseVisit
 from processes.tasks.access import Actor, require
 from processes.tasks.queries import is_overdue
@@ -22,7 +25,8 @@ DAY_READERS = frozenset({"counter", "supervisor"})
 BOOKED, AT_COUNTER, DONE, NO_SHOW, WAITING = "booked", "at_counter", "done", "no_show", "waiting"
 STATE_LABELS = {BOOKED: "予約", AT_COUNTER: "受付中", DONE: "完了", NO_SHOW: "未来庁", WAITING: "受付前（予約なし）"}
 PRECHECK_LABELS = {"done": "完了", "open": "未了", "overdue": "期限超過"}
-PACKET_LABELS = {"ready": "準備済み", "generating": "作成中", "failed": "作成に失敗", None: "未作成"}
+PACKET_LABELS = {"ready": "準備済み", "generating": "作成中", "failed": "作成に失敗", "stale": "作り直し待ち（内容が変わりました）",
+                 None: "未作成"}
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,26 @@ def _prechecks(tasks: list[HumanTask]) -> tuple[PrecheckState, ...]:
     return tuple(states)
 
 
-def counter_day(session: Session, actor: Actor, ward: str, day: date) -> list[DayVisit]:
+def _packet_states(session: Session, runtime: WorkflowRuntime, ids: list[int]) -> dict[int, str]:
+    """Each stored packet's state as the visit screen shows it: a packet made from an earlier state of the case
+    (or a failure of one), or one whose worker stopped before finishing, is stale, not ready."""
+    states = {}
+    now = utcnow()
+    for case_id, status, made_from, claimed_until in session.execute(
+            select(CasePacket.case_id, CasePacket.status, CasePacket.content_hash, CasePacket.claimed_until)
+            .where(CasePacket.case_id.in_(ids))):
+        if status == "generating" and (claimed_until is None or claimed_until < now):
+            status = "stale"
+        elif status in ("ready", "failed") and packet_content(session, runtime, case_id).content_hash != made_from:
+            status = "stale"
+        states[case_id] = status
+    return states
+
+
+def counter_day(session: Session, runtime: WorkflowRuntime, actor: Actor, ward: str, day: date) -> list[DayVisit]:
     """The ward's visits on `day` (a counter sees only its own ward: another ward is refused as not found by the
-    caller choosing the actor's ward); cancelled bookings are left out. The names are a personal-data read."""
+    caller choosing the actor's ward); cancelled bookings are left out. The names are a personal-data read. A stored
+    packet is checked against the case as it is now (see _packet_states)."""
     require(actor.role in DAY_READERS)
     rows = list(session.scalars(
         select(CaseVisit).join(ProcessInstance, ProcessInstance.id == CaseVisit.instance_id)
@@ -105,7 +126,7 @@ def counter_day(session: Session, actor: Actor, ward: str, day: date) -> list[Da
                     visits_open.add(task.instance_id)
             else:
                 tasks[task.instance_id].append(task)
-        packets = dict(session.execute(select(CasePacket.case_id, CasePacket.status).where(CasePacket.case_id.in_(ids))).all())
+        packets = _packet_states(session, runtime, ids)
     today = today_jst()
     visits = []
     for row in rows:

@@ -1,11 +1,13 @@
-"""The counter's day: today's visits of a ward (any day can be chosen), for the corner's clerk and supervisors."""
+"""The counter's day: today's visits of a ward (any day can be chosen with the date field), for the corner's clerk
+and supervisors. 前の日／次の日 step to the previous / next day the ward's corner is open (weekends, holidays and
+the ward's closures skipped, per the business calendar); a closed day chosen by date says why it is closed."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, render_template, request
 
-from processes.calendar import today_jst
+from processes.calendar import BusinessCalendar, today_jst
 from processes.okuyami.counter_day import counter_day
 from processes.wards import load_wards
 from web.extensions import platform
@@ -37,7 +39,9 @@ def day():
         ward, problem = next(iter(wards)), "その区はありません。区を選び直してください。"
     p = platform()
     with p.database.transaction() as session:
-        visits = counter_day(session, who, ward, chosen)
+        visits = counter_day(session, p.runtime, who, ward, chosen)
+    calendar = BusinessCalendar.default()
     return render_template("counter/day.html", visits=visits, day=chosen, ward=ward, wards=wards, problem=problem,
-                           today=today_jst(), previous=chosen - timedelta(days=1), following=chosen + timedelta(days=1),
-                           choose_ward=who.role != "counter")
+                           today=today_jst(), closed=calendar.closure_reason(chosen, ward),
+                           previous=calendar.previous_business_day(chosen, ward),
+                           following=calendar.next_business_day(chosen, ward), choose_ward=who.role != "counter")
