@@ -37,6 +37,11 @@ from engine.serialization import WorkflowCodec
 
 PROCESS_ID = "review"
 FLOOR_STATEMENT = text("UPDATE users SET failed_logins = failed_logins WHERE id = -1")
+DURABLE_FLOOR_TABLE = text("CREATE TABLE bench_floor (id integer PRIMARY KEY, n integer NOT NULL)")
+DURABLE_FLOOR_ROW = text("INSERT INTO bench_floor (id, n) VALUES (1, 0)")
+DURABLE_FLOOR_STATEMENT = text("UPDATE bench_floor SET n = n + 1 WHERE id = 1")
+"""A statement that writes (one small row), so that its commit flushes the log to disk as a step's commit must:
+a transaction that changed nothing commits without a flush, and so is no floor for one that did."""
 START_DATA = {"age": 70}
 TASK_DATA = {"intake": {"procedures": ["JU03", "HN01"]}, "precheck": {"checked": True}, "visit": {"done": True}}
 ROLES_IN_ORDER = ("operator", "dept_staff", "counter")
@@ -124,18 +129,24 @@ def workloads(backends: list[Backend]) -> dict[str, Callable[[], None]]:
     for backend in backends:
         found[f"{backend.name}, persisted"] = lambda b=backend: run_persisted(b)
         found[f"  {backend.name} floor: commits only"] = lambda b=backend: run_database_floor(b)
+        with backend.db.transaction() as s:
+            s.execute(DURABLE_FLOOR_TABLE)
+            s.execute(DURABLE_FLOOR_ROW)
+        found[f"  {backend.name} floor: durable commits"] = lambda b=backend: run_database_floor(b, durable=True)
     return found
 
 
-def run_database_floor(backend: Backend) -> None:
+def run_database_floor(backend: Backend, durable: bool = False) -> None:
     """What the database alone costs for one case: its transactions (start + 3 completions, one commit each) and
     the statements a step needs (5 each: read the case, write it, close a task, open the next, audit), with no
-    engine, serialisation or encryption. The runtime may send fewer (see statements_per_step)."""
+    engine, serialisation or encryption. The runtime may send fewer (see statements_per_step). `durable`: each
+    statement writes one small row, so that each commit flushes the log as a step's commit does."""
+    statement = DURABLE_FLOOR_STATEMENT if durable else FLOOR_STATEMENT
     for _ in range(USER_TASKS + 1):
         with backend.db.transaction() as s:
             connection = s.connection()
             for _ in range(FLOOR_STATEMENTS):
-                connection.execute(FLOOR_STATEMENT)
+                connection.execute(statement)
 
 
 def statements_per_step(backend: Backend) -> float:
@@ -180,11 +191,14 @@ def report_overhead(seconds: dict[str, list[float]], scale: Scale,
                                               else "")
         print(f"   {name:38} {ms:7.3f} ms {sum(seconds[name]):7.2f} s {ms / baseline:7.2f}×{note}")
     own = {}
-    print(f"   the runtime's own cost per step = (persisted − floor) ÷ raw (target ≤ {TARGET_OWN:g}× on PostgreSQL)")
+    print(f"   the runtime's own cost per step = (persisted − durable floor) ÷ raw (target ≤ {TARGET_OWN:g}× on"
+          f" PostgreSQL); against the floor whose commits write nothing, in brackets")
     for name in statements:
-        own[name] = (per_task[f"{name}, persisted"] - per_task[f"  {name} floor: commits only"]) / baseline
-        print(f"   {name:38} {own[name]:7.2f}×   statements sent per transaction: {statements[name]:.1f}"
-              f" (the floor sends {FLOOR_STATEMENTS})")
+        persisted = per_task[f"{name}, persisted"]
+        own[name] = (persisted - per_task[f"  {name} floor: durable commits"]) / baseline
+        lax = (persisted - per_task[f"  {name} floor: commits only"]) / baseline
+        print(f"   {name:38} {own[name]:7.2f}× ({lax:.2f}×)  statements sent per transaction:"
+              f" {statements[name]:.1f} (the floor sends {FLOOR_STATEMENTS})")
     return {name.split(",")[0]: ms / baseline for name, ms in per_task.items() if name.endswith("persisted")}, own
 
 

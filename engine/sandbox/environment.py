@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 
 from ..errors import ScriptError
 from .compiler import compile_expression, compile_script
+from .fast_path import MISSING, evaluate_simple
 from .isolation import DEFAULT_MEMORY_MEGABYTES, shared_pool
 
 ServiceHandler = Callable[[dict, dict], dict]
@@ -18,7 +19,8 @@ ServiceHandler = Callable[[dict, dict], dict]
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
     """Compiles here (a compile error is reported at once, with its line) and evaluates in a bounded worker
-    process (see isolation.py): at most `timeout_seconds` and `memory_megabytes` per evaluation."""
+    process (see isolation.py): at most `timeout_seconds` and `memory_megabytes` per evaluation. Expressions
+    that cannot loop or allocate (comparisons of data and constants, see fast_path.py) are evaluated here."""
 
     def __init__(self, timeout_seconds: float = 2.0, services: Mapping[str, ServiceHandler] | None = None,
                  memory_megabytes: int = DEFAULT_MEMORY_MEGABYTES):
@@ -28,7 +30,10 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         self.services = dict(services or {})
 
     def evaluate(self, expression, context, external_context=None):
-        compile_expression(expression)
+        compile_expression(expression)  # the policy's refusals first, whatever path evaluates it
+        value = evaluate_simple(expression, context, external_context)
+        if value is not MISSING:
+            return value
         return shared_pool(self.memory_megabytes).run("evaluate", expression, context, external_context,
                                                        self.timeout_seconds)
 
