@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from engine import crypto
 from engine.db.migrate import current_revision, head_revision, is_up_to_date
 from engine.db.session import Database
+from engine.documents import bounded as bounded_rendering
 from engine.errors import ConfigurationError
 from engine.registry import ModelRegistry, ModelSource
 from engine.registry.checks import CheckRules
@@ -18,6 +19,7 @@ from processes.modelling.deploy_checks import saved_examples_check
 from processes.okuyami import form_rules as okuyami_form_rules
 from processes.okuyami.services import SERVICES
 from processes.okuyami.task_deadlines import deadline_rule_problem, task_deadline
+from processes.public import booking_requests as public_booking_requests
 from processes.roles import lane_policy
 from processes.tasks.form_rules import FORM_RULES, FormRules
 
@@ -26,6 +28,7 @@ def register_form_rules(rules: FormRules) -> None:
     """The city's business rules on its task forms, for the generic task platform's completion."""
     okuyami_form_rules.register(rules)
     callcentre_form_rules.register(rules)
+    public_booking_requests.register(rules)
 
 
 FORM_RULES.compose(register_form_rules)
@@ -54,6 +57,7 @@ def build_platform(settings: Settings, require_current_schema: bool = True) -> P
     and on a database whose schema is not at the latest migration."""
     settings.require_production_secrets()
     crypto.configure(settings.data_keys)
+    bounded_rendering.configure(settings.template_seconds)
     database = Database(settings.database_url)
     if require_current_schema and not is_up_to_date(database):
         raise ConfigurationError(

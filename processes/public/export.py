@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from processes.public import faq, keys, navi, survey
+from processes.public import faq, keys, navi, slots, survey
 
 FORMAT = 1
 
@@ -25,7 +25,7 @@ class Part:
 
 
 PARTS: list[Part] = [Part(faq.NAME, faq.build), Part(navi.NAME, navi.build), Part(keys.NAME, keys.build),
-                     Part(survey.NAME, survey.build)]
+                     Part(survey.NAME, survey.build), Part(slots.NAME, slots.build)]
 
 
 def _write(path: Path, data: dict) -> None:

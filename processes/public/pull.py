@@ -74,7 +74,10 @@ class UrlSource:
 
 
 def _receivers() -> dict[str, Receiver]:
-    return {"survey": lambda session, services, number, payload: survey.receive(session, number, payload)}
+    from processes.public import booking_requests
+
+    return {"survey": lambda session, services, number, payload: survey.receive(session, number, payload),
+            "booking": booking_requests.receive}
 
 
 def _seen(session: Session, item: sealing.SealedItem) -> bool:

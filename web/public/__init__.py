@@ -2,12 +2,13 @@
 
 BLUEPRINTS is what `create_public_app` registers; later issues (the navi, booking requests, the survey) add
 theirs here, and their export parts to processes/public/export.py."""
-from web.public import faq, home, inbox, navi, survey
+from web.public import booking, faq, home, inbox, navi, survey
 
 BLUEPRINTS = [
     home.bp,
     faq.bp,
     navi.bp,
     survey.bp,
+    booking.bp,
     inbox.bp,
 ]
