@@ -82,3 +82,18 @@ def test_a_deleted_item_is_found_by_nobody(database):
         items.remove(session, session.get(type(item), item.id), "sv")
     with database.transaction() as session:
         assert search.search(session, "予約の取消", "supervisor").total == 0
+
+
+def test_pages_continue_the_ranking_and_a_page_past_the_end_still_tells_how_many_match(database):
+    with database.transaction() as session:
+        tree = make_tree(session)
+        for number in range(5):
+            add_item(session, tree["年金・保険"], f"遺族年金の手続 その{number + 1}")
+        add_item(session, tree["年金・保険"], "未支給年金の請求", "遺族が請求します。")
+    with database.transaction() as session:
+        first = search.search(session, "遺族", "operator", limit=4)
+        second = search.search(session, "遺族", "operator", limit=4, offset=4)
+        beyond = search.search(session, "遺族", "operator", limit=4, offset=8)
+    assert first.total == second.total == beyond.total == 6
+    assert _questions(first) + _questions(second) == [f"遺族年金の手続 その{n}" for n in range(1, 6)] + ["未支給年金の請求"]
+    assert beyond.items == []

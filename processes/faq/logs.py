@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.db.types import utcnow
@@ -36,15 +37,16 @@ def valid_session(value: str | None) -> bool:
 def record_search(session: Session, search_session: str, query: str, hits: int, at: datetime | None = None) -> None:
     at = at or utcnow()
     normalised = normalise(query)[:200]
-    session.add(FaqSearchLog(session_id=search_session, query=query[:200], normalised=normalised, hits=hits, at=at))
-    count = session.get(FaqQueryCount, normalised)
-    if count is None:
-        count = FaqQueryCount(normalised=normalised, query=query[:200], searches=0, zero_hits=0, last_at=at)
-        session.add(count)
-    count.query = query[:200]
-    count.searches += 1
-    count.zero_hits += hits == 0
-    count.last_at = at
+    session.execute(insert(FaqSearchLog).values(session_id=search_session, query=query[:200], normalised=normalised,
+                                                hits=hits, at=at))
+    # One statement, and two operators searching the same new words at once both count.
+    upsert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(FaqQueryCount)
+    table = FaqQueryCount.__table__
+    session.execute(upsert.values(normalised=normalised, query=query[:200], searches=1, zero_hits=int(hits == 0),
+                                  last_at=at)
+                    .on_conflict_do_update(index_elements=[table.c.normalised], set_={
+                        "query": upsert.excluded.query, "searches": table.c.searches + 1,
+                        "zero_hits": table.c.zero_hits + upsert.excluded.zero_hits, "last_at": upsert.excluded.last_at}))
 
 
 def record_use(session: Session, search_session: str, item: FaqItem, at: datetime | None = None) -> None:

@@ -2,8 +2,9 @@
 
 - `faq_categories`: the city's category tree (parent_id; a copy duplicates a whole subtree).
 - `faq_items`: one FAQ item. `number` is its stable FAQ-ID (FAQ-000123). `search_*` hold the normalised text the
-  search reads (processes/faq/normalise.py); on PostgreSQL a pg_trgm GIN index covers `search_text`, on SQLite an
-  FTS5 trigram table beside it (processes/faq/search_index.py: derived data, rebuilt from these columns).
+  search reads (processes/faq/normalise.py); on PostgreSQL a pg_trgm GIN index covers `search_text` (written at
+  once, no pending list: migration 0020), on SQLite an FTS5 trigram table beside it (processes/faq/search_index.py:
+  derived data, rebuilt from these columns).
 - `faq_item_categories`, `faq_related_items`: an item's categories and related items.
 - `faq_revisions`: every change, the whole item as it was after it (restore reads it back).
 - `faq_attachments`: files attached to an item (checked type and size).
@@ -49,7 +50,7 @@ class FaqItem(Base):
     __tablename__ = "faq_items"
     __table_args__ = (
         Index("ix_faq_items_search_text_trgm", "search_text", postgresql_using="gin",
-              postgresql_ops={"search_text": "gin_trgm_ops"}),
+              postgresql_ops={"search_text": "gin_trgm_ops"}, postgresql_with={"fastupdate": "off"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

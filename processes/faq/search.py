@@ -48,15 +48,26 @@ def visible_to(role: str):
 
 
 def _contains(session: Session, column, word: str):
+    """A plain substring test (no index): the score, and words too short for the trigram index."""
     if is_sqlite(session):
         return func.instr(column, word) > 0
+    return func.strpos(column, word) > 0
+
+
+def _indexed_contains(word: str):
+    """PostgreSQL: `LIKE '%word%'` on search_text, which the pg_trgm GIN index serves for words of 3 characters or
+    more. Shorter words use strpos: given LIKE, the plan PostgreSQL caches for a prepared search (the pattern
+    unknown) would scan the whole index and then recheck every row, twice the work of reading the table."""
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.like(f"%{escaped}%", escape="\\")
+    return FaqItem.search_text.like(f"%{escaped}%", escape="\\")
 
 
 def _group_condition(session: Session, group: list[str]):
+    if not is_sqlite(session):
+        return or_(*[_indexed_contains(alt) if len(alt) >= SHORT_QUERY else _contains(session, FaqItem.search_text, alt)
+                     for alt in group])
     condition = or_(*[_contains(session, FaqItem.search_text, alt) for alt in group])
-    if is_sqlite(session) and all(len(alt) >= SHORT_QUERY for alt in group):
+    if all(len(alt) >= SHORT_QUERY for alt in group):
         match = " OR ".join('"' + alt.replace('"', '""') + '"' for alt in group)
         condition = and_(FaqItem.id.in_(text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m")
                                         .bindparams(m=match)), condition)
@@ -75,14 +86,23 @@ def _score(session: Session, groups: list[list[str]]):
     return total
 
 
-def ranked_ids(session: Session, groups: list[list[str]], role: str) -> list[int]:
+def ranked_page(session: Session, groups: list[list[str]], role: str, limit: int, offset: int
+                ) -> tuple[list[FaqItem], int]:
+    """One page of the matching items, best first, and how many match: one statement (the count is a window over
+    the same rows), plus a count only when a page beyond the last is asked for."""
     if not groups:
-        return []
+        return [], 0
     ensure_fts(session)
-    score = _score(session, groups).label("score")
-    statement = (select(FaqItem.id, score).where(visible_to(role), *[_group_condition(session, g) for g in groups])
-                 .order_by(score.desc(), FaqItem.use_count.desc(), FaqItem.number))
-    return [row.id for row in session.execute(statement)]
+    conditions = [visible_to(role), *[_group_condition(session, g) for g in groups]]
+    statement = (select(FaqItem, func.count().over().label("total")).where(*conditions)
+                 .order_by(_score(session, groups).desc(), FaqItem.use_count.desc(), FaqItem.number)
+                 .limit(limit).offset(offset))
+    rows = session.execute(statement).all()
+    if rows:
+        return [row[0] for row in rows], rows[0].total
+    if offset == 0:
+        return [], 0
+    return [], session.scalar(select(func.count()).select_from(FaqItem).where(*conditions))
 
 
 def search(session: Session, query: str, role: str, search_session: str | None = None, *, limit: int = 20,
@@ -90,14 +110,14 @@ def search(session: Session, query: str, role: str, search_session: str | None =
     query = (query or "").strip()[:MAX_QUERY]
     search_session = search_session if logs.valid_session(search_session) else new_session_id()
     groups = groups_for(query, synonym_map(session))
-    ids = ranked_ids(session, groups, role)
-    result = SearchResult(query=query, session=search_session, groups=groups, total=len(ids))
-    page = ids[offset:offset + limit]
-    if page:
-        rows = {item.id: item for item in session.scalars(select(FaqItem).where(FaqItem.id.in_(page)))}
-        result.items = [rows[i] for i in page]
+    found, total = ranked_page(session, groups, role, limit, offset)
+    result = SearchResult(query=query, session=search_session, groups=groups, total=total, items=found)
     if log and groups:
-        logs.record_search(session, search_session, query, len(ids))
+        if not is_sqlite(session):
+            # The log is statistics: the search's transaction (its own, at every caller) need not wait for the
+            # disk. A crash may lose the last moment's logs, never make the database inconsistent.
+            session.execute(text("SET LOCAL synchronous_commit = off"))
+        logs.record_search(session, search_session, query, total)
     return result
 
 
