@@ -77,7 +77,7 @@ class KeyRing:
 
     def blind_index(self, value: str) -> str:
         """Keyed hash for searching an encrypted column by exact value without storing it in clear."""
-        return hmac.new(self._index_key, value.strip().encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.digest(self._index_key, value.strip().encode("utf-8"), "sha256").hex()
 
 
 _lock = threading.Lock()

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from processes.calendar.slots import JST
 from processes.calls.models import ABANDONED, ANSWERED, EMPTY, KEY_PRESSED, TIMEOUT
-from processes.calls.queue_log import Fold, FoldedCall, MalformedLine
+from processes.calls.queue_log import LATEST_TIME, Fold, MalformedLine, new_call
 
 COLUMNS = ("call_id", "queue", "entered_at", "answered_at", "ended_at", "outcome", "agent", "caller", "transferred")
 OUTCOMES = {ANSWERED, ABANDONED, TIMEOUT, EMPTY, KEY_PRESSED}
@@ -32,11 +32,21 @@ def _time(row: dict, column: str, required: bool = False) -> datetime | None:
     return moment.replace(tzinfo=JST) if moment.tzinfo is None else moment
 
 
+def _epoch(moment: datetime | None) -> float | None:
+    if moment is None:
+        return None
+    seconds = moment.timestamp()
+    if not 0.0 <= seconds < LATEST_TIME:
+        raise MalformedLine("1970年より前の日時は読めません")
+    return seconds
+
+
 def _seconds(start: datetime | None, end: datetime | None) -> int | None:
     return None if start is None or end is None else max(0, int((end - start).total_seconds()))
 
 
-def call_from_row(row: dict) -> FoldedCall:
+def call_from_row(row: dict) -> tuple[str, list]:
+    """The call's id and the call as processes.calls.queue_log folds one."""
     call_id = (row.get("call_id") or "").strip()
     if not call_id:
         raise MalformedLine("call_id がありません")
@@ -45,10 +55,12 @@ def call_from_row(row: dict) -> FoldedCall:
     if outcome is not None and outcome not in OUTCOMES:
         raise MalformedLine(f"outcome は {', '.join(sorted(OUTCOMES))} のいずれかです")
     transferred = (row.get("transferred") or "").strip().lower() in {"1", "true", "yes"}
-    return FoldedCall(call_id, queue=(row.get("queue") or "").strip(), entered_at=entered, answered_at=answered,
-                      ended_at=ended, wait_s=_seconds(entered, answered or ended), talk_s=_seconds(answered, ended),
-                      outcome=outcome, transferred=transferred, agent=(row.get("agent") or "").strip() or None,
-                      caller=(row.get("caller") or "").strip() or None)
+    return call_id, new_call(queue=(row.get("queue") or "").strip(), entered=_epoch(entered),
+                              answered=_epoch(answered), ended=_epoch(ended),
+                              wait_s=_seconds(entered, answered or ended), talk_s=_seconds(answered, ended),
+                              outcome=outcome, transferred=transferred,
+                              agent=(row.get("agent") or "").strip() or None,
+                              caller=(row.get("caller") or "").strip() or None)
 
 
 def fold_csv(lines) -> Fold:
@@ -61,8 +73,8 @@ def fold_csv(lines) -> Fold:
     for row in reader:
         fold.lines += 1
         try:
-            call = call_from_row(row)
-            fold.calls[call.call_id] = call
+            call_id, call = call_from_row(row)
+            fold.calls[call_id] = call
         except MalformedLine as exc:
             fold.malformed.append((reader.line_num, str(exc)))
     return fold

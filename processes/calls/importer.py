@@ -4,16 +4,32 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import crypto
 from engine.db.types import utcnow
+from processes.calls.bulk import insert_agent_events, insert_calls
 from processes.calls.csv_format import fold_csv
-from processes.calls.models import AgentEvent, Call, CallImportCheckpoint
-from processes.calls.queue_log import Fold, fold_lines
+from processes.calls.models import Call, CallImportCheckpoint
+from processes.calls.queue_log import (
+    AGENT,
+    ANSWERED_AT,
+    CALLER,
+    ENDED_AT,
+    ENTERED_AT,
+    OUTCOME,
+    QUEUE,
+    TALK_S,
+    TRANSFERRED,
+    WAIT_S,
+    Fold,
+    fold_lines,
+    fold_text,
+)
 
 BATCH = 2000
 
@@ -43,48 +59,59 @@ def _chunks(items: list, size: int = BATCH):
         yield items[start:start + size]
 
 
+def _time(seconds: float | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def _complete_open_calls(session: Session, fold: Fold, result: ImportResult) -> set[str]:
+    """Calls stored earlier while still open (waiting or talking) that this fold names get what it adds; their ids."""
+    open_ids = []
+    entered = [call[ENTERED_AT] for call in fold.calls.values() if call[ENTERED_AT] is not None]
+    if entered:                # a call stored before has the same ENTERQUEUE moment
+        open_ids += session.scalars(select(Call.call_id).where(
+            Call.outcome.is_(None), Call.entered_at >= _time(min(entered) - 1), Call.entered_at <= _time(max(entered) + 1)))
+    headless = [call_id for call_id, call in fold.calls.items() if call[ENTERED_AT] is None]
+    for chunk in _chunks(headless):
+        open_ids += session.scalars(select(Call.call_id).where(Call.call_id.in_(chunk), Call.outcome.is_(None)))
+    open_ids = [call_id for call_id in set(open_ids) if call_id in fold.calls]
+    for call_id in open_ids:
+        call = fold.calls[call_id]
+        changes = {"queue": call[QUEUE] or None, "entered_at": _time(call[ENTERED_AT]),
+                   "answered_at": _time(call[ANSWERED_AT]), "ended_at": _time(call[ENDED_AT]), "wait_s": call[WAIT_S],
+                   "talk_s": call[TALK_S], "outcome": call[OUTCOME], "agent": call[AGENT],
+                   "transferred": call[TRANSFERRED] or None}
+        changes = {key: value for key, value in changes.items() if value is not None}
+        if changes:
+            session.execute(update(Call).where(Call.call_id == call_id).values(**changes))
+        if call[OUTCOME] is not None:
+            result.completed += 1
+        else:
+            result.duplicates += 1
+    return set(open_ids)
+
+
 def _store_calls(session: Session, fold: Fold, result: ImportResult) -> None:
-    ring = crypto.keyring()
-    for chunk in _chunks(list(fold.calls.values())):
-        existing = {row.call_id: row for row in session.execute(
-            select(Call.call_id, Call.outcome).where(Call.call_id.in_([c.call_id for c in chunk])))}
-        new_rows = []
-        for call in chunk:
-            values = call.values()
-            before = existing.get(call.call_id)
-            if before is None:
-                if call.entered_at is None:
-                    result.incomplete += 1
-                    continue
-                values["caller_hash"] = ring.blind_index(call.caller) if call.caller else None
-                new_rows.append(values)
-            elif before.outcome is None and call.outcome is not None:
-                changes = {k: v for k, v in values.items() if v is not None and k != "call_id"}
-                session.execute(update(Call).where(Call.call_id == call.call_id).values(**changes))
-                result.completed += 1
-            else:
-                result.duplicates += 1
-        if new_rows:
-            session.connection().execute(insert(Call.__table__), new_rows)
-            result.added += len(new_rows)
-
-
-def _store_agent_events(session: Session, fold: Fold) -> None:
-    unique = sorted({(a.agent, a.kind, a.at): a for a in fold.agents}.values(), key=lambda a: a.at)
-    for chunk in _chunks(unique, 5000):
-        seen = {tuple(row) for row in session.execute(
-            select(AgentEvent.agent, AgentEvent.kind, AgentEvent.at)
-            .where(AgentEvent.at >= chunk[0].at, AgentEvent.at <= chunk[-1].at))}
-        rows = [{"agent": a.agent, "kind": a.kind, "at": a.at, "reason": a.reason} for a in chunk
-                if (a.agent, a.kind, a.at) not in seen]
-        if rows:
-            session.connection().execute(insert(AgentEvent.__table__), rows)
+    if not fold.calls:
+        return
+    done = _complete_open_calls(session, fold, result)
+    headless = [call_id for call_id, call in fold.calls.items() if call[ENTERED_AT] is None and call_id not in done]
+    for chunk in _chunks(headless):
+        known = set(session.scalars(select(Call.call_id).where(Call.call_id.in_(chunk))))
+        result.duplicates += len(known)
+        result.incomplete += len(chunk) - len(known)
+    hashed = crypto.keyring().blind_index
+    rows = [(call_id, c[QUEUE], c[ENTERED_AT], c[ANSWERED_AT], c[ENDED_AT], c[WAIT_S], c[TALK_S], c[OUTCOME], c[TRANSFERRED],
+             c[AGENT], hashed(c[CALLER]) if c[CALLER] else None)
+            for call_id, c in fold.calls.items() if c[ENTERED_AT] is not None and call_id not in done]
+    added = insert_calls(session, rows)
+    result.added += added
+    result.duplicates += len(rows) - added
 
 
 def store_fold(session: Session, fold: Fold) -> ImportResult:
     result = ImportResult(malformed=list(fold.malformed), lines=fold.lines)
     _store_calls(session, fold, result)
-    _store_agent_events(session, fold)
+    insert_agent_events(session, fold.agents)
     return result
 
 
@@ -97,7 +124,11 @@ def import_lines(database, lines, fmt: str = "queue_log") -> ImportResult:
 
 def import_file(database, path: Path, fmt: str = "queue_log") -> ImportResult:
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        return import_lines(database, handle, fmt)
+        if fmt == "csv":
+            return import_lines(database, handle, fmt)
+        fold = fold_text(handle.read())
+    with database.transaction() as session:
+        return store_fold(session, fold)
 
 
 def follow_file(database, path: Path, poll_seconds: float = 2.0, on_pass=None, passes: int | None = None) -> ImportResult:
@@ -117,13 +148,12 @@ def follow_file(database, path: Path, poll_seconds: float = 2.0, on_pass=None, p
                 handle.seek(checkpoint.offset)
                 chunk = handle.read()
             complete = chunk[:chunk.rfind(b"\n") + 1]
-            lines = complete.decode("utf-8", errors="replace").splitlines(keepends=True)
-            fold.calls = {k: c for k, c in fold.calls.items() if c.outcome is None}
+            fold.calls = {k: c for k, c in fold.calls.items() if c[OUTCOME] is None}
             fold.agents, fold.malformed, fold.lines = [], [], 0
-            fold_lines(lines, first_line_number=checkpoint.lines + 1, fold=fold)
+            fold_text(complete.decode("utf-8", errors="replace"), first_line_number=checkpoint.lines + 1, fold=fold)
             result = store_fold(session, fold)
             checkpoint.offset += len(complete)
-            checkpoint.lines += len(lines)
+            checkpoint.lines += fold.lines
             checkpoint.updated_at = utcnow()
         total.add(result)
         if on_pass is not None:

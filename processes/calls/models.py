@@ -38,12 +38,14 @@ class Call(Base):
     """answered, abandoned, timeout, empty, key; None while the call is still waiting or talking."""
     transferred: Mapped[bool] = mapped_column(Boolean, default=False)
     agent: Mapped[str | None] = mapped_column(String(100), index=True)
-    caller_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    caller_hash: Mapped[str | None] = mapped_column(String(64))
+    """Counted over a period (repeat callers), never looked up alone: no index of its own to maintain."""
 
 
 class AgentEvent(Base):
     __tablename__ = "agent_events"
-    __table_args__ = (UniqueConstraint("agent", "kind", "at"), Index("ix_agent_events_at", "at"))
+    __table_args__ = (UniqueConstraint("at", "agent", "kind"),)
+    """The unique index leads with the moment, so it also serves the period's range queries."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agent: Mapped[str] = mapped_column(String(100))
