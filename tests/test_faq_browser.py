@@ -70,3 +70,26 @@ def test_an_operator_searches_and_a_supervisor_reads_the_synonym_proposals(faq_s
     _shot(supervisor.page, "faq-synonyms")
     assert serious_violations(supervisor.page) == []
     assert operator.csp_refusals() == [] and supervisor.csp_refusals() == []
+
+
+def test_a_supervisor_reorders_and_moves_categories_and_the_operator_browses_in_that_order(faq_server, browser):
+    screen = SignedIn(browser, faq_server, "sv", PASSWORD)
+    page = screen.page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{faq_server}/faq/categories")
+    page.get_by_role("button", name="上へ: コールセンターでの応対", exact=True).click()
+    page.wait_for_selector("text=分類「コールセンターでの応対」を1つ上へ移しました。")
+    page.get_by_label("おくやみ手続 › 税 の移動先・複写先（この下へ）").select_option(label="おくやみ手続 › 保険・年金")
+    page.get_by_role("button", name="移動: おくやみ手続 › 税", exact=True).click()
+    page.wait_for_selector("text=配下の分類・FAQごと移しました: おくやみ手続 › 保険・年金 › 税")
+    rows = page.locator("table.faq-categories tbody th").all_inner_texts()
+    assert rows.index("保険・年金") < rows.index("税") < rows.index("介護保険")
+    assert rows.index("コールセンターでの応対") < rows.index("おくやみコーナーの予約")
+    _shot(page, "faq-categories")
+    assert serious_violations(page) == []
+    operator = SignedIn(browser, faq_server, "op", PASSWORD)
+    operator.page.goto(f"{faq_server}/faq")
+    tree = operator.page.locator("nav.faq-tree li").all_inner_texts()
+    assert tree.index("コールセンターでの応対") < tree.index("おくやみコーナーの予約")
+    assert tree.index("保険・年金") + 1 == tree.index("税")
+    assert screen.csp_refusals() == [] and operator.csp_refusals() == []

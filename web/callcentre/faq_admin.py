@@ -105,7 +105,7 @@ def category_shift(category_id: int):
         where = "上" if direction == category_moves.UP else "下"
         flash(f"分類「{category.name}」を1つ{where}へ移しました。", "success")
     _with_category(category_id, shift)
-    return redirect(url_for("faq_admin.category_tree", _anchor=f"category-{category_id}"))
+    return redirect(url_for("faq_admin.category_tree"))
 
 
 @bp.post("/categories/<int:category_id>/move")
@@ -116,7 +116,7 @@ def category_move(category_id: int):
         paths = {n.id: n.path for n in categories.tree(session)}
         flash(f"分類「{category.name}」を配下の分類・FAQごと移しました: {paths[category.id]}", "success")
     _with_category(category_id, move)
-    return redirect(url_for("faq_admin.category_tree", _anchor=f"category-{category_id}"))
+    return redirect(url_for("faq_admin.category_tree"))
 
 
 @bp.post("/categories/<int:category_id>/copy")
