@@ -31,6 +31,8 @@ class Settings:
     script_timeout_seconds: float = 2.0
     timezone: str = "Asia/Tokyo"
     log_level: str = "INFO"
+    spiff_log_level: str = "WARNING"
+    """SpiffWorkflow's loggers (spiff.*): at INFO it logs every task's state change."""
     # E-mail notifications (an empty smtp_host sends none: they wait in the outbox). smtp_tls: none | starttls | ssl
     smtp_host: str = ""
     smtp_port: int = 25

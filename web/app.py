@@ -1,11 +1,11 @@
 """The staff application's factory."""
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from flask import Flask
 
+from engine.logging_setup import configure_logging
 from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
 from web import (
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     )
     app.json.ensure_ascii = False
     app.extensions["okuyami"] = platform
-    logging.basicConfig(level=settings.log_level)
+    configure_logging(settings.log_level, settings.spiff_log_level)
 
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from engine.logging_setup import request_id as log_request_id
 from engine.settings import Settings
 from processes.operations.readiness import figures, readiness
 from web.extensions import platform
@@ -114,7 +115,14 @@ def init_app(app: Flask, settings: Settings) -> None:
     @app.before_request
     def _start() -> None:
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        g.request_id_token = log_request_id.set(g.request_id)
         g.request_started = time.perf_counter()
+
+    @app.teardown_request
+    def _forget(_exc) -> None:
+        token = g.pop("request_id_token", None)
+        if token is not None:
+            log_request_id.reset(token)
 
     @app.after_request
     def _finish(response: Response) -> Response:

@@ -6,6 +6,7 @@ import sys
 import click
 
 from engine.errors import OkuyamiError
+from engine.logging_setup import configure_logging
 from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
 
@@ -21,7 +22,9 @@ class Context:
     def platform(self, require_current_schema: bool = True) -> Platform:
         if self._platform is None:
             try:
-                self._platform = build_platform(self.settings(), require_current_schema)
+                settings = self.settings()
+                configure_logging(settings.log_level, settings.spiff_log_level)
+                self._platform = build_platform(settings, require_current_schema)
             except OkuyamiError as exc:
                 _fail(exc)
         return self._platform
