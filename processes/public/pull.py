@@ -74,10 +74,10 @@ class UrlSource:
 
 
 def _receivers() -> dict[str, Receiver]:
-    from processes.public import booking_requests
+    from processes.public import booking_requests, inquiries
 
     return {"survey": lambda session, services, number, payload: survey.receive(session, number, payload),
-            "booking": booking_requests.receive}
+            "booking": booking_requests.receive, "inquiry": inquiries.receive}
 
 
 def _seen(session: Session, item: sealing.SealedItem) -> bool:

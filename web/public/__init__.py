@@ -2,7 +2,7 @@
 
 BLUEPRINTS is what `create_public_app` registers; later issues (the navi, booking requests, the survey) add
 theirs here, and their export parts to processes/public/export.py."""
-from web.public import booking, faq, home, inbox, navi, survey
+from web.public import booking, faq, home, inbox, inquiry, navi, survey
 
 BLUEPRINTS = [
     home.bp,
@@ -10,5 +10,6 @@ BLUEPRINTS = [
     navi.bp,
     survey.bp,
     booking.bp,
+    inquiry.bp,
     inbox.bp,
 ]

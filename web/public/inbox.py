@@ -3,6 +3,8 @@ keys part) and written as ciphertext into the data directory's inbox; this side 
 Also the signed pull (`okuyami public pull --url`): GET /inbox/items and POST /inbox/ack, for the staff side only."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from processes.public import sealing
@@ -27,7 +29,8 @@ def accepting() -> bool:
 def store(kind: str, payload: dict) -> str:
     """Seals the payload and writes it; returns the number shown to the family."""
     number = sealing.new_number(kind)
-    blob = sealing.seal(keys()["box_public_key"], {**payload, "kind": kind, "number": number})
+    received = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    blob = sealing.seal(keys()["box_public_key"], {**payload, "kind": kind, "number": number, "received_at": received})
     sealing.write_item(root(), kind, number, blob)
     return number
 
