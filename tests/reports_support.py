@@ -28,7 +28,7 @@ from processes.public.models import SurveyAnswer
 from tests.api_support import USERS, Api, Tokens
 from tests.case_support import NOW
 from tests.support import FIXTURES
-from tests.web_support import PASSWORD
+from tests.web_support import PASSWORD, add_user
 
 CORNER_MINUTES = 35
 SURVEY = [("nakahara", date(2026, 11, 10), 5, 4, True), ("nakahara", date(2026, 11, 20), 3, 5, False),
@@ -68,8 +68,8 @@ def _seed(platform: Platform) -> None:
         for user in DEMO_USERS:
             accounts.create_user(session, user.username, user.role, PASSWORD, ward=user.ward,
                                  department=user.department)
-        for name, (role, ward, department) in USERS.items():
-            accounts.create_user(session, name, role, PASSWORD, ward=ward, department=department)
+    for name, (role, ward, department) in USERS.items():
+        add_user(database, name, role, ward=ward, department=department)
     seed_demo_contacts(platform)
     seed_demo_cases(platform.runtime)
     import_file(database, FIXTURES / "calls" / "queue_log_day.txt", "queue_log")

@@ -184,3 +184,18 @@ def annual_results(session: Session, year: int) -> dict:
         "months_meeting_resolution": sum(1 for r in rows if r["first_contact_resolution"] is not None
                                          and r["first_contact_resolution"] >= RESOLUTION_TARGET),
     }
+
+
+KINDS = ("daily", "monthly", "annual")
+
+
+def figures_for(session: Session, kind: str, period: str, runtime=None) -> dict:
+    """The figures of the report `kind` for `period` (YYYY-MM-DD, YYYY-MM or YYYY): refused with what is allowed."""
+    if kind == "daily":
+        return daily_log(session, parse_day(period))
+    if kind == "monthly":
+        return monthly_results(session, parse_month(period), runtime)
+    if kind == "annual":
+        return annual_results(session, parse_fiscal_year(period))
+    raise ValidationFailed([FieldError("kind", "報告書の種類は 業務日誌・月次・年次 のいずれかです。")],
+                           user_message="報告書の種類に誤りがあります。")

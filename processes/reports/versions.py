@@ -26,6 +26,16 @@ def history(session: Session, kind: str, period: str) -> list[ReportVersion]:
                                 .order_by(ReportVersion.version.desc())))
 
 
+def recent(session: Session, limit: int = 30) -> list[ReportVersion]:
+    """The versions changed last, for the reports' start page."""
+    return list(session.scalars(select(ReportVersion).order_by(ReportVersion.updated_at.desc(), ReportVersion.id.desc())
+                                .limit(limit)))
+
+
+def texts_of(row: ReportVersion) -> dict:
+    return {key: getattr(row, key) for key in TEXT_FIELDS}
+
+
 def latest(session: Session, kind: str, period: str) -> ReportVersion | None:
     found = history(session, kind, period)
     return found[0] if found else None

@@ -1,3 +1,4 @@
 """The reports: daily log, monthly and annual results, incident reports, their downloads."""
+from web.reports import incidents, pages
 
-BLUEPRINTS: list = []
+BLUEPRINTS: list = [pages.bp, incidents.bp]

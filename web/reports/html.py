@@ -14,7 +14,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    env.filters["shown"] = shown
+    env.filters["report_value"] = shown
     return env
 
 
