@@ -37,6 +37,7 @@ from processes.okuyami.cases import start_case
 from processes.okuyami.visit import VISIT_ROLES
 from processes.operations.readiness import beat
 from processes.reports.access import READERS as REPORT_READERS
+from processes.reports.incidents import REPORTERS as INCIDENT_REPORTERS
 from processes.tasks.access import (
     BOOKING_CREATORS,
     CASE_READERS,
@@ -91,6 +92,7 @@ API_RULES = {  # the JSON API's roles, as processes/access.py (and the modules i
     # processes/calls/access.py and recordings.py (operators: their own figures and recordings)
     "api_calls.stats": CALL_STATS_READERS, "api_calls.staffing_forecast": CALL_STAFFING_READERS,
     "api_reports.monthly": REPORT_READERS,  # processes/reports/access.py
+    "api_incidents.create": INCIDENT_REPORTERS, "api_incidents.index": REPORT_READERS,  # processes/reports/incidents.py
     "api_recordings.index": RECORDING_READERS, "api_recordings.audio": RECORDING_READERS,
     "api_recordings.export": RECORDING_EXPORTERS,
     # processes/faq/access.py
