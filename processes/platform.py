@@ -20,6 +20,7 @@ from processes.okuyami import form_rules as okuyami_form_rules
 from processes.okuyami.services import SERVICES
 from processes.okuyami.task_deadlines import deadline_rule_problem, task_deadline
 from processes.public import booking_requests as public_booking_requests
+from processes.public import inquiries as public_inquiries
 from processes.reports import incidents as report_incidents
 from processes.roles import lane_policy
 from processes.tasks.form_rules import FORM_RULES, FormRules
@@ -30,6 +31,7 @@ def register_form_rules(rules: FormRules) -> None:
     okuyami_form_rules.register(rules)
     callcentre_form_rules.register(rules)
     public_booking_requests.register(rules)
+    public_inquiries.register(rules)
     report_incidents.register(rules)
 
 
