@@ -22,3 +22,4 @@ bench: setup
 	.venv/bin/python -m bench.sandbox
 	.venv/bin/python -m bench.faq
 	.venv/bin/python -m bench.calls
+	.venv/bin/python -m bench.public

@@ -13,9 +13,11 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from web.public import inbox, limits
 from web.public.formatting import JST, wareki_day
+from web.public.page_cache import PageCache
 
 bp = Blueprint("public_booking", __name__, url_prefix="/booking", template_folder="templates")
 TEXT_LIMIT = 200
+_pages = PageCache(256)
 PEOPLE = ("deceased", "applicant")
 PERSON_FIELDS = ("name", "kana", "address", "birth_date")
 REQUIRED = {
@@ -61,10 +63,11 @@ def _no_store(response):
 def free_slots():
     data = slots()
     ward = request.args.get("ward", "")
-    shown = {ward: data.wards[ward]} if ward in data.wards else data.wards
+    ward = ward if ward in data.wards else ""
     code = request.args.get("code", "")[:40]
-    return render_template("public/booking/slots.html", wards=shown, all_wards=data.wards, chosen=ward, code=code,
-                           wareki_day=wareki_day)
+    shown = {ward: data.wards[ward]} if ward else data.wards
+    return _pages.get((ward, code, id(data)), lambda: render_template(
+        "public/booking/slots.html", wards=shown, all_wards=data.wards, chosen=ward, code=code, wareki_day=wareki_day))
 
 
 def _form_values(form) -> dict:

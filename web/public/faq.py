@@ -2,9 +2,6 @@
 items inside their publish window today; no script; every page works with the keyboard alone."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
@@ -12,30 +9,11 @@ from processes.faq.answer_text import paragraphs
 from processes.faq.matching import excerpt, highlight
 from web.public.faq_data import PublicFaq
 from web.public.formatting import today
+from web.public.page_cache import PageCache
 
 bp = Blueprint("public_faq", __name__, url_prefix="/faq", template_folder="templates")
 PAGE_SIZE, POPULAR = 20, 10
 CACHED_PAGES = 512
-
-
-class PageCache:
-    """Rendered search pages by (query, page, day, export): the public pages are the same for everyone, so a
-    repeated search costs a dictionary lookup; a new export or a new day starts a new key."""
-
-    def __init__(self, size: int):
-        self.size, self.pages, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key, render):
-        with self.lock:
-            if key in self.pages:
-                self.pages.move_to_end(key)
-                return self.pages[key]
-        page = render()
-        with self.lock:
-            self.pages[key] = page
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
-        return page
 
 
 _cache = PageCache(CACHED_PAGES)

