@@ -1,20 +1,33 @@
 """Call recordings: indexed from the recorder's folder, searched (an operator sees their own calls), played back
 only with the per-user right (range requests; audited), exported only by admins (audited), and deleted with their
-transcripts six months after the call by the worker's purge (clock moved forward)."""
+transcripts six months after the call by the worker's purge (clock moved forward), a job `okuyami worker` schedules
+nightly. A contact record links its call's recording; the transcript is read only with the playback right."""
 from __future__ import annotations
 
 import wave
 from datetime import datetime
 
+import pytest
 import time_machine
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine.db.models import AuditEntry
 from processes.calendar.slots import JST
-from processes.calls.recordings import index_folder, purge_expired, set_playback_right
+from processes.calls.models import CallRecording
+from processes.calls.recordings import PURGE_JOB_ID, index_folder, purge_expired, set_playback_right
 from processes.tasks.access import Actor
+from tests.callcentre_support import contact
+from tests.page_support import text_of
+from web.cli import main
 
 ADMIN = Actor("admin", "admin", None, None)
+
+
+@pytest.fixture
+def okuyami(instance_dir):
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, ["--instance", str(instance_dir), *args], catch_exceptions=False)
 
 
 def _wav(path, seconds: int = 2) -> None:
@@ -101,6 +114,68 @@ def test_the_purge_deletes_files_and_metadata_six_months_after_the_call(database
         assert purge_expired(database) == 0
     with time_machine.travel(datetime(2027, 6, 1, 12, 0, tzinfo=JST), tick=False):
         assert purge_expired(database) == 2
+
+    assert sorted(p.name for p in folder.iterdir()) == ["not-a-recording.wav"]
+    assert "recordings.purged" in _actions(database)
+
+
+def test_a_contact_record_links_its_calls_recording_within_the_readers_scope(api, browsers, database, tmp_path):
+    _indexed(database, tmp_path)
+    first = api.post("/contacts", "op", contact(call_id="c1")).get_json()["id"]
+    other = api.post("/contacts", "op", contact(call_id="c2")).get_json()["id"]
+    c1 = api.get("/recordings?call_id=c1", "sv").get_json()["items"][0]["id"]
+
+    supervisor = text_of(browsers["sv"].get(f"/callcentre/contacts/{first}"))
+    own = text_of(browsers["op"].get(f"/callcentre/contacts/{first}"))
+    not_own = text_of(browsers["op"].get(f"/callcentre/contacts/{other}"))     # c2 was op2's call
+
+    assert f'href="/callcentre/recordings/{c1}"' in supervisor and "の通話録音を開く" in supervisor
+    assert f'href="/callcentre/recordings/{c1}"' in own
+    assert "通話録音を開く" not in not_own and "この通話の録音はありません" in not_own
+    recording = text_of(browsers["sv"].get(f"/callcentre/recordings/{c1}"))
+    assert f'href="/callcentre/contacts/{first}"' in recording                # and back to the record
+    assert "20261201" not in recording and "recorder" not in recording        # no file name or folder shown
+
+
+def test_the_transcript_is_shown_only_with_the_playback_right_and_each_reading_is_audited(browsers, database,
+                                                                                          tmp_path):
+    _indexed(database, tmp_path)
+    with database.transaction(write=False) as session:
+        c1 = session.scalar(select(CallRecording.id).where(CallRecording.call_id == "c1"))
+        c2 = session.scalar(select(CallRecording.id).where(CallRecording.call_id == "c2"))
+    page = f"/callcentre/recordings/{c1}"
+
+    offered = text_of(browsers["sv"].get(page))
+    refused = text_of(browsers["sv"].get(f"{page}?transcript=1"))
+    with database.transaction() as session:
+        set_playback_right(session, ADMIN, "sv", True)
+    before = _actions(database).count("recording.transcript_read")
+    shown = text_of(browsers["sv"].get(f"{page}?transcript=1"))
+
+    assert "文字起こしを表示する" in offered and "お電話ありがとうございます" not in offered
+    assert "再生権限）がありません" in refused and "お電話ありがとうございます" not in refused
+    assert "お電話ありがとうございます。" in shown and f'src="/callcentre/recordings/{c1}/audio"' in shown
+    assert _actions(database).count("recording.transcript_read") == before + 1
+    assert "文字起こしがありません" in text_of(browsers["sv"].get(f"/callcentre/recordings/{c2}?transcript=1"))
+    assert browsers["op"].get(f"/callcentre/recordings/{c2}").status_code == 404     # another operator's call
+    assert browsers["counter_naka"].get(page).status_code == 403
+
+
+def test_the_worker_schedules_the_purge_nightly_and_its_run_deletes_what_is_six_months_old(okuyami, database,
+                                                                                           tmp_path, monkeypatch):
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    folder, _ = _indexed(database, tmp_path)
+    started = []
+    monkeypatch.setattr(BlockingScheduler, "start", lambda scheduler, *a, **k: started.append(scheduler))
+
+    assert okuyami("worker").exit_code == 0
+    [scheduler] = started
+    job = scheduler.get_job(PURGE_JOB_ID)
+    after = datetime(2027, 6, 1, 12, 0, tzinfo=JST)
+    assert job.trigger.get_next_fire_time(None, after) == datetime(2027, 6, 2, 2, 30, tzinfo=JST)
+    with time_machine.travel(after, tick=False):
+        job.func(*job.args, **job.kwargs)                         # what the scheduler runs at 02:30
 
     assert sorted(p.name for p in folder.iterdir()) == ["not-a-recording.wav"]
     assert "recordings.purged" in _actions(database)

@@ -186,6 +186,37 @@ def open_for_export(session: Session, actor: Actor, recording_id: int) -> CallRe
     return recording
 
 
+TRANSCRIPT_LIMIT = 200_000
+"""Characters of a transcript shown at most (a call's transcript is a few thousand)."""
+
+
+def recordings_of_call(session: Session, actor: Actor, call_id: str | None) -> list[CallRecording]:
+    """The recordings of the exchange's call `call_id` that the actor may find (none for roles that may not search
+    recordings; an operator only their own), oldest first: a contact record links to them."""
+    if not call_id or actor.role not in READERS:
+        return []
+    query = select(CallRecording).where(CallRecording.call_id == call_id).order_by(CallRecording.started_at)
+    if actor.role == "operator":
+        query = query.where(CallRecording.operator == actor.username)
+    return list(session.scalars(query))
+
+
+def read_transcript(session: Session, actor: Actor, recording_id: int) -> str:
+    """The recorder's transcript of the call: personal data, so only for those with the playback right (spec
+    12(3)④オ: search and playback rights per user), and every reading audited."""
+    recording = load_recording(session, actor, recording_id)
+    if not may_play(session, actor.username):
+        raise Forbidden("no playback right", user_message="文字起こしを読む権限（通話録音の再生権限）がありません。"
+                                                          "システム管理者に再生権限の設定を依頼してください。")
+    path = Path(recording.transcript_path) if recording.transcript_path else None
+    if path is None or not path.is_file():
+        raise NotFound("no transcript", user_message="この通話録音には文字起こしがありません。")
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        text = handle.read(TRANSCRIPT_LIMIT)
+    audit.record(session, actor.username, "recording.transcript_read", detail={"recording_id": recording.id})
+    return text
+
+
 def recording_view(recording: CallRecording) -> dict:
     return {"id": recording.id, "call_id": recording.call_id, "operator": recording.operator,
             "started_at": recording.started_at.astimezone(JST).isoformat(), "duration_s": recording.duration_s,

@@ -6,20 +6,27 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
 
+from engine.errors import NotFound
 from processes.calendar.slots import JST
+from processes.callcentre.access import READERS as CONTACT_READERS
+from processes.callcentre.models import ContactRecord
 from processes.calls.recordings import (
     EXPORTERS,
     READERS,
     RIGHT_SETTERS,
     call_of_contact,
+    load_recording,
     may_play,
     open_for_export,
     open_for_playback,
+    read_transcript,
     search,
     set_playback_right,
     staff_for_rights,
 )
+from processes.tasks.access import Forbidden
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 
@@ -57,6 +64,31 @@ def index():
         staff = staff_for_rights(session) if who.role in RIGHT_SETTERS else []
     return render_template("calls/recordings.html", recordings=found, args=request.args, errors=errors,
                            playable=playable, may_export=who.role in EXPORTERS, staff=staff)
+
+
+@bp.get("/callcentre/recordings/<int:recording_id>")
+@roles_required(*READERS)
+def show(recording_id: int):
+    """One recording: when and who, the player, the transcript when asked for (with the playback right; every
+    reading audited) and the contact records that name its call."""
+    who, wanted = page_actor(), request.args.get("transcript") == "1"
+    with platform().database.transaction() as session:
+        recording = load_recording(session, who, recording_id)
+        playable = may_play(session, who.username)
+        transcript, transcript_note = None, None
+        if recording.transcript_path is None:
+            transcript_note = "この通話録音には文字起こしがありません。"
+        elif wanted:
+            try:
+                transcript = read_transcript(session, who, recording_id)
+            except (Forbidden, NotFound) as refused:
+                transcript_note = refused.user_message
+        contacts = [] if not recording.call_id or who.role not in CONTACT_READERS else list(session.scalars(
+            select(ContactRecord.id).where(ContactRecord.call_id == recording.call_id,
+                                           ContactRecord.deleted_at.is_(None)).order_by(ContactRecord.id)))
+        session.expunge_all()
+    return render_template("calls/recording.html", recording=recording, playable=playable, transcript=transcript,
+                           transcript_note=transcript_note, contacts=contacts, may_export=who.role in EXPORTERS)
 
 
 def _send(path: str, as_attachment: bool):

@@ -29,6 +29,7 @@ from processes.callcentre.vocabulary import (
     SATISFACTION,
     VOICE_KINDS,
 )
+from processes.calls.recordings import recordings_of_call
 from processes.departments import DEPARTMENTS
 from processes.tasks.validation import ValidationFailed
 from processes.wards import load_wards
@@ -82,10 +83,11 @@ def _page(contact_id: int, errors: dict | None = None, status: int = 200):
         record = load_contact(session, who, contact_id)
         voice = voice_of(session, record)
         candidates = [(c.id, c.created_at) for c in booking_candidates(session, record)] if who.role in RECORDERS else []
+        recordings = recordings_of_call(session, who, record.call_id)
         session.expunge_all()
     editable = who.role in RECORDERS
     return render_template("callcentre/contact.html", record=record, voice=voice, errors=errors or {},
-                           candidates=candidates,
+                           candidates=candidates, recordings=recordings,
                            editable=editable, deletable=who.role in DELETERS,
                            wards={c: w.name for c, w in load_wards().items()}, **LABELS), status
 
