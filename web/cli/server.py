@@ -11,6 +11,7 @@ from processes.documents.jobs import add_packet_job
 from processes.operations.jobs import add_operations_jobs
 from processes.platform import Platform
 from processes.public.jobs import add_public_pull_job
+from processes.reports.jobs import add_report_jobs
 from processes.roles import ROLES
 from processes.tasks.drafts.jobs import add_draft_cleanup_job
 from web.cli.root import Context, pass_context
@@ -29,6 +30,7 @@ def _serve(platform: Platform, host: str, port: int, with_scheduler: bool) -> No
         add_packet_job(scheduler, platform.database, platform.runtime)
         add_draft_cleanup_job(scheduler, platform.database)
         add_recordings_purge_job(scheduler, platform.database)
+        add_report_jobs(scheduler, platform.database, platform.runtime)
         scheduler.start()
     click.echo(f"http://{host}:{port}/ で待ち受けています（終了は Ctrl+C）")
     try:
@@ -65,6 +67,7 @@ def worker(ctx: Context, interval: float, once: bool) -> None:
     add_draft_cleanup_job(scheduler, platform.database)
     add_recordings_purge_job(scheduler, platform.database)
     add_operations_jobs(scheduler, platform.database, platform.settings)
+    add_report_jobs(scheduler, platform.database, platform.runtime)
     add_public_pull_job(scheduler, platform)
     scheduler.start()
 
