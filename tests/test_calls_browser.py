@@ -1,6 +1,7 @@
 """The supervisor's service-level dashboard and the recordings page in Chromium at 1366×768 over the demo city's
 8 weeks of calls: the charts are drawn by Chart.js beside tables of the same figures, the SLA cards say in words
-whether the target is met, axe-core finds nothing serious and the CSP refuses nothing."""
+whether the target is met, a recording's page shows its transcript to an operator given the playback right, axe-core
+finds nothing serious and the CSP refuses nothing."""
 from __future__ import annotations
 
 import pytest
@@ -78,4 +79,14 @@ def test_the_recordings_page_for_the_admin_and_an_operator(browser, centre):
     assert mine.locator("audio").count() > 0 and "再生権限の設定" not in mine.inner_text("main")
     assert "監督 花子" not in mine.inner_text("table")
     shot(mine, "calls-recordings-operator")
+    assert serious_violations(mine) == [] and operator.csp_refusals() == []
+
+    mine.locator("a", has_text="（詳細）").first.click()
+    mine.wait_for_load_state()
+    mine.locator("a", has_text="文字起こしを表示する").click()
+    mine.wait_for_load_state()
+    text = mine.inner_text("main")
+    assert "お電話ありがとうございます" in text and "閲覧は監査ログに記録されました" in text
+    assert mine.locator("audio").count() == 1
+    shot(mine, "calls-recording-transcript-operator")
     assert serious_violations(mine) == [] and operator.csp_refusals() == []

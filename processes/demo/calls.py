@@ -98,6 +98,17 @@ def write_queue_log(path: Path, today: date, now: datetime | None = None) -> lis
     return recorded
 
 
+TRANSCRIPT = """オペレーター：お電話ありがとうございます。川崎市おくやみコーナー予約センターです。
+相談者：父が亡くなりまして、区役所の手続の予約をお願いしたいのですが。
+オペレーター：ご愁傷さまでございます。死亡届を提出された日を伺ってもよろしいでしょうか。
+相談者：先週の金曜日です。
+オペレーター：ありがとうございます。ご来庁いただける日のご希望はございますか。
+相談者：来週の水曜日の午前がありがたいです。
+オペレーター：中原区役所のおくやみコーナーで、水曜日の10時からご案内できます。
+"""
+"""What the demo recorder's speech-to-text writes beside each recording (a made-up call, no real person)."""
+
+
 def write_recordings(folder: Path, answered: list) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     tone = b"".join(int(3000 * math.sin(2 * math.pi * 440 * i / 8000)).to_bytes(2, "little", signed=True)
@@ -112,7 +123,9 @@ def write_recordings(folder: Path, answered: list) -> None:
                 audio.setsampwidth(2)
                 audio.setframerate(8000)
                 audio.writeframes(tone)
-            writer.writerow([name, call_id, agent, start.isoformat(), talk, ""])
+            transcript = name.removesuffix(".wav") + ".txt"
+            (folder / transcript).write_text(TRANSCRIPT, encoding="utf-8")
+            writer.writerow([name, call_id, agent, start.isoformat(), talk, transcript])
 
 
 def seed_demo_calls(platform) -> list[str]:
