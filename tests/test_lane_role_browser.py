@@ -30,11 +30,7 @@ def live_server(tmp_path_factory, data_key):
 def test_the_role_picked_for_a_lane_is_the_role_its_tasks_get_and_the_lane_keeps_its_name(live_server, browser):
     base, platform = live_server
     page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="ja-JP")
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "owner")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    browser_support.sign_in(page, base, "owner")
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{base}/models/bpmn/okuyami_case.bpmn/edit")

@@ -55,12 +55,7 @@ def shot(page, name: str) -> None:
 
 def sign_in(browser, base: str, username: str):
     page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="ja-JP")
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "/login" not in page.url, page.content()
+    browser_support.sign_in(page, base, username)
     return page
 
 

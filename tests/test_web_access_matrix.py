@@ -48,12 +48,13 @@ from processes.tasks.access import (
 from processes.tasks.worklists import REASSIGNERS, SEES_ALL_TASKS, WORKLIST_ROLES, scope_for
 from tests.api_support import reservation
 from tests.security_support import inline_code, security_header_problems
-from tests.web_support import PASSWORD, add_user
+from tests.web_support import add_user, login
 from web.guards import ALL_STAFF
 
 PUBLIC = {
     "static",
     "auth.login", "auth.second_factor",          # the sign-in steps
+    "auth_second_factor.enrol", "auth_second_factor.recovery",
     "api.health", "api.navi_evaluate",           # the public navi and the health check
     "openapi.document",                          # the API's description holds no data
     "ops.healthz", "ops.readyz", "ops.metrics",  # for machines; readyz and metrics from allowed addresses only
@@ -187,7 +188,7 @@ def matrix(api_app, api, tokens, database, case_runtime):
     for name in ALL_USERS:
         tokens[name]                                   # creates the account
         client = api_app.test_client()
-        response = client.post("/login", data={"username": name, "password": PASSWORD})
+        response = login(client, name)                 # with the second factor where the role has one
         assert response.status_code == 302 and not to_login(response), name
         pages[name] = client
     return Matrix(api_app, api, pages, wards)

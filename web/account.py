@@ -1,13 +1,14 @@
-"""The signed-in person's own account: change the password, enrol the TOTP second factor."""
+"""The signed-in person's own account: change the password, the second factor (TOTP): enrol where it is optional
+(the demo), see how many recovery codes are left, make new ones."""
 from __future__ import annotations
 
-import segno
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from engine.db.models import User
-from processes.staff import passwords, totp
+from processes.staff import passwords, recovery_codes, totp
 from processes.tasks.validation import ValidationFailed
+from web.account_qr import qr_data_uri
 from web.extensions import platform
 from web.guards import roles_required
 
@@ -33,25 +34,31 @@ def password():
     return redirect(url_for("auth.login"))
 
 
-def _qr_data_uri(uri: str) -> str:
-    """An SVG image as a data: URI (img-src allows data:), so no script draws it."""
-    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
+WRONG_CODE = "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。"
+
+
+def _page(user: User, s, error: str | None = None, regenerate_error: str | None = None, status: int = 200):
+    enrolment = totp.enrolment(s, user)
+    qr = qr_data_uri(enrolment.uri) if enrolment and enrolment.confirmed_at is None else None
+    left = recovery_codes.remaining(s, user.id) if enrolment and enrolment.confirmed_at else None
+    return render_template("account/totp.html", enrolment=enrolment, qr=qr, error=error, codes_left=left,
+                           regenerate_error=regenerate_error,
+                           required=totp.is_required(user.role, platform().settings.demo)), status
 
 
 @bp.get("/totp")
 @roles_required(*sorted(totp.TOTP_ROLES))
 def totp_page():
     with platform().database.transaction(write=False) as s:
-        enrolment = totp.enrolment(s, s.get(User, current_user.user_id))
-    qr = _qr_data_uri(enrolment.uri) if enrolment and enrolment.confirmed_at is None else None
-    return render_template("account/totp.html", enrolment=enrolment, qr=qr, error=None)
+        return _page(s.get(User, current_user.user_id), s)
 
 
 @bp.post("/totp/start")
 @roles_required(*sorted(totp.TOTP_ROLES))
 def totp_start():
     with platform().database.transaction() as s:
-        totp.start_enrolment(s, s.get(User, current_user.user_id))
+        if not totp.is_enrolled(s, current_user.user_id):
+            totp.start_enrolment(s, s.get(User, current_user.user_id))
     return redirect(url_for("account.totp_page"))
 
 
@@ -60,12 +67,25 @@ def totp_start():
 def totp_confirm():
     with platform().database.transaction() as s:
         user = s.get(User, current_user.user_id)
-        confirmed = totp.confirm_enrolment(s, user, request.form.get("code", ""))
-        enrolment = totp.enrolment(s, user)
-    if confirmed:
-        flash("2段階認証を設定しました。次回のログインから確認コードの入力が必要になります。", "info")
+        codes = totp.confirm_enrolment(s, user, request.form.get("code", ""))
+        if codes is None and totp.enrolment(s, user) is not None and not totp.is_enrolled(s, user.id):
+            return _page(user, s, error=WRONG_CODE, status=422)
+    if codes is None:
         return redirect(url_for("account.totp_page"))
-    if enrolment is None:
-        return redirect(url_for("account.totp_page"))
-    return render_template("account/totp.html", enrolment=enrolment, qr=_qr_data_uri(enrolment.uri),
-                           error="確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。"), 422
+    return render_template("account/recovery_codes.html", codes=codes, enrolled=True,
+                           continue_url=url_for("account.totp_page"), continue_label="2段階認証の画面に戻る")
+
+
+@bp.post("/totp/recovery-codes")
+@roles_required(*sorted(totp.TOTP_ROLES))
+def recovery_codes_new():
+    """New recovery codes (the old ones stop working), for a person who types a current code of their app."""
+    with platform().database.transaction() as s:
+        user = s.get(User, current_user.user_id)
+        if not totp.is_enrolled(s, user.id):
+            return redirect(url_for("account.totp_page"))
+        codes = totp.regenerate_recovery_codes(s, user, request.form.get("code", ""))
+        if codes is None:
+            return _page(user, s, regenerate_error=WRONG_CODE, status=422)
+    return render_template("account/recovery_codes.html", codes=codes, enrolled=False,
+                           continue_url=url_for("account.totp_page"), continue_label="2段階認証の画面に戻る")

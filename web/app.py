@@ -13,6 +13,7 @@ from web import (
     admin,
     api,
     auth,
+    auth_second_factor,
     callcentre,
     errors,
     formatting,
@@ -27,7 +28,7 @@ from web import (
 from web.extensions import csrf, login_manager
 
 # The pages every audience shares (sign-in, one's own account) and one entry per audience.
-SHARED_BLUEPRINTS = [auth.bp, account.bp]
+SHARED_BLUEPRINTS = [auth.bp, auth_second_factor.bp, account.bp]
 PAGE_AUDIENCES = [staff, callcentre, studio, reports, admin]
 # The JSON API: bearer tokens, no cookies, so no CSRF.
 API_AUDIENCES = [api]

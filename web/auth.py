@@ -1,4 +1,5 @@
-"""Login (password, then the TOTP code for those who enrolled one), logout, and why a session ended."""
+"""Login (password, then the second factor: the TOTP code, or enrolment where it is required and missing), logout,
+and why a session ended. Enrolment at sign-in and recovery codes: web/auth_second_factor.py."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -59,7 +60,11 @@ def login():
             wait = throttle.record_failure(s, address, username)
         elif user is not None:
             throttle.clear(s, address, username)
-            needs_code = totp.is_enrolled(s, user.id)
+            enrolled = totp.is_enrolled(s, user.id)
+            must_enrol = not enrolled and totp.is_required(user.role, platform().settings.demo)
+            if must_enrol:
+                totp.pending_enrolment(s, user)
+            needs_code = enrolled or must_enrol
             if not needs_code:  # else the sign-in completes, and the failure count starts again, with the code
                 accounts.record_successful_login(user)
                 audit.record(s, user.username, "user.login", detail={"user_id": user.id})
@@ -72,7 +77,8 @@ def login():
         return render_template("login.html", username=username), 429 if wait else 401
     session.start(staff, second_factor_pending=needs_code)
     if needs_code:
-        return redirect(url_for("auth.second_factor", next=request.args.get("next")))
+        step = "auth_second_factor.enrol" if must_enrol else "auth.second_factor"
+        return redirect(url_for(step, next=request.args.get("next")))
     login_user(staff)
     return redirect(_safe_next(request.args.get("next"), staff.role))
 
@@ -83,6 +89,10 @@ def second_factor():
     pending = session.user if session.second_factor_pending else None
     if pending is None:
         return redirect(url_for("auth.login"))
+    with platform().database.transaction(write=False) as s:
+        enrolled = totp.is_enrolled(s, pending.user_id)
+    if not enrolled:                      # reset meanwhile, or sent here before enrolling: enrol first
+        return redirect(url_for("auth_second_factor.enrol", next=request.args.get("next")))
     if request.method == "GET":
         return render_template("account/login_totp.html")
     with platform().database.transaction() as s:

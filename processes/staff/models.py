@@ -1,5 +1,5 @@
 """Tables of processes.staff (registered in pyproject.toml's okuyami.models entry points): server-side sessions of
-the staff application and the staff's TOTP second factor."""
+the staff application and the staff's second factor (TOTP and one-time recovery codes)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -43,6 +43,20 @@ class StaffTotp(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_step: Mapped[int | None] = mapped_column(Integer)
     """The 30-second time step of the last accepted code: a code of that step or an earlier one is a replay."""
+
+
+class StaffRecoveryCode(Base):
+    """One of a person's one-time recovery codes (issue #13, 10), shown once when made and kept only as a hash. A
+    code signs the person in once without the authenticator app (a lost or forgotten phone)."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the person's id and the code: the code has 80 random bits, so a fast hash cannot be reversed."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LoginThrottle(Base):

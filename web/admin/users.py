@@ -17,7 +17,7 @@ bp = Blueprint("admin_users", __name__, template_folder="templates")
 DONE = {"deactivate": "アカウントを無効にしました。ログイン中の画面も終了しました。",
         "activate": "アカウントを有効にしました。", "unlock": "ロックを解除しました。",
         "reset_password": "パスワードを再設定しました。本人に新しいパスワードを伝えてください。",
-        "reset_totp": "2段階認証を解除しました。次回はパスワードだけでログインし、改めて設定できます。",
+        "reset_totp": "2段階認証を解除しました（回復コードも無効になりました）。次回のログインで改めて設定します。",
         "revoke_token": "APIトークンを失効させました。"}
 
 

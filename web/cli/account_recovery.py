@@ -25,9 +25,11 @@ def _run(ctx_obj, action):
 @click.option("--actor", default="cli", help="Who resets (recorded in the audit log).")
 @click.pass_obj
 def totp_reset(ctx_obj, name: str, actor: str) -> None:
-    """Remove NAME's second factor (TOTP): they sign in with the password alone and may enrol again."""
+    """Remove NAME's second factor (TOTP) and recovery codes: their next sign-in leads them to enrol again (in the
+    demo they may sign in with the password alone)."""
     removed = _run(ctx_obj, lambda s: totp.reset(s, name, actor=actor))
-    click.echo(f"ユーザー {name} の2段階認証を解除しました。" if removed
+    click.echo(f"ユーザー {name} の2段階認証を解除しました（回復コードも無効になりました）。"
+               "次回のログインで改めて設定します。" if removed
                else f"ユーザー {name} は2段階認証を設定していません（変更はありません）。")
 
 
