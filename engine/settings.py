@@ -29,6 +29,8 @@ class Settings:
     dmn_dir: Path = PROJECT_ROOT / "dmn"
     forms_dir: Path = PROJECT_ROOT / "forms"
     script_timeout_seconds: float = 2.0
+    template_seconds: float = 10.0
+    """Time bound of filling one form template (docxtpl in a bounded process, engine/documents/bounded.py)."""
     timezone: str = "Asia/Tokyo"
     log_level: str = "INFO"
     spiff_log_level: str = "WARNING"

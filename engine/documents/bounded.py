@@ -12,10 +12,12 @@ import os
 import threading
 from collections.abc import Mapping
 
+from ..errors import ConfigurationError
 from ..sandbox.isolation import GRACE_SECONDS, EvaluationPool
 from .errors import TemplateRejected
 
-RENDER_SECONDS = float(os.environ.get("OKUYAMI_TEMPLATE_SECONDS", "10"))
+RENDER_SECONDS = 10.0
+"""The time bound of one rendering: the setting template_seconds (OKUYAMI_TEMPLATE_SECONDS), set by configure()."""
 RENDER_MEMORY_MEGABYTES = 256
 MAX_OUTPUT_BYTES = 20 * 1024 * 1024
 
@@ -30,6 +32,15 @@ def _pool() -> EvaluationPool:
             pool = _pools[os.getpid()] = EvaluationPool(RENDER_MEMORY_MEGABYTES, size=2,
                                                         module="engine.documents.render_worker")
         return pool
+
+
+def configure(seconds: float) -> None:
+    """Set the time bound from the settings (processes/platform.py build_platform); a bound must be positive."""
+    global RENDER_SECONDS
+    if not seconds > 0:
+        raise ConfigurationError(f"template_seconds (OKUYAMI_TEMPLATE_SECONDS) must be positive, not {seconds!r}",
+                                 user_message="template_seconds（様式テンプレートの差し込みの制限時間、秒）は正の数にしてください。")
+    RENDER_SECONDS = float(seconds)
 
 
 def render_bounded(template: bytes, context: Mapping, seconds: float | None = None) -> bytes:
