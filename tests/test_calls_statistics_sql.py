@@ -159,3 +159,27 @@ def test_acw_pauses_are_counted_as_the_agents_events_say(stored):
 
     assert from_exchange and total == _acw_walked(events, DAYS) > 0
     assert op1 == _acw_walked(events, DAYS, "op1") > 0
+
+
+def test_times_are_stored_to_the_microsecond_and_a_second_import_completes_nothing_twice(database):
+    lines = ["1796083200.25|f1|okuyami|NONE|ENTERQUEUE||0441234567|1",
+             "1796083205.999999|f1|okuyami|op1|CONNECT||x|2",
+             "1796083325.5|f1|okuyami|op1|COMPLETECALLER||||",
+             "1796083325.5|NONE|NONE|op1|PAUSE|ACW",
+             "1796083355.000001|NONE|NONE|op1|UNPAUSE"]
+    first = import_lines(database, lines)
+    again = import_lines(database, lines)
+    with database.transaction(write=False) as session:
+        call = session.scalar(select(Call))
+        moments = list(session.scalars(select(AgentEvent.at).order_by(AgentEvent.at)))
+
+    def utc(seconds: float) -> datetime:
+        return datetime.fromtimestamp(seconds, tz=JST)
+
+    assert (first.added, again.added, again.duplicates) == (1, 0, 1)
+    assert (call.entered_at, call.answered_at, call.ended_at) == (utc(1796083200.25), utc(1796083205.999999),
+                                                                   utc(1796083325.5))
+    assert (call.wait_s, call.talk_s) == (5, 119)                  # the times' differences, whole seconds
+    assert moments == [utc(1796083325.5), utc(1796083355.000001)]
+    with database.transaction(write=False) as session:
+        assert after_call_work_s(session, Period(date(2026, 12, 1), date(2026, 12, 1))) == (29, True)
