@@ -9,6 +9,7 @@ from web.callcentre import (
     faq_admin,
     faq_editing,
     faq_pages,
+    public_requests,
 )
 
 BLUEPRINTS: list = [
@@ -20,4 +21,5 @@ BLUEPRINTS: list = [
     faq_admin.bp,
     calls_dashboard.bp,
     calls_recordings.bp,
+    public_requests.bp,
 ]
