@@ -42,7 +42,8 @@ def test_an_exported_faq_imports_into_an_empty_one_with_its_ids_categories_and_l
 def test_an_import_with_bad_rows_changes_nothing_and_names_each_bad_row(database):
     rows = [["", "お悔やみ手続 › 年金", "年金の質問", "回答", "", "", "", "公開", "", "", "", "", ""],
             ["", "お悔やみ手続 › 年金", "", "回答", "", "", "", "公開", "", "", "", "", ""],
-            ["", "予約", "予約の質問", "回答", "", "", "", "たぶん", "2026/4/1", "", "", "", ""]]
+            ["", "予約", "予約の質問", "回答", "", "", "", "たぶん", "2026/4/1", "", "", "", ""],
+            ["", "一 › 二 › 三 › 四 › 五 › 六", "深すぎる分類の質問", "回答", "", "", "", "公開", "", "", "", "", ""]]
     data = write_csv(rows, csv_io.HEADER)
     with pytest.raises(ValidationFailed) as failed:
         with database.transaction() as session:
@@ -51,6 +52,7 @@ def test_an_import_with_bad_rows_changes_nothing_and_names_each_bad_row(database
     assert "3行目 質問: 入力してください。" in messages
     assert "4行目 公開: 「公開」か「非公開」を入力してください。" in messages
     assert any(m.startswith("4行目 公開開始日:") for m in messages)
+    assert "5行目 分類: 分類は5階層までです。この下に追加すると6階層になるため、もっと上の分類を選んでください。" in messages
     assert not any(m.startswith("2行目") for m in messages)
     assert _count(database) == 0
 

@@ -91,7 +91,8 @@ def _row_body(session: Session, row: dict) -> tuple[dict, list[str]]:
 def _message(error: FieldError) -> str:
     column = {"question": "質問", "answer": "回答", "categories": "分類", "keywords": "キーワード",
               "related_urls": "関連URL", "published": "公開", "publish_start": "公開開始日", "publish_end": "公開終了日",
-              "audience": "閲覧範囲", "related_faq_ids": "関連FAQ"}.get(error.field.split(".")[0], error.field)
+              "audience": "閲覧範囲", "related_faq_ids": "関連FAQ", "name": "分類", "parent_id": "分類",
+              }.get(error.field.split(".")[0], error.field)
     if error.field == "published":
         return f"{column}: 「公開」か「非公開」を入力してください。"
     if error.field == "audience":
