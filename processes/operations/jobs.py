@@ -11,6 +11,7 @@ from engine.db.types import utcnow
 from engine.settings import Settings
 from processes.operations.audit_chain import seal
 from processes.operations.backup import write_backup
+from processes.operations.leases import release_dead_leases
 from processes.operations.purge import purge
 from processes.operations.readiness import beat
 
@@ -75,8 +76,12 @@ def nightly_purge(database: Database) -> None:
 
 
 def add_operations_jobs(scheduler, database: Database, settings: Settings) -> None:
-    """Register on the worker's APScheduler scheduler: heartbeat every 30 s, audit seal every 5 min, the backup
+    """Give back the leases of this host's workers that died, then register on the worker's APScheduler
+    scheduler: heartbeat every 30 s, audit seal every 5 min, the backup
     hourly (it writes only the first time each day), the purge at 02:30 in Tokyo."""
+    released = release_dead_leases(database)
+    if any(released):
+        log.warning("leases of stopped workers given back: %d timers, %d print packets", *released)
     now = utcnow()
     common = {"max_instances": 1, "coalesce": True, "next_run_time": now, "misfire_grace_time": None}
     scheduler.add_job(heartbeat, "interval", seconds=30, args=[database], id="operations-heartbeat", **common)
