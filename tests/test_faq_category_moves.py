@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from engine.db.models import AuditEntry
 from processes.administration.audit_trail import action_label
+from processes.calendar import today_jst
 from processes.faq import categories, category_moves, items, search
+from processes.public import faq as public_faq
 from processes.tasks.validation import ValidationFailed
 from tests.faq_support import add_item, make_tree
 
@@ -110,3 +112,14 @@ def test_a_copy_into_the_same_parent_is_listed_after_its_siblings(database):
     with database.transaction() as session:
         assert [n.path for n in categories.tree(session) if n.depth == 0] == ["お悔やみ手続", "予約", "お悔やみ手続（複写）"]
         assert [c.position for c in category_moves.siblings(session, None)] == [1, 2, 3]
+
+
+def test_the_public_export_lists_the_categories_in_the_chosen_order(database):
+    with database.transaction() as session:
+        tree = make_tree(session)
+        for name in ("予約", "戸籍・住民票"):
+            add_item(session, tree[name], f"{name}の質問", published=True)
+        category_moves.shift(session, categories.get(session, tree["予約"]), "up", "sv")
+    with database.transaction(write=False) as session:
+        exported = public_faq.build(session, today_jst())["categories"]
+    assert [c["name"] for c in exported] == ["予約", "お悔やみ手続", "戸籍・住民票"]
