@@ -162,3 +162,18 @@ def test_a_family_sends_the_form_with_the_human_check(sides, database):
     sent = public.post("/booking/request", data={**form, "check_answer": answer_of(question)})
     assert sent.status_code == 202 and 'id="request-number"' in sent.get_data(as_text=True)
     assert pull(database, sides["platform"], FolderSource(out)).booking == 1
+
+
+def test_the_operator_reads_the_request_in_japanese_on_the_task_form(sides, browsers, database):
+    import re
+
+    public, out, platform = sides["public"], sides["out"], sides["platform"]
+    assert public.post("/booking/request", json=request_body()).status_code == 202
+    pull(database, platform, FolderSource(out))
+    [task] = confirmation_tasks(platform)
+    page = browsers["op"].get(f"/tasks/{task.id}/form").get_data(as_text=True)
+    main = page.split("<main", 1)[1]
+    assert "Web予約申込みの確認" in main and "令和8年12月3日（木）10:30" in main and "中原区" in main
+    assert "メール" in main and "希望の日時で確定する" in main
+    assert "nakahara" not in re.sub(r'(value|name|id|for)="[^"]*"', "", main)
+    assert not re.search(r">[^<]*\d{4}-\d{2}-\d{2}T[^<]*<", main)        # no ISO timestamp as text

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from processes.calendar import JST
+from processes.documents.japanese import wareki
 from processes.notifications import outbox
 from processes.okuyami.booking import validate_reservation
 from processes.okuyami.cases import CASE_PROCESS
@@ -47,9 +48,19 @@ def receive(session, services, number: str, payload: dict) -> str | None:
         if exc.status != 409:                              # a slot taken meanwhile: the operator proposes another
             return "予約の申込み内容に誤りがあります: " + " / ".join(f"{e.field}: {e.message}" for e in exc.errors)
         values = data
-    start = {**values, "channel": WEB, "web_request": number, "requested_slot": values.get("slot_start")}
+    start = {**values, "channel": WEB, "web_request": number, "requested_slot": values.get("slot_start"),
+             "requested_slot_text": slot_text(values.get("slot_start"))}
     services.runtime.start(CASE_PROCESS, PULL_ACTOR, data=start, ward=values.get("ward"), session=session)
     return None
+
+
+def slot_text(value) -> str:
+    """令和8年12月3日（木）10:30 for the screens and the family's e-mail."""
+    try:
+        start = datetime.fromisoformat(value).astimezone(JST)
+    except (TypeError, ValueError):
+        return ""
+    return f"{wareki(start.date())}（{'月火水木金土日'[start.weekday()]}）{start:%H:%M}"
 
 
 # ------------------------------------------------------------------------------------- the operator's confirmation
@@ -65,7 +76,7 @@ def _confirm(c: Completion) -> None:
         raise ValidationFailed([FieldError("family_contacted",
                                            "電話での連絡を希望されています。ご家族に電話で伝えてから確定してください。")])
     reservation = {key: value for key, value in case.items()
-                   if key not in ("channel", "web_request", "requested_slot")}
+                   if key not in ("channel", "web_request", "requested_slot", "requested_slot_text")}
     reservation["slot_start"] = c.data.get("slot_start")
     validate_reservation(c.forms_dir, "booking", reservation, c.session, c.runtime, c.task.instance_id)
 
@@ -77,12 +88,11 @@ def _tell_the_family(c: Completion) -> None:
         return
     from processes.wards import load_wards
 
-    start = datetime.fromisoformat(c.data["slot_start"]).astimezone(JST)
     ward = load_wards().get(case.get("ward"))
     office = ward.office if ward else ""
     changed = c.data.get("decision") != "requested"
     body = (f"おくやみコーナーのご予約を{'次の日時に変更して' if changed else ''}確定しました。\n\n"
-            f"日時: {start.year}年{start.month}月{start.day}日 {start:%H:%M}から（90分）\n"
+            f"日時: {slot_text(c.data['slot_start'])}から（90分）\n"
             f"場所: {office} おくやみコーナー\n申込番号: {case.get('web_request')}\n\n"
             "ご都合が悪くなった場合は、おくやみコーナー予約センター 044-200-1500（平日 9時から16時45分）へ"
             "ご連絡ください。\n")
