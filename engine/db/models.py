@@ -83,6 +83,12 @@ class HumanTask(Base):
         # The completed-tasks tab: a role's history, newest first (most rows of the table are completed ones).
         Index("ix_human_tasks_completed_by_role", "role", "completed_at", "id",
               postgresql_where=text("state = 'COMPLETED'"), sqlite_where=text("state = 'COMPLETED'")),
+        # A person's own scope (dept_staff: role, ward, department; counter: role, ward): each worklist tab and
+        # its count from the index alone, at a country's size (migration 0023).
+        Index("ix_human_tasks_open_by_scope", "role", "ward", "department", "assignee", "due_at", "id",
+              postgresql_where=text("state = 'READY'"), sqlite_where=text("state = 'READY'")),
+        Index("ix_human_tasks_completed_by_scope", "role", "ward", "department", "completed_at", "id",
+              postgresql_where=text("state = 'COMPLETED'"), sqlite_where=text("state = 'COMPLETED'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,8 @@ from web.guards import page_actor, roles_required
 bp = Blueprint("tasks", __name__, template_folder="templates")
 WORKERS = ("operator", "supervisor", "dept_staff", "counter")
 PAGE_SIZE = 50
+COUNT_LIMIT = 1000
+"""Tab counts stop past this many rows beyond the page shown (「1000以上」): a year's history is not counted."""
 CHANGED_EVENT = "worklist-changed"
 OPEN_TABS = ("mine", "group", "overdue")
 TASK_SCREENS = {"visit": ("visit.show", "case_id"), "booking": ("booking.for_task", "case_id"),
@@ -57,10 +59,21 @@ def _query():
     return read_worklist_query(request.args, load_wards(), DEPARTMENTS)
 
 
+def _cap(query, tab: str) -> int:
+    return COUNT_LIMIT + ((query.page - 1) * PAGE_SIZE if tab == query.tab else 0)
+
+
 def _counts(session, who, scope, query, now) -> dict[str, int]:
-    """Open tabs always; the completed tab (a search through the whole history) only when it is the one shown."""
-    return {tab: count_tasks(session, scope, worklist_filters(query.with_tab(tab), who.username), now)
+    """Open tabs always; the completed tab (a search through the whole history) only when it is the one shown.
+    Each count stops past _cap (a count of cap + 1 means "more")."""
+    return {tab: count_tasks(session, scope, worklist_filters(query.with_tab(tab), who.username), now,
+                             cap=_cap(query, tab))
             for tab in TABS if tab in OPEN_TABS or tab == query.tab}
+
+
+def _more(query, counts: dict[str, int]) -> set[str]:
+    """Tabs whose count stopped at its cap (shown as 「N以上」)."""
+    return {tab for tab, n in counts.items() if n > _cap(query, tab)}
 
 
 def _assignees(session, tasks) -> dict[int, list]:
@@ -98,13 +111,16 @@ def worklist():
         if "tab" not in request.args and not counts["mine"]:
             query = query.with_tab("group")     # nothing claimed yet: start where the work is
         if query.tab not in counts:
-            counts[query.tab] = count_tasks(session, scope, worklist_filters(query, who.username), now)
+            counts[query.tab] = count_tasks(session, scope, worklist_filters(query, who.username), now,
+                                            cap=_cap(query, query.tab))
+        more = _more(query, counts)
+        counts = {tab: min(n, _cap(query, tab)) for tab, n in counts.items()}
         tasks = find_tasks(session, scope, worklist_filters(query, who.username), limit=PAGE_SIZE, now=now,
                            offset=(query.page - 1) * PAGE_SIZE)
         assignees = _assignees(session, tasks) if who.role in REASSIGNERS else {}
     subjects = _subjects(who, tasks)
     return render_template("worklist/index.html", scope=scope, query=query, tabs=TABS, counts=counts, tasks=tasks,
-                           total=counts[query.tab], who=who, now=now, assignees=assignees, sorts=SORT_LABELS,
+                           total=counts[query.tab], more=more, who=who, now=now, assignees=assignees, sorts=SORT_LABELS,
                            subjects=subjects,
                            is_overdue=is_overdue, page_size=PAGE_SIZE, page_url=_page_url(query))
 
@@ -117,7 +133,9 @@ def counts():
     query = _query()
     with platform().database.transaction(write=False) as session:
         counts = _counts(session, who, scope, query, utcnow())
-    return render_template("worklist/_tabs.html", query=query, tabs=TABS, counts=counts)
+    more = _more(query, counts)
+    counts = {tab: min(n, _cap(query, tab)) for tab, n in counts.items()}
+    return render_template("worklist/_tabs.html", query=query, tabs=TABS, counts=counts, more=more)
 
 
 def _change(task_id: int, action) -> object:
