@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 import time_machine
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from engine import accounts
-from engine.db.base import Base
+from engine.db.migrate import upgrade
 from engine.db.session import Database
 from engine.settings import load_settings
 from processes.calls.importer import import_file
@@ -27,7 +29,7 @@ from processes.platform import Platform, build_platform
 from processes.public.models import SurveyAnswer
 from tests.api_support import USERS, Api, Tokens
 from tests.case_support import NOW
-from tests.support import FIXTURES
+from tests.support import FIXTURES, PG_ADMIN_URL, sqlalchemy_pg_url
 from tests.web_support import PASSWORD, add_user
 
 CORNER_MINUTES = 35
@@ -49,16 +51,25 @@ def family_names() -> set[str]:
             if key in ("name", "kana", "applicant", "applicant_kana")}
 
 
-def _database(backend: str, request, folder: Path) -> Database:
+@contextmanager
+def _database(backend: str, request, folder: Path):
+    """A migrated database of its own (PostgreSQL: a database apart, which no other test module truncates)."""
     if backend == "sqlite":
         path = folder / "okuyami.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        return Database(f"sqlite:///{path}")
-    db = request.getfixturevalue("postgres_database")
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with db.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    return db
+        yield f"sqlite:///{path}"
+        return
+    name = f"okuyami_reports_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    db = Database(sqlalchemy_pg_url(name))
+    upgrade(db)
+    db.dispose()
+    try:
+        yield sqlalchemy_pg_url(name)
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _seed(platform: Platform) -> None:
@@ -83,24 +94,32 @@ def _seed(platform: Platform) -> None:
                                      time_felt_right=felt, received_at=datetime.now(UTC)))
 
 
-@pytest.fixture(scope="module")
-def report_city(backend, request, tmp_path_factory, data_key):
+@pytest.fixture(scope="session")
+def report_city_data(backend, request, tmp_path_factory, data_key):
+    """Seeded once per backend for every report test module (each module adds only what it checks, in periods or
+    rows of its own)."""
     folder = tmp_path_factory.mktemp("report-city")
-    database = _database(backend, request, folder)
-    (folder / "okuyami.toml").write_text(
-        f'database_url = "{database.url}"\nsecret_key = "reports-{uuid.uuid4().hex}"\ndata_key = "{data_key}"\n',
-        encoding="utf-8")
-    with time_machine.travel(NOW, tick=False):
-        platform = build_platform(load_settings(folder, environ={}))
-        _seed(platform)
-        from web import create_app
+    with _database(backend, request, folder) as url:
+        (folder / "okuyami.toml").write_text(
+            f'database_url = "{url}"\nsecret_key = "reports-{uuid.uuid4().hex}"\ndata_key = "{data_key}"\n',
+            encoding="utf-8")
+        with time_machine.travel(NOW, tick=False):
+            platform = build_platform(load_settings(folder, environ={}))
+            _seed(platform)
+            from web import create_app
 
-        app = create_app(platform=platform)
-        app.config.update(TESTING=True)
-        tokens = Tokens(database)
-        with database.transaction() as session:
-            for name in USERS:
-                tokens[name] = accounts.issue_token(session, name)
-        yield ReportCity(platform, database, folder, app, Api(app.test_client(), tokens))
-    if backend == "sqlite":
+            app = create_app(platform=platform)
+            app.config.update(TESTING=True)
+            tokens = Tokens(platform.database)
+            with platform.database.transaction() as session:
+                for name in USERS:
+                    tokens[name] = accounts.issue_token(session, name)
+        yield ReportCity(platform, platform.database, folder, app, Api(app.test_client(), tokens))
         platform.database.dispose()
+
+
+@pytest.fixture(scope="module")
+def report_city(report_city_data):
+    """The report city at its fixed time (Tuesday 24 Nov 2026, 10:00) for the length of a module."""
+    with time_machine.travel(NOW, tick=False):
+        yield report_city_data

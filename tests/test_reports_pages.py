@@ -29,35 +29,35 @@ def _post(client, path, data=None):
 
 def test_a_supervisor_drafts_writes_finalises_and_corrects_a_month(report_city):
     sv = _client(report_city, "sv")
-    page = sv.get("/reports/open?kind=monthly&month=2026-10", follow_redirects=True)
-    assert page.status_code == 200 and "月次業務実績　令和8年10月" in page.get_data(as_text=True)
+    page = sv.get("/reports/open?kind=monthly&month=2026-08", follow_redirects=True)
+    assert page.status_code == 200 and "月次業務実績　令和8年8月" in page.get_data(as_text=True)
     assert "下書きを作成" in page.get_data(as_text=True)
-    assert _post(sv, "/reports/monthly/2026-10/draft").status_code == 302
-    saved = _post(sv, "/reports/monthly/2026-10/texts", {"issues": "夕方の応答率が低い", "improvements": "16時台に1席増員"})
+    assert _post(sv, "/reports/monthly/2026-08/draft").status_code == 302
+    saved = _post(sv, "/reports/monthly/2026-08/texts", {"issues": "夕方の応答率が低い", "improvements": "16時台に1席増員"})
     assert saved.status_code == 302
-    too_long = _post(sv, "/reports/monthly/2026-10/texts", {"issues": "あ" * 4001})
+    too_long = _post(sv, "/reports/monthly/2026-08/texts", {"issues": "あ" * 4001})
     assert "課題は4000文字以内で入力してください。" in sv.get(too_long.headers["Location"]).get_data(as_text=True)
-    assert _post(sv, "/reports/monthly/2026-10/finalise").status_code == 302
-    final = sv.get("/reports/monthly/2026-10").get_data(as_text=True)
+    assert _post(sv, "/reports/monthly/2026-08/finalise").status_code == 302
+    final = sv.get("/reports/monthly/2026-08").get_data(as_text=True)
     assert "第1版・確定" in final and "夕方の応答率が低い" in final and "訂正版を作成（第2版）" in final
-    refused = _post(sv, "/reports/monthly/2026-10/texts", {"issues": "書き換え"})
+    refused = _post(sv, "/reports/monthly/2026-08/texts", {"issues": "書き換え"})
     assert "確定済み" in sv.get(refused.headers["Location"]).get_data(as_text=True)
-    _post(sv, "/reports/monthly/2026-10/draft", {"correction": "1"})
-    _post(sv, "/reports/monthly/2026-10/texts", {"issues": "夕方の応答率が低い（訂正）", "improvements": "16時台に1席増員"})
-    corrected = sv.get("/reports/monthly/2026-10").get_data(as_text=True)
+    _post(sv, "/reports/monthly/2026-08/draft", {"correction": "1"})
+    _post(sv, "/reports/monthly/2026-08/texts", {"issues": "夕方の応答率が低い（訂正）", "improvements": "16時台に1席増員"})
+    corrected = sv.get("/reports/monthly/2026-08").get_data(as_text=True)
     assert "第2版・下書き" in corrected and "版の履歴" in corrected
-    assert "夕方の応答率が低い" in sv.get("/reports/monthly/2026-10?version=1").get_data(as_text=True)
-    assert "（訂正）" not in sv.get("/reports/monthly/2026-10?version=1").get_data(as_text=True)
+    assert "夕方の応答率が低い" in sv.get("/reports/monthly/2026-08?version=1").get_data(as_text=True)
+    assert "（訂正）" not in sv.get("/reports/monthly/2026-08?version=1").get_data(as_text=True)
     with report_city.database.transaction(write=False) as session:
-        rows = session.scalars(select(ReportVersion).where(ReportVersion.period == "2026-10")
+        rows = session.scalars(select(ReportVersion).where(ReportVersion.period == "2026-08")
                                .order_by(ReportVersion.version)).all()
         assert [(r.version, r.state, r.issues) for r in rows] == [
             (1, "final", "夕方の応答率が低い"), (2, "draft", "夕方の応答率が低い（訂正）")]
         actions = set(session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("report.%"))))
     assert {"report.drafted", "report.finalised"} <= actions
-    # the next month starts from October's latest 課題 and 業務改善策, so that the measures can be followed
-    november = sv.get("/reports/monthly/2026-11").get_data(as_text=True)
-    assert "（訂正）" in november and "16時台に1席増員" in november
+    # the next month starts from August's latest 課題 and 業務改善策, so that the measures can be followed
+    september = sv.get("/reports/monthly/2026-09").get_data(as_text=True)
+    assert "（訂正）" in september and "16時台に1席増員" in september
 
 
 def test_readers_read_and_download_and_others_may_not(report_city):
@@ -70,7 +70,7 @@ def test_readers_read_and_download_and_others_may_not(report_city):
     assert not re.search(r"\d{4}-\d{2}-\d{2}", re.sub(r'(href|value|action)="[^"]*"', "", text))
     xlsx = auditor.get("/reports/annual/2026/download.xlsx")
     assert xlsx.status_code == 200 and load_workbook(BytesIO(xlsx.data))["表紙"]["A2"].value == "令和8年度"
-    assert auditor.post("/reports/monthly/2026-09/draft").status_code in (400, 403)
+    assert auditor.post("/reports/monthly/2026-07/draft").status_code in (400, 403)
     owner = _client(report_city, "po")
     pack = owner.get("/reports/monthly/2026-11/download.pack.pdf")
     assert pack.status_code == 200 and pack.data.startswith(b"%PDF")
