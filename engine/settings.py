@@ -48,6 +48,8 @@ class Settings:
     """Where families open the public side (okuyami public serve): the survey address on the guidance sheet."""
     public_pull_from: str = ""
     """The worker's `okuyami public pull` every minute: the public side's data directory here, or its URL."""
+    public_export_to: str = ""
+    """The worker's `okuyami public export` every two minutes into this directory (empty: cron does it)."""
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-* headers are believed."""
     trusted_proxy_hops: int = 1

@@ -105,3 +105,22 @@ def test_unknown_tokens_and_bad_answers_are_explained(public_side):
     empty = client.post(f"/survey/{public_side['sheet']}", data={})
     assert empty.status_code == 422 and "どれか一つ以上お答えください" in empty.get_data(as_text=True)
     assert client.get(f"/survey/{public_side['sheet']}").status_code == 200     # a refused answer used nothing
+
+
+def test_the_worker_exports_and_pulls_by_itself(database, tmp_path):
+    from types import SimpleNamespace
+
+    from processes.public.jobs import export_once, pull_once
+
+    limits.reset()
+    out = tmp_path / "public"
+    worker = SimpleNamespace(database=database, runtime=None,
+                             settings=SimpleNamespace(public_export_to=str(out), public_pull_from=str(out)))
+    with time_machine.travel(NOW, tick=False):
+        with database.transaction() as session:
+            token = survey.issue(session, "asao", date(2026, 12, 1))
+        export_once(worker)
+        assert create_public_app(out).test_client().post(f"/survey/{token}", data=ANSWER).status_code == 200
+        pull_once(worker)
+    with database.transaction(write=False) as session:
+        assert [a.ward for a in session.scalars(select(SurveyAnswer))] == ["asao"]

@@ -1,5 +1,6 @@
-"""The worker's pull from the public side (OKUYAMI_PUBLIC_PULL_FROM: the public side's data directory on this
-machine, or its URL), every minute; nothing when the setting is empty."""
+"""The worker's part of the public side: the export into OKUYAMI_PUBLIC_EXPORT_TO every two minutes (so the free
+slots and the survey tokens are never far behind), and the pull from OKUYAMI_PUBLIC_PULL_FROM (the public side's
+data directory on this machine, or its URL) every minute; nothing when a setting is empty."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,7 @@ from engine.db.types import utcnow
 from processes.public.pull import FolderSource, UrlSource, pull, signing_secret
 
 log = logging.getLogger(__name__)
-JOB_ID = "public-pull"
+JOB_ID, EXPORT_JOB_ID = "public-pull", "public-export"
 
 
 def source_for(database, where: str):
@@ -30,8 +31,18 @@ def pull_once(platform) -> None:
                  result.booking, result.inquiry, result.survey, result.kept)
 
 
+def export_once(platform) -> None:
+    from processes.calendar import today_jst
+    from processes.public.export import export
+
+    with platform.database.transaction() as session:
+        export(session, Path(platform.settings.public_export_to), today_jst())
+
+
 def add_public_pull_job(scheduler, platform, interval_seconds: float = 60) -> None:
-    if not platform.settings.public_pull_from:
-        return
-    scheduler.add_job(pull_once, "interval", seconds=interval_seconds, args=[platform], id=JOB_ID, max_instances=1,
-                      coalesce=True, next_run_time=utcnow(), misfire_grace_time=None)
+    if platform.settings.public_export_to:
+        scheduler.add_job(export_once, "interval", seconds=2 * interval_seconds, args=[platform], id=EXPORT_JOB_ID,
+                          max_instances=1, coalesce=True, next_run_time=utcnow(), misfire_grace_time=None)
+    if platform.settings.public_pull_from:
+        scheduler.add_job(pull_once, "interval", seconds=interval_seconds, args=[platform], id=JOB_ID,
+                          max_instances=1, coalesce=True, next_run_time=utcnow(), misfire_grace_time=None)
