@@ -79,6 +79,6 @@ def test_the_commands_import_and_print_the_figures(instance_dir, database):
     assert "追加した通話: 7件" in first.output and "不正な行: 2行" in first.output
     assert "10行目" in first.output
     assert "追加した通話: 0件、重複として数えなかった通話: 7件" in again.output
-    assert json.loads(stats.output)["answered_within_10s"] == 3
+    assert json.loads(stats.stdout)["answered_within_10s"] == 3        # the JSON alone on stdout; logs go to stderr
     assert "受電応答率（目標85%以上）: 42.9%" in text.output and "一次完了率（目標90%以上）: —（対象なし）" in text.output
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
