@@ -1,5 +1,6 @@
 """Storing folded calls: idempotent (a call seen before is counted once; one still open is completed by the later
-events), tolerant (bad lines are reported, not fatal), and able to follow a growing queue_log."""
+events), tolerant (bad lines are reported, not fatal), and able to follow a growing queue_log. The rows are written
+in bulk (processes/calls/bulk.py); only calls left open by an earlier import are updated one by one."""
 from __future__ import annotations
 
 import time
