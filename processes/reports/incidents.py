@@ -57,7 +57,7 @@ def read_values(values: dict, now: datetime | None = None) -> dict:
     personal = values.get("personal_data")
     if isinstance(personal, str):
         personal = personal.strip().lower()
-    if personal not in TRUE_WORDS | FALSE_WORDS:
+    if not isinstance(personal, bool | str) or personal not in TRUE_WORDS | FALSE_WORDS:
         errors.append(FieldError("personal_data", "個人情報が関係するかどうか（あり・なし）を選んでください。"))
     account = {}
     for key, label in ACCOUNT_FIELDS.items():
