@@ -82,8 +82,10 @@ def department_handovers(session: Session, runtime: WorkflowRuntime, case_id: in
         HumanTask.instance_id == case_id, HumanTask.spec_name == PRECHECK_STEP, HumanTask.state == "COMPLETED")
         .order_by(HumanTask.id))
     latest: dict[str, DepartmentHandover] = {}
-    for task in list(tasks):
-        data = runtime.task_data(task.id, session=session)
+    tasks = list(tasks)
+    data_by_task = runtime.tasks_data(case_id, [t.task_id for t in tasks], session=session) if tasks else {}
+    for task in tasks:
+        data = data_by_task[task.task_id]
         result = data.get("precheck_result")
         if not isinstance(result, dict):
             continue
