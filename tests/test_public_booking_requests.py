@@ -177,3 +177,33 @@ def test_the_operator_reads_the_request_in_japanese_on_the_task_form(sides, brow
     assert "メール" in main and "希望の日時で確定する" in main
     assert "nakahara" not in re.sub(r'(value|name|id|for)="[^"]*"', "", main)
     assert not re.search(r">[^<]*\d{4}-\d{2}-\d{2}T[^<]*<", main)        # no ISO timestamp as text
+
+
+def test_a_phone_preference_is_confirmed_only_after_the_call(sides, api, database):
+    public, out, platform = sides["public"], sides["out"], sides["platform"]
+    assert public.post("/booking/request", json=reservation(contact_preference="phone")).status_code == 202
+    pull(database, platform, FolderSource(out))
+    [task] = confirmation_tasks(platform)
+    body = {"decision": "requested", "slot_start": VISIT.isoformat()}
+    refused = api.post(f"/tasks/{task.id}/complete", "op", json=body)
+    assert refused.status_code == 422 and "電話で伝えてから確定してください" in json.dumps(refused.get_json(),
+                                                                                   ensure_ascii=False)
+    moved = api.post(f"/tasks/{task.id}/complete", "op", json={**body, "family_contacted": True,
+                                                                "slot_start": (VISIT + timedelta(days=1)).isoformat()})
+    assert moved.status_code == 422                          # 希望どおり but another slot: said so
+    assert api.post(f"/tasks/{task.id}/complete", "op", json={**body, "family_contacted": True}).status_code == 200
+    with database.transaction(write=False) as session:
+        assert not list(session.scalars(select(OutboxMessage)))                  # told by phone, no e-mail
+
+
+def test_an_item_the_city_cannot_open_is_kept(sides, database):
+    from processes.public import sealing
+
+    out, platform = sides["out"], sides["platform"]
+    other_key, _ = sealing.new_box_keys()
+    sealing.write_item(out, "booking", "R-AAAA-BBBB", sealing.seal(other_key, {"kind": "booking"}))
+    result = pull(database, platform, FolderSource(out))
+    assert (result.booking, result.kept) == (0, 1)
+    with database.transaction(write=False) as session:
+        kept = session.scalars(select(PublicRequest)).one()
+        assert kept.number == "R-AAAA-BBBB" and "市の鍵で開けませんでした" in kept.problem
