@@ -18,6 +18,7 @@ import http.client
 import os
 import random
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -34,6 +35,7 @@ from sqlalchemy import select
 from bench.country_data import country_data
 from bench.fixtures import free_port, requests_per_second, wait_for_port
 from bench.worklist import percentile
+from engine import crypto
 from engine.db.models import ProcessInstance
 from engine.settings import load_settings
 from processes.demo.city import DEMO_PASSWORD
@@ -68,6 +70,14 @@ class Timing:
 
 def _timing(seconds: list[float]) -> Timing:
     return Timing(percentile(seconds, 0.5) * 1000, percentile(seconds, 0.95) * 1000)
+
+
+def write_instance(folder: Path, database_url: str) -> Path:
+    """An instance folder for a throwaway database (bench/booking.py): its URL, a session secret, a data key."""
+    (folder / "okuyami.toml").write_text(
+        f'database_url = "{database_url}"\nsecret_key = "{secrets.token_urlsafe(32)}"\n'
+        f'data_key = "{crypto.generate_key()}"\n', encoding="utf-8")
+    return folder
 
 
 def logged_in_client(app, username: str):
