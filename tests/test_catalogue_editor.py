@@ -36,8 +36,11 @@ def current_form(client) -> dict[str, str]:
         r'<textarea id="[^"]*" name="([^"]+)"[^>]*>(.*?)</textarea>', html, flags=re.S)})
     for name, body in re.findall(r'<select id="[^"]*" name="([^"]+)"[^>]*>(.*?)</select>', html, flags=re.S):
         form[name] = re.search(r'<option value="([^"]*)" selected', body).group(1)
+    for name, value in re.findall(r'<input type="checkbox" id="[^"]*" name="([^"]+)" value="([^"]*)" checked>', html):
+        form.setdefault(name, [])
+        form[name].append(value)
     form["csrf_token"] = csrf_token(client, ENTRY)
-    return {k: _unescape(v) for k, v in form.items()}
+    return {k: v if isinstance(v, list) else _unescape(v) for k, v in form.items()}
 
 
 def _unescape(text: str) -> str:
@@ -132,3 +135,18 @@ def test_supervisors_read_and_other_roles_are_refused(people):
     assert reader.post(ENTRY, data={"action": "deploy", "csrf_token": csrf_token(reader, ENTRY)}).status_code == 403
     assert signed_in(people, "op").get(ENTRY).status_code == 403
     assert signed_in(people, "po").get("/catalogue/XX99").status_code == 404
+
+
+def test_the_forms_are_chosen_by_their_titles_and_the_choice_is_kept(people, database):
+    client = signed_in(people, "po")
+    html = client.get(ENTRY).get_data(as_text=True)
+    assert 'value="juminido_setainushi_henko" checked> 住民異動届' in html
+    assert 'value="ininjo" checked> 委任状' in html
+    assert 'value="inkan_haishi"> 印鑑登録廃止届' in html
+    assert "<textarea" not in html.split('id="label-forms"')[1].split("</div>")[0]
+    response = submit(client, "deploy", forms=["juminido_setainushi_henko", "inkan_haishi"])
+    assert response.status_code == 200, response.get_data(as_text=True)
+    with database.transaction() as session:
+        assert list(live_catalogue(session).require("JU03").forms) == ["juminido_setainushi_henko", "inkan_haishi"]
+    index = client.get("/catalogue/").get_data(as_text=True)
+    assert "区民課" in index and "おくやみコーナーで完了" in index and "令和8年4月1日（水）" in index

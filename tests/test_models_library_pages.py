@@ -50,3 +50,18 @@ def test_read_only_readers_see_no_edit_links(browsers):
 def test_an_unknown_model_is_404(browsers):
     assert browsers["po"].get("/models/bpmn/nothing.bpmn/versions").status_code == 404
     assert browsers["po"].get("/models/xlsx/a.xlsx/versions").status_code == 404
+
+
+def test_models_and_templates_are_named_by_their_titles_and_files_only_as_a_labelled_detail(browsers):
+    owner = text_of(browsers["po"].get("/models/"))
+    for title in ("おくやみ案件", "手続の抽出", "委任状", "国民健康保険　葬祭費支給申請書", "おくやみコーナー　ご案内票",
+                  "予約受付・問診", "事前確認"):
+        assert f"<th scope=\"row\">{title}" in owner, title
+    assert 'ファイル名：okuyami_case.bpmn</span>' in owner and 'ファイル名：ininjo.docx</span>' in owner
+    reader = text_of(browsers["sv"].get("/models/"))
+    assert "おくやみ案件" in reader and "okuyami_case.bpmn" not in reader.split("<main")[1].replace(
+        "/models/bpmn/okuyami_case.bpmn/", "")                             # links aside, no file names for readers
+    editor = text_of(browsers["po"].get("/models/bpmn/okuyami_case.bpmn/edit"))
+    assert "<h1>業務フロー（BPMN）: おくやみ案件</h1>" in editor
+    templates = text_of(browsers["po"].get("/forms/templates/"))
+    assert '<th scope="row">委任状<br><span class="hint file-name">ファイル名：ininjo.docx</span></th>' in templates

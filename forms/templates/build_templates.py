@@ -40,7 +40,9 @@ def _fonts(element, family: str) -> None:
         fonts.set(qn(attr), family)
 
 
-def new_document() -> Document:
+def new_document(title: str = "") -> Document:
+    """An A4 document; `title` is the form's name as people say it (the core properties' title, which the studio
+    shows instead of the file name)."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -61,7 +63,7 @@ def new_document() -> Document:
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.line_spacing = 1.15
     core = document.core_properties
-    core.author, core.comments, core.title = "川崎市", "", ""
+    core.author, core.comments, core.title = "川崎市", "", title
     return document
 
 
@@ -170,7 +172,7 @@ def header(document, form) -> None:
 
 
 def build_form(form) -> Document:
-    document = new_document()
+    document = new_document(form["title"])
     header(document, form)
     for section in form["sections"]:
         boxes(document, section.get("title"), section["rows"], label_cm=section.get("label_cm", 3.2),
@@ -185,7 +187,7 @@ def build_form(form) -> Document:
 
 
 def build_guidance(spec) -> Document:
-    document = new_document()
+    document = new_document(spec["title"])
     paragraph(document, "おくやみコーナー　案件 {{ case.number }}　印刷日 {{ dates.printed }}", size=8,
               align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph(document, spec["title"], size=18, bold=True, gothic=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4)

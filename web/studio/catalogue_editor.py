@@ -4,13 +4,16 @@ save as draft / deploy as a new version as the model editors (processes.modellin
 the saved example interviews). Process owners edit; supervisors and auditors read."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from flask_login import current_user
 
+from processes.departments import DEPARTMENTS
+from processes.documents.template_titles import template_title
+from processes.documents.templates import template_names
 from processes.modelling import service
 from processes.okuyami.catalogue import validate_catalogue_text
 from processes.okuyami.catalogue_store import live_catalogue
-from processes.okuyami.catalogue_validation import CatalogueError
+from processes.okuyami.catalogue_validation import HANDLING_LABELS, CatalogueError
 from processes.okuyami.guidance import guidance_sheet
 from processes.wards import load_wards
 from web.extensions import platform
@@ -50,7 +53,15 @@ def index():
         versions = service.model_versions(session, KIND, NAME)
     return render_template("editor/catalogue_index.html", entries=document["procedures"], draft=draft,
                            version_label=document.get("version"), versions=versions,
-                           catalogue=catalogue, read_only=current_user.role not in EDITORS)
+                           catalogue=catalogue, read_only=current_user.role not in EDITORS,
+                           departments=DEPARTMENTS, handlings=HANDLING_LABELS)
+
+
+def _load_template_choices() -> None:
+    """The form templates a procedure may print, (name, title), read once per request before any write."""
+    p = platform()
+    with p.database.transaction(write=False) as session:
+        g.template_choices = [(name, template_title(session, name)) for name in template_names(session)]
 
 
 def _preview(text: str, procedure_id: str, ward: str):
@@ -64,7 +75,7 @@ def _render(procedure_id: str, values: dict, *, draft, version_label: str, ward:
         "editor/catalogue_entry.html", procedure_id=procedure_id, fields=catalogue_form.entry_fields(),
         values=values, wards=load_wards(), ward=ward, preview=preview, field_errors=field_errors or {},
         problems=list(problems), message=message, ok=ok, draft=draft, version_label=version_label,
-        read_only=current_user.role not in EDITORS), status
+        read_only=current_user.role not in EDITORS, template_choices=g.get("template_choices", [])), status
 
 
 def _ward() -> str:
@@ -76,6 +87,7 @@ def _ward() -> str:
 @bp.get("/<procedure_id>")
 @roles_required(*READERS)
 def entry(procedure_id: str):
+    _load_template_choices()
     p = platform()
     with p.database.transaction() as session:
         text, draft = _base(session)
@@ -101,6 +113,7 @@ def submit(procedure_id: str):
     comment = request.form.get("comment", "").strip()[:MAX_COMMENT]
     version_label = request.form.get("version_label", "").strip()[:100]
     ward = _ward()
+    _load_template_choices()
     p = platform()
     with p.database.transaction() as session:
         base, draft = _base(session)

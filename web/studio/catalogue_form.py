@@ -24,9 +24,11 @@ LONG_TEXT_FIELDS = frozenset({"explanation"})
 READ_ONLY_FIELDS = frozenset({"id"})
 NOT_IN_FORM = frozenset({"form_conditions"})
 """Edited in the catalogue's YAML; the form keeps them as they are (as every key it does not know)."""
+TEMPLATE_FIELDS = frozenset({"forms"})
+"""Chosen from the form templates by their titles (a checkbox each), stored as the templates' names."""
 CHOICES: dict[str, list[tuple[str, str]]] = {
     "category": [(c, c) for c in CATEGORIES],
-    "department": [(code, f"{name}（{code}）") for code, name in DEPARTMENTS.items()],
+    "department": [(code, name) for code, name in DEPARTMENTS.items()],
     "handling": [(code, label) for code, label in HANDLING_LABELS.items()],
 }
 
@@ -36,7 +38,7 @@ class FormField:
     name: str
     label: str
     widget: str
-    """text, textarea, choice, lines, counters, date"""
+    """text, textarea, choice, lines, templates, counters, date"""
     required: bool
     choices: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
@@ -49,6 +51,8 @@ def _widget(name: str, hint) -> tuple[str, bool]:
     origin = typing.get_origin(base) or base
     if name in CHOICES:
         return "choice", not optional
+    if name in TEMPLATE_FIELDS:
+        return "templates", not optional
     if origin in (tuple, list):
         return "lines", not optional
     if origin in (dict, Mapping) or origin is typing.Mapping or (isinstance(origin, type) and issubclass(origin, Mapping)):
@@ -78,6 +82,8 @@ def form_values(raw_entry: dict) -> dict[str, object]:
         value = raw_entry.get(field.name)
         if field.widget == "lines":
             values[field.name] = "\n".join(str(v) for v in value or [])
+        elif field.widget == "templates":
+            values[field.name] = [str(v) for v in value or []] if isinstance(value, (list, tuple)) else []
         elif field.widget == "counters":
             values[field.name] = {str(k): str(v) for k, v in (value or {}).items()} if isinstance(value, dict) else {}
         elif value is None:
@@ -96,6 +102,9 @@ def entry_from_form(form: Mapping[str, str], procedure_id: str) -> dict[str, obj
             entry[field.name] = procedure_id
         elif field.widget == "lines":
             entry[field.name] = [line.strip() for line in form.get(field.name, "").splitlines() if line.strip()]
+        elif field.widget == "templates":
+            chosen = form.getlist(field.name) if hasattr(form, "getlist") else form.get(field.name, "").split()
+            entry[field.name] = list(dict.fromkeys(name.strip() for name in chosen if name.strip()))
         elif field.widget == "counters":
             entry[field.name] = {ward: form.get(f"{field.name}.{ward}", "").strip() for ward in load_wards()}
         elif field.widget == "date":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from engine.documents.errors import TemplateRejected
+from processes.documents.template_titles import template_title
 from processes.documents.templates import (
     current_template,
     field_catalogue,
@@ -23,7 +24,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def _page(problems: list[str] | None = None, status: int = 200):
     p = platform()
     with p.database.transaction(write=False) as session:
-        rows = [(name, current_template(session, name), versions_of(session, name)) for name in template_names(session)]
+        rows = [(name, template_title(session, name), current_template(session, name), versions_of(session, name))
+                for name in template_names(session)]
     return render_template("documents/templates.html", rows=rows, fields=field_catalogue(), problems=problems or [],
                            has_repository=lambda name: repository_template(name) is not None), status
 
@@ -49,7 +51,9 @@ def upload():
             version = row.version
     except TemplateRejected as exc:
         return _page(exc.problems, 422)
-    flash(f"様式「{name}」の第{version}版を登録しました。これから作成する帳票に使われます。", "success")
+    with p.database.transaction(write=False) as session:
+        title = template_title(session, name)
+    flash(f"様式「{title}」の第{version}版を登録しました。これから作成する帳票に使われます。", "success")
     return redirect(url_for("form_templates.index"))
 
 

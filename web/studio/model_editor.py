@@ -11,6 +11,7 @@ from processes.modelling import service
 from processes.roles import LANE_ALIASES, ROLES, SYSTEM_ROLE
 from web.extensions import platform
 from web.guards import roles_required
+from web.studio.model_library import model_title
 
 bp = Blueprint("model_editor", __name__, url_prefix="/models", template_folder="templates")
 
@@ -77,7 +78,8 @@ def edit(kind: str, name: str):
         draft = _open_draft(session, kind, name, versions) if _can_edit() else None
         options = {"roles": _lane_roles(), "forms": _task_forms(), "decisions": _decisions(session)} \
             if kind == "bpmn" else {}
-    return render_template(f"editor/{kind}.html", kind=kind, name=name, versions=versions, live=versions[-1],
+        title = model_title(session, kind, name)
+    return render_template(f"editor/{kind}.html", kind=kind, name=name, title=title, versions=versions, live=versions[-1],
                            draft=draft, read_only=not _can_edit(), options=options)
 
 
@@ -179,5 +181,6 @@ def diff(kind: str, name: str):
         if old not in numbers or new not in numbers:
             abort(404)
         changes = service.diff_versions(session, kind, name, old, new)
-    return render_template("editor/diff.html", kind=kind, name=name, versions=versions, old=old, new=new,
+        title = model_title(session, kind, name)
+    return render_template("editor/diff.html", kind=kind, name=name, title=title, versions=versions, old=old, new=new,
                            changes=changes)

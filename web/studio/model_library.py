@@ -15,7 +15,7 @@ from web.guards import roles_required
 bp = Blueprint("model_library", __name__, url_prefix="/models", template_folder="templates")
 
 READERS = ("process_owner", "supervisor", "auditor")
-KIND_LABELS = {"bpmn": "BPMN プロセス", "dmn": "DMN 判定表", "catalogue": "手続カタログ"}
+KIND_LABELS = {"bpmn": "業務フロー（BPMN）", "dmn": "判定表（DMN）", "catalogue": "手続カタログ"}
 
 
 def link_for(endpoint: str, **values) -> str | None:
@@ -24,6 +24,11 @@ def link_for(endpoint: str, **values) -> str | None:
         return url_for(endpoint, **values)
     except BuildError:
         return None
+
+
+def model_title(session, kind: str, name: str) -> str:
+    """What people call a model (its process or decision names), else its file name."""
+    return next((m.title for m in service.list_models(session, kind) if m.name == name and m.title), name)
 
 
 @bp.get("/")
@@ -46,8 +51,9 @@ def versions(kind: str, name: str):
     p = platform()
     with p.database.transaction(write=False) as session:
         rows = service.model_versions(session, kind, name)
+        title = model_title(session, kind, name) if rows else name
     if not rows:
         abort(404)
-    return render_template("models/versions.html", kind=kind, kind_label=KIND_LABELS[kind], name=name,
+    return render_template("models/versions.html", kind=kind, kind_label=KIND_LABELS[kind], name=name, title=title,
                            versions=list(reversed(rows)), link_for=link_for,
                            can_edit=current_user.role == "process_owner")
