@@ -22,4 +22,5 @@ bench: setup
 	.venv/bin/python -m bench.sandbox
 	.venv/bin/python -m bench.faq
 	.venv/bin/python -m bench.calls
+	.venv/bin/python -m bench.load
 	.venv/bin/python -m bench.public
