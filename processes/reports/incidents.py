@@ -51,7 +51,7 @@ def read_values(values: dict, now: datetime | None = None) -> dict:
         errors.append(FieldError("kind", "種別を選んでください（" + "・".join(INCIDENT_KINDS.values()) + "）。"))
     occurred = _moment(values.get("occurred_at") or "")
     if occurred is None:
-        errors.append(FieldError("occurred_at", "発生日時を 2026-12-01T10:30 の形で入力してください（日本時間）。"))
+        errors.append(FieldError("occurred_at", "発生日時を日付と時刻で入力してください（日本時間。APIでは 年-月-日T時:分 の形）。"))
     elif occurred > (now or utcnow()):
         errors.append(FieldError("occurred_at", "発生日時に未来の日時は指定できません。"))
     personal = values.get("personal_data")
