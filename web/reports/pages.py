@@ -3,13 +3,14 @@ meeting pack); write the supervisor's texts (所見, 課題, 業務改善策); f
 Supervisors and admins make and finalise; the auditor and the process owner read."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from engine.db.types import utcnow
 from engine.errors import TaskConflict
 from processes.calendar.slots import JST
+from processes.documents.japanese import era_of
 from processes.reports import versions
 from processes.reports.access import MAKERS, READERS
 from processes.reports.figures import KINDS, figures_for
@@ -29,6 +30,13 @@ from web.guards import page_actor, roles_required
 bp = Blueprint("reports", __name__, template_folder="templates")
 bp.add_app_template_filter(shown, "report_value")
 bp.add_app_template_filter(fiscal_year_label, "fiscal_year_ja")
+
+
+@bp.app_template_filter("year_ja")
+def year_ja(year: int) -> str:
+    """2026 → 令和8年 (the year of 1 January; the picker's years)."""
+    era, number = era_of(date(int(year), 12, 31))
+    return f"{era}{'元' if number == 1 else number}年"
 
 
 @bp.app_template_filter("report_period")
@@ -57,7 +65,8 @@ def index():
     with platform().database.transaction(write=False) as session:
         recent = versions.recent(session)
     return render_template("reports/index.html", recent=recent, kinds=KIND_NAMES, states=STATES,
-                           today=today.isoformat(), month=last_month.strftime("%Y-%m"), fiscal_year=fiscal_year,
+                           today=today.isoformat(), month_year=last_month.year, month_number=last_month.month,
+                           month_years=range(today.year, today.year - 6, -1), fiscal_year=fiscal_year,
                            years=range(fiscal_year, fiscal_year - 6, -1))
 
 
@@ -66,7 +75,10 @@ def index():
 def open_report():
     """The picker's form: the kind and its period field, to the report's page."""
     kind = _kind(request.args.get("kind", ""))
-    period = (request.args.get({"daily": "date", "monthly": "month", "annual": "fiscal_year"}[kind]) or "").strip()
+    if kind == "monthly" and request.args.get("month_number"):
+        period = f"{request.args.get('year', '')}-{request.args.get('month_number', '').zfill(2)}"
+    else:
+        period = (request.args.get({"daily": "date", "monthly": "month", "annual": "fiscal_year"}[kind]) or "").strip()
     return redirect(url_for("reports.show", kind=kind, period=period or "-"))
 
 
