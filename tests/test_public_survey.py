@@ -4,6 +4,7 @@ side by `okuyami public pull` and counted per ward."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,7 @@ def public_side(database, instance_dir, tmp_path):
     limits.reset()
     with time_machine.travel(NOW, tick=False), database.transaction() as session:
         sheet = survey.issue(session, "nakahara", date(2026, 12, 2))
-    tablet = _cli(instance_dir, "public", "tablet", "kawasaki").splitlines()[0].rsplit("/", 1)[1]
+    tablet = re.search(r"/survey/([0-9A-Z]+)\n", _cli(instance_dir, "public", "tablet", "kawasaki")).group(1)
     out = tmp_path / "public-data"
     _cli(instance_dir, "public", "export", "--out", str(out))
     app = create_public_app(out)
