@@ -3,7 +3,8 @@ how many`, counting (dry run) or deleting everything of that kind older than `up
 
 - case_personal_data: a process instance that ended before `up_to` goes whole (its workflow blob holds the names,
   addresses and answers), with its tasks, their drafts, its timers, its visit row (family names) and its packet.
-  Contact records keep their plain case number; the case screen then answers that the case does not exist.
+  Contact records keep their plain case number; the case screen then answers that the case does not exist. An
+  instance an incident report names stays (the report is kept apart from this retention).
 - print_packets: a packet whose visit day (or, without a visit, whose last change) is before `up_to`.
 - contact_records: records started before `up_to`, with their callback details and citizen-voice reviews.
 - contact_callbacks: callback details (name, phone, best time) taken before `up_to` whose inquiry never closed.
@@ -29,6 +30,7 @@ from processes.notifications.models import Notification, OutboxMessage
 from processes.okuyami.visit_models import CaseVisit
 from processes.operations.audit_chain import seal
 from processes.operations.models import AuditChainLink, AuditPurgePermit
+from processes.reports.models import Incident
 from processes.staff.models import StaffSession
 from processes.tasks.drafts.models import TaskDraft
 
@@ -40,7 +42,9 @@ def _count(session: Session, ids: Select) -> int:
 
 
 def case_personal_data(session: Session, up_to: datetime, dry_run: bool) -> int:
-    ended = select(ProcessInstance.id).where(ProcessInstance.ended_at.is_not(None), ProcessInstance.ended_at < up_to)
+    incidents = select(Incident.instance_id).where(Incident.instance_id.is_not(None))
+    ended = select(ProcessInstance.id).where(ProcessInstance.ended_at.is_not(None), ProcessInstance.ended_at < up_to,
+                                             ProcessInstance.id.not_in(incidents))
     count = _count(session, ended)
     if dry_run or not count:
         return count
