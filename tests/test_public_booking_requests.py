@@ -207,3 +207,18 @@ def test_an_item_the_city_cannot_open_is_kept(sides, database):
     with database.transaction(write=False) as session:
         kept = session.scalars(select(PublicRequest)).one()
         assert kept.number == "R-AAAA-BBBB" and "市の鍵で開けませんでした" in kept.problem
+
+
+def test_a_pull_signature_cannot_be_replayed_for_another_request(sides, database):
+    from processes.public import sealing
+
+    public = sides["public"]
+    secret = signing_secret(database)
+    listing = sealing.pull_signature(secret, "GET", "/inbox/items")
+    assert public.get("/inbox/items", headers={sealing.SIGNATURE_HEADER: listing}).status_code == 200
+    body = json.dumps({"names": ["booking/R-AAAA-BBBB"]})
+    for header in (listing, sealing.pull_signature(secret, "POST", "/inbox/ack", b"{}"),
+                   sealing.pull_signature(secret, "POST", "/inbox/ack", body.encode(), now=0)):
+        refused = public.post("/inbox/ack", data=body, content_type="application/json",
+                              headers={sealing.SIGNATURE_HEADER: header})
+        assert refused.status_code == 404

@@ -6,6 +6,7 @@ supervisor. Pulling the same item twice stores it once (its number is unique).""
 from __future__ import annotations
 
 import json
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,10 +57,13 @@ class UrlSource:
         self.url, self.sign_secret, self.timeout = url.rstrip("/"), sign_secret, timeout
 
     def _request(self, path: str, body: dict | None = None) -> dict:
+        data = b"" if body is None else json.dumps(body).encode()
+        method = "GET" if body is None else "POST"
+        signed_path = urllib.parse.urlsplit(self.url + path).path
         request = urllib.request.Request(
-            self.url + path, data=None if body is None else json.dumps(body).encode(),
-            headers={sealing.SIGNATURE_HEADER: sealing.pull_signature(self.sign_secret),
-                     "Content-Type": "application/json"}, method="GET" if body is None else "POST")
+            self.url + path, data=data or None, method=method,
+            headers={sealing.SIGNATURE_HEADER: sealing.pull_signature(self.sign_secret, method, signed_path, data),
+                     "Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=self.timeout) as response:     # noqa: S310 (the city's URL)
             return json.loads(response.read().decode("utf-8"))
 

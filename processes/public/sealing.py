@@ -2,12 +2,13 @@
 key (libsodium sealed box: only the holder of the private key opens it, not even the public side itself), writes
 each item as one file `<inbox>/<kind>/<number>.sealed`, and lets the staff side pull them.
 
-The pull over HTTP is signed: the staff side signs "<unix time>" with its Ed25519 key, the public side checks it
-with the verify key the export carries and accepts it within five minutes. The web.public app imports this module
+The pull over HTTP is signed: the staff side signs the time, the method, the path and the body's hash with its
+Ed25519 key; the public side checks it with the verify key the export carries and accepts it within five minutes. The web.public app imports this module
 (it opens no database and reads no data key)."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import secrets
@@ -85,19 +86,26 @@ def new_signing_keys() -> tuple[str, bytes]:
     return b64(bytes(key.verify_key)), bytes(key)
 
 
-def pull_signature(sign_secret: bytes, now: float | None = None) -> str:
+def _signed_text(stamp: str, method: str, path: str, body: bytes) -> bytes:
+    return f"{stamp}|{method}|{path}|{hashlib.sha256(body).hexdigest()}".encode()
+
+
+def pull_signature(sign_secret: bytes, method: str, path: str, body: bytes = b"", now: float | None = None) -> str:
+    """The header value: the time and an Ed25519 signature over the time, the method, the path and the body's
+    hash, so a request seen once can neither be replayed after five minutes nor turned into another."""
     stamp = str(int(now if now is not None else time.time()))
-    return f"{stamp}.{b64(SigningKey(sign_secret).sign(stamp.encode()).signature)}"
+    return f"{stamp}.{b64(SigningKey(sign_secret).sign(_signed_text(stamp, method, path, body)).signature)}"
 
 
-def signature_valid(verify_key: str | None, header: str | None, now: float | None = None) -> bool:
+def signature_valid(verify_key: str | None, header: str | None, method: str, path: str, body: bytes = b"",
+                    now: float | None = None) -> bool:
     if not verify_key or not header or "." not in header:
         return False
     stamp, signature = header.split(".", 1)
     if not stamp.isdigit() or abs(int(stamp) - (now if now is not None else time.time())) > SIGNATURE_WINDOW_SECONDS:
         return False
     try:
-        VerifyKey(unb64(verify_key)).verify(stamp.encode(), unb64(signature))
+        VerifyKey(unb64(verify_key)).verify(_signed_text(stamp, method, path, body), unb64(signature))
     except (BadSignatureError, ValueError):
         return False
     return True

@@ -36,7 +36,8 @@ def store(kind: str, payload: dict) -> str:
 
 
 def _signed() -> None:
-    if not sealing.signature_valid(keys().get("pull_verify_key"), request.headers.get(sealing.SIGNATURE_HEADER)):
+    if not sealing.signature_valid(keys().get("pull_verify_key"), request.headers.get(sealing.SIGNATURE_HEADER),
+                                   request.method, request.path, request.get_data(cache=True)):
         abort(404)
 
 
