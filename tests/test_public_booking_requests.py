@@ -222,3 +222,12 @@ def test_a_pull_signature_cannot_be_replayed_for_another_request(sides, database
         refused = public.post("/inbox/ack", data=body, content_type="application/json",
                               headers={sealing.SIGNATURE_HEADER: header})
         assert refused.status_code == 404
+
+
+def test_a_payload_of_the_wrong_shape_is_kept_and_the_pull_goes_on(sides, database):
+    public, out, platform = sides["public"], sides["out"], sides["platform"]
+    odd = {**request_body(), "answers": ["not", "an", "object"], "answers_code": "11CK-G05J-E000-000Z"}
+    assert public.post("/booking/request", json=odd).status_code == 202
+    assert public.post("/booking/request", json=request_body()).status_code == 202
+    result = pull(database, platform, FolderSource(out))
+    assert (result.booking, result.kept) == (1, 1)

@@ -6,6 +6,7 @@ supervisor. Pulling the same item twice stores it once (its number is unique).""
 from __future__ import annotations
 
 import json
+import logging
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from processes.public import keys, sealing, survey
 from processes.public.models import PublicRequest, SurveyAnswer
 
 KEPT, ACCEPTED = "kept", "accepted"
+log = logging.getLogger(__name__)
 Receiver = Callable[[Session, object, str, dict], str | None]
 """(session, services, number, payload) -> None when taken, else the reason (Japanese) it is kept."""
 
@@ -123,6 +125,9 @@ def take(database, services, item: sealing.SealedItem, result: PullResult) -> No
                     raise _Refused(problem)
         except _Refused:
             pass
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:     # a payload shaped unlike any form
+            log.warning("public pull: %s %s could not be taken (%s)", item.kind, item.number, type(exc).__name__)
+            problem = "申込みの形式が想定と異なるため、取り込めませんでした。"
         if problem is not None:
             _keep(session, item, problem, payload)
             result.kept += 1
