@@ -24,6 +24,9 @@ from processes.calls.importer import import_file
 from processes.demo.cases import FAMILIES, seed_demo_cases
 from processes.demo.city import DEMO_USERS
 from processes.demo.contacts import seed_demo_contacts
+from processes.demo.faq import seed_demo_faq
+from processes.faq.logs import record_search, record_use
+from processes.faq.models import FaqItem
 from processes.okuyami.visit_models import CaseVisit
 from processes.platform import Platform, build_platform
 from processes.public.models import SurveyAnswer
@@ -33,6 +36,8 @@ from tests.support import FIXTURES, PG_ADMIN_URL, sqlalchemy_pg_url
 from tests.web_support import PASSWORD, add_user
 
 CORNER_MINUTES = 35
+FAQ_SEARCHES = [("葬祭費", 3, 0), ("葬祭費 申請", 2, 0), ("年金", 1, 1), ("ペットの登録", 0, None),
+                ("ペットの登録", 0, None), ("自動車税", 0, None)]
 SURVEY = [("nakahara", date(2026, 11, 10), 5, 4, True), ("nakahara", date(2026, 11, 20), 3, 5, False),
           ("kawasaki", date(2026, 11, 12), 4, None, True), ("kawasaki", date(2026, 12, 1), 2, 2, False)]
 
@@ -87,6 +92,13 @@ def _seed(platform: Platform) -> None:
     with database.transaction() as session:      # the checked-in family leaves the corner after 35 minutes
         for visit in session.scalars(select(CaseVisit).where(CaseVisit.checked_in_at.is_not(None))):
             visit.checked_out_at = visit.checked_in_at + timedelta(minutes=CORNER_MINUTES)
+        seed_demo_faq(session)
+        items = session.scalars(select(FaqItem).order_by(FaqItem.number).limit(2)).all()
+        at = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
+        for number, (query, hits, used) in enumerate(FAQ_SEARCHES):
+            record_search(session, f"report-test-{number}", query, hits, at)
+            if used is not None:
+                record_use(session, f"report-test-{number}", items[used], at)
         for number, (ward, day, corner, centre, felt) in enumerate(SURVEY):
             session.add(SurveyAnswer(public_id=f"report-test-{number}", ward=ward, answered_on=day,
                                      week_start=day - timedelta(days=day.weekday()), source="sheet",

@@ -137,3 +137,45 @@ def test_the_commands_write_the_daily_log_and_the_monthly_results(report_city, t
     wrong = runner.invoke(main, ["--instance", str(report_city.instance), "reports", "monthly", "--month", "11/2026",
                                  "--out", str(monthly_file)])
     assert wrong.exit_code == 2 and "YYYY-MM" in wrong.output
+
+
+def test_the_further_sections_are_their_sources_figures(report_city):
+    from processes.calls.staffing import staffing
+    from processes.faq.models import FaqItem, FaqItemUse, FaqSearchLog
+
+    runtime = report_city.platform.runtime
+    with report_city.database.transaction(write=False) as session:
+        november = monthly_results(session, NOVEMBER, runtime)
+        december = monthly_results(session, DECEMBER, runtime)
+        # staffing: the one day with calls (1 Dec), hour by hour as the staffing forecast says
+        day = {h["hour"]: h for h in staffing(session, date(2026, 12, 1))["hours"]}
+        assert december["staffing"]["days"] == 1 and november["staffing"] == {"days": 0, "hours": [], "short_hours": 0}
+        for hour in december["staffing"]["hours"]:
+            source = day[hour["hour"]]
+            assert (hour["forecast_calls"], hour["required_seats"], hour["staffed_seats"]) == (
+                source["forecast_calls"], source["required_seats"], source["staffed_seats"])
+        # FAQ: uses and zero-hit searches of the month
+        uses = Counter(session.scalars(select(FaqItem.number).join(FaqItemUse, FaqItemUse.item_id == FaqItem.id).where(
+            FaqItemUse.at >= NOVEMBER.start, FaqItemUse.at < NOVEMBER.end)))
+        assert {x["number"]: x["uses"] for x in november["faq"]["top_items"]} == dict(uses.most_common(10))
+        zero = Counter(session.scalars(select(FaqSearchLog.normalised).where(
+            FaqSearchLog.at >= NOVEMBER.start, FaqSearchLog.at < NOVEMBER.end, FaqSearchLog.hits == 0)))
+        assert sum(x["searches"] for x in november["faq"]["zero_hit_queries"]) == sum(
+            n for _, n in zero.most_common(10))
+        # procedures: every outcome recorded at the visits that ended in the month
+        outcomes = Counter()
+        for visit in session.scalars(select(CaseVisit).where(CaseVisit.checked_out_at >= NOVEMBER.start,
+                                                             CaseVisit.checked_out_at < NOVEMBER.end)):
+            outcomes.update(o["outcome"] for o in runtime.instance_data(visit.instance_id).get("outcomes") or [])
+        procedures = november["procedures"]
+        assert procedures["by_outcome"] == dict(outcomes)
+        assert procedures["handled"] == sum(outcomes.values()) - outcomes.get("not_needed", 0)
+        assert sum(p["total"] for p in procedures["top"]) <= sum(outcomes.values())
+        assert procedures["visits"] >= 1 and procedures["handled"] >= 1 and procedures["top"]
+        searches = len(session.scalars(select(FaqSearchLog.id).where(
+            FaqSearchLog.at >= NOVEMBER.start, FaqSearchLog.at < NOVEMBER.end)).all())
+    faq = november["faq"]
+    assert faq["searches"] == searches >= 6 and faq["top_items"]
+    counts = [x["searches"] for x in faq["zero_hit_queries"]]
+    assert counts == sorted(counts, reverse=True) and "お墓の引っ越し" in {x["query"] for x in faq["zero_hit_queries"]}
+    assert december["offered"] == 7 and december["staffing"]["hours"][0]["hour"] == 9

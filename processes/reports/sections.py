@@ -56,7 +56,7 @@ def faq_figures(session: Session, period: Period) -> dict:
                            .order_by(func.count(FaqItemUse.id).desc(), FaqItem.number).limit(TOP)).all()
     searches = session.scalar(select(func.count(FaqSearchLog.id)).where(
         FaqSearchLog.at >= period.start, FaqSearchLog.at < period.end)) or 0
-    zero = session.execute(select(FaqSearchLog.normalised, func.count(FaqSearchLog.id))
+    zero = session.execute(select(func.min(FaqSearchLog.query), func.count(FaqSearchLog.id))
                            .where(FaqSearchLog.at >= period.start, FaqSearchLog.at < period.end,
                                   FaqSearchLog.hits == 0)
                            .group_by(FaqSearchLog.normalised)
