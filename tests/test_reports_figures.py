@@ -47,6 +47,10 @@ def _expected_visits(session, period: Period) -> dict[str, dict]:
         minutes = ward.pop("_m")
         ward["corner_minutes_median"] = median(minutes) if minutes else None
         ward["corner_minutes_longest"] = max(minutes) if minutes else None
+        ward["corner_minutes_bands"] = {"under_30": sum(m < 30 for m in minutes),
+                                        "30_60": sum(30 <= m < 60 for m in minutes),
+                                        "60_90": sum(60 <= m < 90 for m in minutes),
+                                        "over_90": sum(m >= 90 for m in minutes)}
     return expected
 
 

@@ -5,14 +5,19 @@ read and download, an operator cannot open them; downloads in every format."""
 from __future__ import annotations
 
 import re
+import subprocess
 from io import BytesIO
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from engine.db.models import AuditEntry
+from engine.settings import PROJECT_ROOT
 from processes.reports.models import ReportVersion
 from tests.web_support import csrf_token, login
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
 def _client(city, name):
@@ -75,6 +80,11 @@ def test_readers_read_and_download_and_others_may_not(report_city):
     pack = owner.get("/reports/monthly/2026-11/download.pack.pdf")
     assert pack.status_code == 200 and pack.data.startswith(b"%PDF")
     assert "report-monthly-pack-2026-11.pdf" in pack.headers["Content-Disposition"]
+    box = PdfReader(BytesIO(pack.data)).pages[1].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)          # A4 landscape, like slides
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "4", "-", str(ARTIFACTS / "report-pack")],
+                   input=pack.data, check=True)
     operator = _client(report_city, "op")
     assert operator.get("/reports").status_code == 403
     assert operator.get("/reports/monthly/2026-11/download.pdf").status_code == 403

@@ -157,7 +157,11 @@ def _visits(r: dict) -> Section:
                   ["区", "予約", "予約取消", "予約なし来庁", "来庁（受付済み）", "窓口所要時間（中央値）", "窓口所要時間（最長）"],
                   rows, ["text", "int", "int", "int", "int", "min", "min"],
                   [Chart("bar", "区別の予約と来庁", [1, 4])] if len(rows) > 1 else [])
-    return Section("おくやみコーナー（区別）", [table])
+    bands = Table("窓口所要時間の分布（区別、件数）", ["区", "30分未満", "30〜60分", "60〜90分", "90分以上"],
+                  [[ward_name(code), *w["corner_minutes_bands"].values()] for code, w in r["visits"].items()],
+                  ["text", "int", "int", "int", "int"])
+    bands.charts = [Chart("bar", "窓口所要時間の分布", [1, 2, 3, 4])] if bands.rows else []
+    return Section("おくやみコーナー（区別）", [table, bands])
 
 
 def _incidents(i: dict) -> Section:

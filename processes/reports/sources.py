@@ -68,6 +68,17 @@ def _minutes(visit: CaseVisit) -> float | None:
     return round((visit.checked_out_at - visit.checked_in_at).total_seconds() / 60, 1)
 
 
+CORNER_BANDS = ((30, "under_30"), (60, "30_60"), (90, "60_90"), (None, "over_90"))
+
+
+def corner_bands(minutes: list[float]) -> dict[str, int]:
+    """How many visits took under 30 minutes, 30 to 60, 60 to 90 and 90 or more (the corner time's distribution)."""
+    bands = dict.fromkeys((code for _, code in CORNER_BANDS), 0)
+    for value in minutes:
+        bands[next(code for limit, code in CORNER_BANDS if limit is None or value < limit)] += 1
+    return bands
+
+
 def visit_figures(session: Session, period: Period) -> dict[str, dict]:
     """The corner's visits whose day falls in the period, per ward: bookings held, bookings cancelled, walk-ins,
     visits checked in, and the corner time (check-in to check-out, minutes): median and longest."""
@@ -86,6 +97,7 @@ def visit_figures(session: Session, period: Period) -> dict[str, dict]:
             "visits": sum(1 for v in rows if v.checked_in_at is not None),
             "corner_minutes_median": median(minutes) if minutes else None,
             "corner_minutes_longest": max(minutes) if minutes else None,
+            "corner_minutes_bands": corner_bands(minutes),
         }
     return result
 
