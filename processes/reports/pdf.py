@@ -72,6 +72,8 @@ def _charts(word, table: Table, width_mm: float, size: tuple[float, float]) -> N
 def report_docx(document: Document, pack: bool = False) -> bytes:
     word = WordDocument()
     _fonts(word)
+    if pack:
+        word.styles["Normal"].font.size = Pt(13)
     _page(word, landscape=pack)
     word.add_heading(document.title + ("　定例報告会資料" if pack else ""), level=0)
     word.add_paragraph(document.period)
