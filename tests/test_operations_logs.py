@@ -35,7 +35,7 @@ def captured():
     handler = configure_logging("DEBUG", "DEBUG", stream=buffer)
     yield buffer
     logging.getLogger().removeHandler(handler)
-    configure_logging("INFO", "WARNING", stream=io.StringIO())
+    configure_logging("INFO", "WARNING")   # as the app configures it
 
 
 def test_a_demo_journey_logged_at_debug_names_no_family(api_app, case_runtime, browsers, tokens, database, captured):
