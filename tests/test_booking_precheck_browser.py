@@ -1,36 +1,48 @@
-"""The operator's booking from the worklist task and a department's pre-check, in Debian's Chromium at 1366×768:
-a birth date typed in 和暦 and a reading in half-width kana and hiragana, questions left 未回答, the read-back in
-both calendars; then the pre-check with a dropped and an added procedure, every problem at once, the decision
-shown once done. Each screen is saved under test-artifacts/ and checked with axe-core and for CSP refusals."""
+"""The whole journey of one family, in Debian's Chromium at 1366×768, as a clerk walks it: the operator's booking
+from the worklist task (a birth date typed in 和暦 and a reading in half-width kana and hiragana, questions left
+未回答, the read-back in both calendars); a department's pre-check with a dropped and an added procedure (every
+problem at once, the decision shown once done); then, on the visit's day, the counter's day, the check-in, what
+the departments wrote, the print packet made and ready, the confirmation of what will be saved and the check-out.
+Each screen is saved under test-artifacts/ and checked with axe-core and for CSP refusals."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 
 from engine import accounts
-from processes.calendar import today_jst
+from processes.calendar import JST, today_jst
 from processes.okuyami.cases import start_case
 from tests.browser_support import SignedIn, live_server, serious_violations, shot
 from tests.web_support import PASSWORD
 
 pytestmark = pytest.mark.slow
-USERS = {"op_b": ("operator", None, None), "hoken_b": ("dept_staff", "nakahara", "hoken_nenkin")}
+USERS = {"op_b": ("operator", None, None), "hoken_b": ("dept_staff", "nakahara", "hoken_nenkin"),
+         "counter_b": ("counter", "nakahara", None)}
 
 
-def prepare(platform) -> int:
+def prepare(platform):
     with platform.database.transaction() as session:
         platform.registry.deploy(session, platform.repository_models(), actor="setup")
         for name, (role, ward, department) in USERS.items():
             accounts.create_user(session, name, role, PASSWORD, ward=ward, department=department)
-    return start_case(platform.runtime, "booking", "op_b", ward="nakahara").id
+    return start_case(platform.runtime, "booking", "op_b", ward="nakahara").id, platform
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, data_key):
-    with live_server(tmp_path_factory.mktemp("booking-precheck"), data_key, prepare) as (base, case_id):
-        yield base, case_id
+    with live_server(tmp_path_factory.mktemp("booking-precheck"), data_key, prepare) as (base, (case_id, platform)):
+        yield base, case_id, platform
+
+
+def other_departments_confirm(runtime, case_id: int) -> None:
+    """The other departments' pre-checks (each confirms what the interview selected), as their own clerks would."""
+    for task in runtime.list_tasks(instance_id=case_id, role="dept_staff"):
+        procedures = runtime.task_data(task.id)["assignment"]["procedures"]
+        runtime.complete_task(task.id, {"precheck_result": {
+            "decisions": [{"id": p["id"], "action": "confirm"} for p in procedures]}}, f"{task.department}_clerk")
 
 
 def signed_in(browser, base: str, username: str) -> SignedIn:
@@ -45,8 +57,8 @@ def checked(screen: SignedIn, name: str) -> None:
     assert screen.csp_refusals() == [], name
 
 
-def test_the_booking_task_then_a_precheck_with_a_dropped_and_an_added_procedure(browser, served):
-    base, case_id = served
+def test_the_whole_journey_book_precheck_check_in_packet_check_out(browser, served):
+    base, case_id, platform = served
     died = today_jst() - timedelta(days=5)
 
     operator = signed_in(browser, base, "op_b")
@@ -120,3 +132,38 @@ def test_the_booking_task_then_a_precheck_with_a_dropped_and_an_added_procedure(
     assert "事前確認の結果" in decided and "葬儀を行っていないことを確認" in decided and "入院費の支払いあり" in decided
     assert "喪主の方の連絡先を窓口で確認してください" in decided
     checked(staff, "5-precheck-done")
+
+    # ---- the visit's day at the counter
+    other_departments_confirm(platform.runtime, case_id)
+    slot = datetime.fromisoformat(platform.runtime.instance_data(case_id)["slot_start"]).astimezone(JST)
+    with time_machine.travel(slot + timedelta(minutes=4), tick=True):
+        counter = signed_in(browser, base, "counter_b")
+        page = counter.open("/counter/day")
+        row = page.locator(f"tr:has(a[href='/cases/{case_id}/visit'])")
+        assert "等々力 一郎" in row.inner_text() and f"{slot.hour}:{slot.minute:02d}" in row.inner_text()
+        assert "保険年金課: 完了" in row.inner_text()
+        checked(counter, "6-counter-day")
+
+        row.locator("a:has-text('来庁対応')").click()
+        page.click("button:has-text('受付（チェックイン）')")
+        page.wait_for_selector("text=に受付（チェックイン）しました")
+        handover = page.inner_text("main")
+        assert "喪主の方の連絡先を窓口で確認してください" in handover and "葬儀を行っていないことを確認" in handover
+        assert "高額療養費" in handover                                         # the added procedure
+        page.wait_for_selector("text=準備ができました", timeout=120_000)        # the packet, made on request
+        checked(counter, "7-checked-in-packet-ready")
+
+        page.click("button:has-text('終了（チェックアウト）の内容を確認')")
+        page.wait_for_selector("text=まだ保存していません")
+        assert "窓口所要時間" in page.inner_text("main")
+        checked(counter, "8-check-out-confirmation")
+        page.click("button:has-text('この内容で完了する')")
+        page.wait_for_selector("text=来庁対応を完了しました")
+        checked(counter, "9-case-after-the-visit")
+
+        page = counter.open("/counter/day")
+        row = page.locator(f"tr:has(a[href='/cases/{case_id}'])")
+        assert "完了" in row.inner_text() and "準備済み" in row.inner_text()
+        checked(counter, "10-counter-day-after-the-visit")
+        packet = page.context.request.get(f"{base}/cases/{case_id}/packet.pdf")     # as the download link does
+        assert packet.status == 200 and packet.body().startswith(b"%PDF")

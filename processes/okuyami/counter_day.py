@@ -89,9 +89,10 @@ def _prechecks(tasks: list[HumanTask]) -> tuple[PrecheckState, ...]:
     return tuple(states)
 
 
-def _packet_states(session: Session, runtime: WorkflowRuntime, ids: list[int]) -> dict[int, str]:
+def _packet_states(session: Session, runtime: WorkflowRuntime, ids: list[int], closed: set[int]) -> dict[int, str]:
     """Each stored packet's state as the visit screen shows it: a packet made from an earlier state of the case
-    (or a failure of one), or one whose worker stopped before finishing, is stale, not ready."""
+    (or a failure of one), or one whose worker stopped before finishing, is stale, not ready. Once the visit is
+    closed the packet has been handed over: the outcomes recorded at check-out do not make it stale."""
     states = {}
     now = utcnow()
     for case_id, status, made_from, claimed_until in session.execute(
@@ -99,7 +100,8 @@ def _packet_states(session: Session, runtime: WorkflowRuntime, ids: list[int]) -
             .where(CasePacket.case_id.in_(ids))):
         if status == "generating" and (claimed_until is None or claimed_until < now):
             status = "stale"
-        elif status in ("ready", "failed") and packet_content(session, runtime, case_id).content_hash != made_from:
+        elif status in ("ready", "failed") and case_id not in closed \
+                and packet_content(session, runtime, case_id).content_hash != made_from:
             status = "stale"
         states[case_id] = status
     return states
@@ -126,7 +128,7 @@ def counter_day(session: Session, runtime: WorkflowRuntime, actor: Actor, ward: 
                     visits_open.add(task.instance_id)
             else:
                 tasks[task.instance_id].append(task)
-        packets = _packet_states(session, runtime, ids)
+        packets = _packet_states(session, runtime, ids, {r.instance_id for r in rows if r.checked_out_at is not None})
     today = today_jst()
     visits = []
     for row in rows:

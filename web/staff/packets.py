@@ -9,6 +9,7 @@ from processes.documents.access import check_packet_read
 from processes.documents.jobs import requests
 from processes.documents.packet_content import packet_content
 from processes.documents.packets import needs_packet, packet_view, read_packet_file
+from processes.okuyami.visit_models import CaseVisit
 from web.extensions import platform
 from web.guards import page_actor, roles_required
 
@@ -43,9 +44,18 @@ def request_packet(case_id: int):
     return render_template("documents/packet_status.html", case_id=case_id, view=view, queued=queued)
 
 
+def _visit_closed(case_id: int) -> bool:
+    p = platform()
+    with p.database.transaction(write=False) as session:
+        row = session.get(CaseVisit, case_id)
+        return row is not None and row.checked_out_at is not None
+
+
 def _file_response(case_id: int, kind: str) -> Response:
+    """The packet's file once it is ready; after the visit is closed, the packet the family was given, although
+    the outcomes recorded at check-out have made it stale (nothing makes a closed visit's packet again)."""
     view = _view(case_id)
-    if view.state != "ready":
+    if view.state != "ready" and not (view.state == "stale" and view.downloadable and _visit_closed(case_id)):
         return render_template("error.html", status=409, message=NOT_READY), 409
     p = platform()
     content = read_packet_file(p.database, case_id, page_actor().username, kind)
