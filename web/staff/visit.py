@@ -68,7 +68,7 @@ def check_in(case_id: int):
     except TaskConflict as exc:
         flash(exc.user_message, "error")
     else:
-        flash(f"{moment:%H:%M} に受付（チェックイン）しました。", "success")
+        flash(f"{moment.hour}:{moment.minute:02d} に受付（チェックイン）しました。", "success")
     return redirect(url_for("visit.show", case_id=case_id))
 
 
