@@ -63,8 +63,9 @@ def configure_logging(level: str = "INFO", spiff_level: str = "WARNING", stream=
     handlers are removed so that their records reach the root handler too. Handlers others added (a test's log
     capture) are left alone."""
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, _OkuyamiHandler)]:
-        root.removeHandler(handler)
+    for handler in [h for h in root.handlers
+                    if isinstance(h, _OkuyamiHandler) or isinstance(h.formatter, JsonLines)]:
+        root.removeHandler(handler)   # ours, or the JSON handler of deploy/gunicorn.conf.py: one line per record
     handler = _OkuyamiHandler(stream or sys.stderr)
     handler.setFormatter(JsonLines())
     root.addHandler(handler)

@@ -79,3 +79,16 @@ def test_by_default_spiffworkflow_state_changes_stay_out_and_its_warnings_come_t
     assert lines[1]["route"] == "/cases/<int:case_id>" and lines[1]["status"] == 200 and "message" not in lines[1]
     assert all(line["at"].endswith("+09:00") for line in lines)
     assert "川崎" not in buffer.getvalue()
+
+
+def test_under_gunicorn_s_json_config_each_record_is_one_line(captured):
+    import logging.config
+    import runpy
+
+    from engine.settings import PROJECT_ROOT
+    config = runpy.run_path(str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py"))
+    logging.config.dictConfig(config["logconfig_dict"])   # what gunicorn does before it loads the app
+    buffer = io.StringIO()
+    configure_logging("INFO", "WARNING", stream=buffer)   # what create_app then does
+    logging.getLogger("gunicorn.error").info("Booting worker with pid: 1")
+    assert [line["message"] for line in _lines(buffer)] == ["Booting worker with pid: 1"]
