@@ -231,3 +231,21 @@ def test_a_payload_of_the_wrong_shape_is_kept_and_the_pull_goes_on(sides, databa
     assert public.post("/booking/request", json=request_body()).status_code == 202
     result = pull(database, platform, FolderSource(out))
     assert (result.booking, result.kept) == (1, 1)
+
+
+def test_a_request_for_a_slot_taken_meanwhile_is_confirmed_on_another(sides, api, api_app, database):
+    from tests.page_support import new_case
+
+    public, out, platform = sides["public"], sides["out"], sides["platform"]
+    body = request_body()
+    body["applicant"] = {**body["applicant"], "kana": "かわさき はなこ"}               # hiragana, as families type
+    assert public.post("/booking/request", json=body).status_code == 202
+    new_case(api_app)                                              # the phone booking takes the last place first
+    assert pull(database, platform, FolderSource(out)).booking == 1
+    [task] = confirmation_tasks(platform)
+    other = (VISIT + timedelta(days=1)).isoformat()
+    done = api.post(f"/tasks/{task.id}/complete", "op", json={"decision": "other", "slot_start": other})
+    assert done.status_code == 200, done.get_json()
+    data = platform.runtime.instance_data(task.instance_id)
+    assert data["slot_start"] == other and data["applicant"]["kana"] == "カワサキ ハナコ"
+    assert data["answers"]["deceased_birth_date"] == "1940-05-05"

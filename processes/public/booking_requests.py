@@ -78,7 +78,10 @@ def _confirm(c: Completion) -> None:
     reservation = {key: value for key, value in case.items()
                    if key not in ("channel", "web_request", "requested_slot", "requested_slot_text")}
     reservation["slot_start"] = c.data.get("slot_start")
-    validate_reservation(c.forms_dir, "booking", reservation, c.session, c.runtime, c.task.instance_id)
+    values = validate_reservation(c.forms_dir, "booking", reservation, c.session, c.runtime, c.task.instance_id)
+    # The case goes on with the reservation as the booking screen would have completed it (kana, dates, the
+    # interview's date answers), also when the request arrived for a slot that had filled meanwhile.
+    c.data.update({key: value for key, value in values.items() if key != "channel"})
 
 
 def _tell_the_family(c: Completion) -> None:
