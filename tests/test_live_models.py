@@ -71,7 +71,7 @@ def cli_ids(folder, tmp_path) -> set[str]:
     path.write_text(json.dumps(ANSWERS), encoding="utf-8")
     result = CliRunner().invoke(main, ["--instance", str(folder), "navi", "evaluate", "--answers", str(path)])
     assert result.exit_code == 0, result.output
-    return {p["id"] for p in json.loads(result.output)}
+    return {p["id"] for p in json.loads(result.stdout)}
 
 
 def booking_list(op) -> str:

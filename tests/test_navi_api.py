@@ -41,7 +41,7 @@ def test_cli_prints_the_same_result_as_the_api(client, tmp_path, instance_dir):
     path.write_text(json.dumps(answers), encoding="utf-8")
     result = CliRunner().invoke(main, ["--instance", str(instance_dir), "navi", "evaluate", "--answers", str(path)])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == client.post("/api/v1/navi/evaluate", json=answers).get_json()
+    assert json.loads(result.stdout) == client.post("/api/v1/navi/evaluate", json=answers).get_json()
 
 
 def test_cli_names_the_bad_key(tmp_path, instance_dir):
