@@ -29,4 +29,4 @@ def test_contacts_export_writes_the_csv_and_is_audited(api, instance_dir, databa
 
 def test_contacts_route_names_the_department_of_a_category():
     result = CliRunner().invoke(main, ["contacts", "route", "税（市県民税・軽自動車税など）"])
-    assert result.exit_code == 0 and result.output.strip() == "市税事務所（shizei_jimusho）"
+    assert result.exit_code == 0 and result.stdout.strip() == "市税事務所（shizei_jimusho）"
