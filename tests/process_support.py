@@ -133,3 +133,25 @@ def wait_until(condition, timeout: float, what: str, every: float = 0.2):
             return value
         time.sleep(every)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def sign_in(base: str, username: str, password: str):
+    """A browser-like client (its cookies) signed in through the login form of the app at `base`."""
+    import http.cookiejar
+    import re
+    from urllib.parse import urlencode
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(base + "/login", timeout=30) as response:
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.read().decode()).group(1)
+    body = urlencode({"username": username, "password": password, "csrf_token": token}).encode()
+    with opener.open(base + "/login", data=body, timeout=30) as response:
+        assert not response.url.endswith("/login"), "the sign-in was refused"
+    return opener
+
+
+def page_path(opener, url: str) -> str:
+    """The path the client ends on after redirects (a signed-out client ends on /login)."""
+    from urllib.parse import urlparse
+    with opener.open(url, timeout=30) as response:
+        return urlparse(response.url).path

@@ -2,8 +2,9 @@
 worker (`okuyami worker`). An app process is killed with kill -9 while a loop of bookings and then of pre-check
 completions runs against it; the worker is killed with kill -9 while it fires timers and makes print packets. Then:
 0 inconsistent cases (workflow blob, task rows, timers and audit agree), every booking that was answered 201 is
-there, no request failed but the one the killed process was serving, every timer fired exactly once and every
-packet was made once the worker was started again."""
+there, a signed-in session made by one app process goes on on the other (also once the first is killed), no
+request failed but the one the killed process was serving, every timer fired exactly once and every packet was
+made once the worker was started again."""
 from __future__ import annotations
 
 import threading
@@ -24,9 +25,19 @@ from processes.documents.models import CasePacket
 from processes.operations.consistency import disagreements
 from processes.platform import build_platform, check_rules
 from tests.case_support import reservation
-from tests.process_support import App, Process, Unreachable, call, dedicated_postgres, wait_until, write_instance
+from tests.process_support import (
+    App,
+    Process,
+    Unreachable,
+    call,
+    dedicated_postgres,
+    page_path,
+    sign_in,
+    wait_until,
+    write_instance,
+)
 from tests.support import fixture_sources
-from tests.web_support import add_user
+from tests.web_support import PASSWORD, add_user
 
 pytestmark = pytest.mark.slow
 BOOKINGS = 5
@@ -95,6 +106,8 @@ def test_kill_9_of_an_app_process_and_of_the_worker_loses_nothing(city):
 
 def _busy_day(city, apps, worker):
     operator = city.token("op", "operator")
+    browser = sign_in(apps[0].base, "op", PASSWORD)   # a session made by app 1 ...
+    assert page_path(browser, apps[1].base + "/") == "/tasks"   # ... opens the worklist on app 2 (not /login)
     status, found = call(apps[1].base, "GET", "/slots?ward=nakahara", operator)
     assert status == 200, found
     slots = [s["start"] for s in found["slots"] if s["available"]][:BOOKINGS]
@@ -113,6 +126,7 @@ def _busy_day(city, apps, worker):
     jobs = [booking(slot) for slot in slots]
     answered, lost = _run_then_kill(apps[0], jobs[:4], kill_after=2)
     assert lost <= 1 and answered >= 2
+    assert page_path(browser, apps[1].base + "/") == "/tasks"   # app 1 is gone, the session is not
     apps[0].start(wait=False)   # started again at once; it serves once it is up
     for job in jobs[answered + lost:]:
         job(apps[1].base)
