@@ -6,6 +6,7 @@ from web.cli import (
     database,
     faq,
     forms,
+    handover,
     models,
     notifications,
     operations,
@@ -20,7 +21,8 @@ from web.cli.root import main
 for command in (database.db, database.keys, models.models, models.navi, users.users, server.serve, server.worker,
                 server.demo, timers.timers, forms.forms, notifications.notifications, faq.faq,
                 public.public, contacts.contacts, calls.calls, operations.backup, operations.restore,
-                operations.audit, operations.purge, operations.erase_all, reports.reports):
+                operations.audit, operations.purge, operations.erase_all, reports.reports,
+                handover.handover):
     main.add_command(command)
 for command in account_recovery.USER_COMMANDS:
     users.users.add_command(command)
