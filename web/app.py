@@ -22,6 +22,7 @@ from web import (
     reports,
     request_limits,
     security,
+    security_text,
     staff,
     studio,
 )
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     formatting.init_app(app)
     errors.init_app(app)
     request_limits.init_app(app)
+    security_text.init_app(app)
     proxies.init_app(app, settings)
     ops.init_app(app, settings)
     for blueprint in SHARED_BLUEPRINTS:

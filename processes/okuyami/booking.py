@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -98,11 +98,16 @@ def booked_counter(session: Session, runtime: WorkflowRuntime | None, ward: str)
     return lambda _ward, start: counts.get(start.astimezone(JST), 0)
 
 
+NOT_A_SLOT = "予約できる枠ではありません（受付できる日時・開庁日・4開庁日後以降の枠を選んでください）。"
+
+
 def check_slot(session: Session, runtime: WorkflowRuntime, ward: str, start: datetime,
                calendar: BusinessCalendar | None = None, *, exclude_open: bool = False) -> Slot:
     """The slot must be a bookable slot of the ward with room left; a full slot is a 409. The count answers
     early and kindly; the seat `hold_slot` takes is what the database guards."""
     calendar = calendar or BusinessCalendar.default()
+    if start.year >= MAXYEAR:   # 9999-12-31T23:59:59 has no next second to count this slot's bookings up to
+        raise ValidationFailed([FieldError("slot_start", NOT_A_SLOT)])
     counts = slot_bookings(session, ward, start, start + timedelta(seconds=1))   # this slot only
 
     def counter(_ward, slot_start):
@@ -112,7 +117,7 @@ def check_slot(session: Session, runtime: WorkflowRuntime, ward: str, start: dat
     except CalendarError as exc:
         raise ValidationFailed([FieldError("slot_start", exc.user_message)]) from exc
     if slot is None:
-        raise ValidationFailed([FieldError("slot_start", "予約できる枠ではありません（受付できる日時・開庁日・4開庁日後以降の枠を選んでください）。")])
+        raise ValidationFailed([FieldError("slot_start", NOT_A_SLOT)])
     if not slot.available:
         raise ValidationFailed([FieldError("slot_start", SLOT_TAKEN)], status=409, user_message=SLOT_TAKEN)
     return slot
