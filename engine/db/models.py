@@ -89,6 +89,8 @@ class HumanTask(Base):
               postgresql_where=text("state = 'READY'"), sqlite_where=text("state = 'READY'")),
         Index("ix_human_tasks_completed_by_scope", "role", "ward", "department", "completed_at", "id",
               postgresql_where=text("state = 'COMPLETED'"), sqlite_where=text("state = 'COMPLETED'")),
+        Index("ix_human_tasks_completed", "completed_at", "id",
+              postgresql_where=text("state = 'COMPLETED'"), sqlite_where=text("state = 'COMPLETED'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..db.models import HumanTask, ProcessInstance
@@ -142,7 +142,8 @@ class WorkflowRuntime:
     def list_tasks(self, *, role: str | None = None, assignee: str | None = None, ward: str | None = None,
                    department: str | None = None, state: str = READY, instance_id: int | None = None,
                    limit: int = 100, offset: int = 0, session: Session | None = None) -> list[HumanTask]:
-        query = select(HumanTask).where(HumanTask.state == state)
+        # literal, not bound: a prepared generic plan with `state = $1` could not use the partial indexes
+        query = select(HumanTask).where(HumanTask.state == bindparam("state", state, literal_execute=True))
         for column, value in ((HumanTask.role, role), (HumanTask.assignee, assignee), (HumanTask.ward, ward),
                               (HumanTask.department, department), (HumanTask.instance_id, instance_id)):
             if value is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import HumanTask
@@ -114,7 +114,9 @@ def parse_filters(args, username: str) -> TaskFilters:
 
 def _query(scope: TaskScope, filters: TaskFilters, now: datetime):
     """The WHERE clause of a listing, or None when a filter contradicts the scope (nothing can match)."""
-    query = select(HumanTask).where(HumanTask.state == filters.state)
+    # The state is written into the SQL, not bound: the driver prepares repeated statements, and a generic plan
+    # with `state = $1` cannot use the partial indexes (WHERE state = 'READY' / 'COMPLETED') and scans the table.
+    query = select(HumanTask).where(HumanTask.state == bindparam("state", filters.state, literal_execute=True))
     for column, fixed, wanted in ((HumanTask.role, scope.role, filters.role), (HumanTask.ward, scope.ward, filters.ward),
                                   (HumanTask.department, scope.department, filters.department)):
         if fixed is not None and wanted is not None and fixed != wanted:
@@ -162,7 +164,7 @@ def count_tasks(session: Session, scope: TaskScope, filters: TaskFilters, now: d
     if query is None:
         return 0
     if cap is not None:
-        query = query.with_only_columns(HumanTask.id).limit(cap + 1)
+        query = query.with_only_columns(HumanTask.id).limit(bindparam("cap", cap + 1, literal_execute=True))
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
