@@ -186,3 +186,14 @@ def test_okuyami_purge_names_every_kind_and_where_recordings_go(database, instan
     assert "通話録音: 通話録音の削除ジョブ" in result.output
     with database.transaction(write=False) as session:
         assert _count(session, PurgeRecord) == 8
+
+
+def test_the_auditor_reads_each_purge_in_words(database):
+    from processes.administration.audit_trail import People, action_label, describe
+    _purged(database)
+    with database.transaction(write=False) as session:
+        entry = next(e for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "retention.purged"))
+                     if e.detail["kind"] == "contact_callbacks")
+        text = describe(entry, People(session))
+    assert action_label(entry.action) == "保存期間を過ぎたデータを削除"
+    assert text == "折り返し先（氏名・電話番号・連絡のつく時間）: 令和8年9月3日より前／0件"
