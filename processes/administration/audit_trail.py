@@ -43,8 +43,20 @@ ACTION_LABELS = {
     "department.saved": "担当課を登録・変更", "retention.updated": "保存期間を変更",
     "retention.purged": "保存期間を過ぎたデータを削除", "audit.exported": "監査ログをCSV出力",
     "faq_category.moved": "FAQの分類を移動・並べ替え",
+    "contact.created": "応対記録を登録", "contact.corrected": "応対記録を訂正", "contact.deleted": "応対記録を削除",
+    "contact.callback_viewed": "折り返し連絡先を閲覧", "contact.fax_reply_printed": "FAX回答書を印刷",
+    "contacts.exported": "応対記録をCSV出力", "inquiry.closed": "問い合わせを完了",
+    "guidance.printed": "案内票を表示・印刷", "handover.exported": "引継ぎデータを出力",
+    "incident.created": "随時報告を作成", "incident.read": "随時報告を閲覧", "incident.submitted": "随時報告を提出",
+    "report.drafted": "報告書の案を作成", "report.finalised": "報告書を確定",
+    "public_request.viewed": "Web申込み（受付できなかったもの）を閲覧",
+    "public_request.settled": "Web申込み（受付できなかったもの）を対応済みに",
+    "recording.played": "通話録音を再生", "recording.transcript_read": "通話の文字起こしを閲覧",
+    "recording.exported": "通話録音を出力", "recordings.playback_right_set": "録音再生の権限を変更",
+    "recordings.purged": "保存期間を過ぎた通話録音を削除",
 }
-PERSONAL_DATA_ACTIONS = ("case.viewed", "packet.downloaded")
+PERSONAL_DATA_ACTIONS = ("case.viewed", "packet.downloaded", "contact.callback_viewed", "guidance.printed",
+                         "public_request.viewed", "recording.played", "recording.transcript_read", "incident.read")
 WARD_FIELDS = {"office": "庁舎名", "address": "所在地", "corner_location": "コーナーの場所", "corner_floor": "階",
                "slot_times": "予約枠の時刻", "capacity": "1枠の受付家族数"}
 
