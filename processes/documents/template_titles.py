@@ -30,13 +30,23 @@ def docx_title(content: bytes) -> str:
     return "".join(parts) if all(len(part) == 1 for part in parts) else "　".join(parts)   # 「委　任　状」 → 委任状
 
 
+_TITLES: dict[str, str] = {}
+"""Titles by content hash: a version's content never changes, so its title is read once."""
+
+
+def _title_of(template) -> str:
+    if template.content_hash not in _TITLES:
+        _TITLES[template.content_hash] = docx_title(template.content)
+    return _TITLES[template.content_hash]
+
+
 def template_title(session: Session, name: str) -> str:
     """The current version's title, else the repository file's, else the file name (`ininjo.docx`)."""
     try:
-        title = docx_title(current_template(session, name).content)
+        title = _title_of(current_template(session, name))
     except NotFound:
         title = ""
     if not title:
         repository = repository_template(name)
-        title = docx_title(repository.content) if repository is not None else ""
+        title = _title_of(repository) if repository is not None else ""
     return title or f"{name}.docx"
