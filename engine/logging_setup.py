@@ -21,6 +21,7 @@ request_id: ContextVar[str | None] = ContextVar("okuyami_request_id", default=No
 """Set by the web layer for each request; every record logged while it runs carries it."""
 THIRD_PARTY_TO_ROOT = ("gunicorn.error", "gunicorn.access", "waitress", "werkzeug", "apscheduler")
 SPIFF_LOGGERS = ("spiff",)
+QUIET_LOGGERS = ("alembic",)
 
 
 class JsonLines(logging.Formatter):
@@ -72,6 +73,8 @@ def configure_logging(level: str = "INFO", spiff_level: str = "WARNING", stream=
     root.setLevel(level.upper())
     for name in SPIFF_LOGGERS:
         logging.getLogger(name).setLevel(spiff_level.upper())
+    for name in QUIET_LOGGERS:   # alembic's INFO lines (its plugins, each migration context) say nothing to operate
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
     for name in THIRD_PARTY_TO_ROOT:
         logger = logging.getLogger(name)
         for own in list(logger.handlers):

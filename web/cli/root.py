@@ -10,6 +10,8 @@ from engine.logging_setup import configure_logging
 from engine.settings import Settings, load_settings
 from processes.platform import Platform, build_platform
 
+SERVICES = {"serve", "worker", "demo"}
+
 
 class Context:
     def __init__(self, instance: str | None):
@@ -23,7 +25,11 @@ class Context:
         if self._platform is None:
             try:
                 settings = self.settings()
-                configure_logging(settings.log_level, settings.spiff_log_level)
+                # A service logs at its level; a one-shot command only says what went wrong (its output is its
+                # answer): WARNING and above, as JSON lines on standard error all the same.
+                command = click.get_current_context(silent=True)
+                serving = command is not None and command.info_name in SERVICES
+                configure_logging(settings.log_level if serving else "WARNING", settings.spiff_log_level)
                 self._platform = build_platform(settings, require_current_schema)
             except OkuyamiError as exc:
                 _fail(exc)
