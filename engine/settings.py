@@ -25,6 +25,8 @@ class Settings:
     secret_key: str = ""
     data_key: str = ""
     demo: bool = False
+    training: bool = False
+    """A training city (`okuyami training`): every page shows the 研修環境 banner."""
     bpmn_dir: Path = PROJECT_ROOT / "bpmn"
     dmn_dir: Path = PROJECT_ROOT / "dmn"
     forms_dir: Path = PROJECT_ROOT / "forms"

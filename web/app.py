@@ -25,12 +25,13 @@ from web import (
     security_text,
     staff,
     studio,
+    training,
 )
 from web.extensions import csrf, login_manager
 
 # The pages every audience shares (sign-in, one's own account) and one entry per audience.
 SHARED_BLUEPRINTS = [auth.bp, auth_second_factor.bp, account.bp]
-PAGE_AUDIENCES = [staff, callcentre, studio, reports, admin]
+PAGE_AUDIENCES = [staff, callcentre, studio, reports, admin, training]
 # The JSON API: bearer tokens, no cookies, so no CSRF.
 API_AUDIENCES = [api]
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         JSON_AS_ASCII=False,
         WTF_CSRF_TIME_LIMIT=None,
+        TRAINING=settings.training,
     )
     app.json.ensure_ascii = False
     app.extensions["okuyami"] = platform

@@ -14,6 +14,7 @@ from web.cli import (
     reports,
     server,
     timers,
+    training,
     users,
 )
 from web.cli.root import main
@@ -22,7 +23,7 @@ for command in (database.db, database.keys, models.models, models.navi, users.us
                 server.demo, timers.timers, forms.forms, notifications.notifications, faq.faq,
                 public.public, contacts.contacts, calls.calls, operations.backup, operations.restore,
                 operations.audit, operations.purge, operations.erase_all, reports.reports,
-                handover.handover):
+                handover.handover, training.training):
     main.add_command(command)
 for command in account_recovery.USER_COMMANDS:
     users.users.add_command(command)
