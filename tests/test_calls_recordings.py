@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine.db.models import AuditEntry
+from processes.administration.retention import save_retention
 from processes.calendar.slots import JST
 from processes.calls.models import CallRecording
 from processes.calls.recordings import PURGE_JOB_ID, index_folder, purge_expired, set_playback_right
@@ -117,6 +118,19 @@ def test_the_purge_deletes_files_and_metadata_six_months_after_the_call(database
 
     assert sorted(p.name for p in folder.iterdir()) == ["not-a-recording.wav"]
     assert "recordings.purged" in _actions(database)
+
+
+def test_the_purge_follows_the_period_the_administrator_set_for_call_recordings(database, tmp_path):
+    folder, _ = _indexed(database, tmp_path)
+    with database.transaction() as session:
+        save_retention(session, {"call_recordings": "12"}, "admin")
+
+    with time_machine.travel(datetime(2027, 6, 1, 12, 0, tzinfo=JST), tick=False):
+        assert purge_expired(database) == 0                       # six months old: kept for twelve
+    with time_machine.travel(datetime(2027, 12, 1, 12, 0, tzinfo=JST), tick=False):
+        assert purge_expired(database) == 2
+
+    assert sorted(p.name for p in folder.iterdir()) == ["not-a-recording.wav"]
 
 
 def test_a_contact_record_links_its_calls_recording_within_the_readers_scope(api, browsers, database, tmp_path):

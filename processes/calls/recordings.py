@@ -22,6 +22,7 @@ from engine.db.models import User
 from engine.db.types import utcnow
 from engine.errors import NotFound
 from engine.runtime import audit
+from processes.administration.retention import retention_months
 from processes.calendar.slots import JST
 from processes.callcentre.models import ContactRecord
 from processes.calls.models import CallRecording, RecordingPlaybackRight
@@ -29,7 +30,7 @@ from processes.tasks.access import MAX_ID, Actor, Forbidden
 
 log = logging.getLogger(__name__)
 LISTING = "recordings.csv"
-RETENTION_MONTHS = 6
+RETENTION_KIND = "call_recordings"
 READERS = frozenset({"supervisor", "admin", "auditor", "operator"})
 """Who may search the index (operators only their own calls); playing back needs the per-user right."""
 EXPORTERS = frozenset({"admin"})
@@ -224,10 +225,11 @@ def recording_view(recording: CallRecording) -> dict:
 
 
 def purge_expired(database, now: datetime | None = None) -> int:
-    """Delete recordings (files, transcripts, metadata) of calls more than six months old; logged and audited."""
+    """Delete recordings (files, transcripts, metadata) of calls older than the administrator's retention period for
+    call recordings (six months unless changed on /admin/retention); logged and audited."""
     now = now or utcnow()
-    cutoff = months_before(now.astimezone(JST), RETENTION_MONTHS)
     with database.transaction() as session:
+        cutoff = months_before(now.astimezone(JST), retention_months(session, RETENTION_KIND))
         expired = session.execute(select(CallRecording.id, CallRecording.file_path, CallRecording.transcript_path)
                                   .where(CallRecording.started_at < cutoff)).all()
         for _, file_path, transcript_path in expired:
