@@ -19,6 +19,7 @@ from processes.okuyami.visit_models import CaseVisit
 from processes.operations.audit_chain import seal, verify
 from processes.operations.models import AuditChainLink, PurgeRecord
 from processes.operations.purge import purge
+from processes.public.models import PublicRequest, SurveyAnswer
 from processes.staff.models import StaffSession
 from processes.tasks.drafts.models import TaskDraft
 from web.cli import main
@@ -143,6 +144,30 @@ def test_sign_in_sessions_go_a_month_after_their_last_use(database):
         assert _count(session, StaffSession) == 1
 
 
+def test_survey_answers_go_five_years_after_they_were_given(database):
+    with database.transaction() as session:
+        for n, day in enumerate((date(2021, 11, 30), date(2021, 12, 2), date(2021, 12, 3), date(2026, 11, 30))):
+            session.add(SurveyAnswer(public_id=f"s{n}", ward="saiwai", week_start=day - timedelta(days=day.weekday()),
+                                     answered_on=day, source="sheet", corner_satisfaction=5, received_at=NOW))
+    assert _purged(database, dry_run=True)["survey_answers"] == 2
+    assert _purged(database)["survey_answers"] == 2
+    with database.transaction(write=False) as session:
+        assert set(session.scalars(select(SurveyAnswer.public_id))) == {"s2", "s3"}
+    record, [entry] = _recorded(database, "survey_answers")
+    assert record.deleted == 2 and entry["rows"] == 2
+
+
+def test_web_requests_go_three_months_after_they_arrived_whatever_their_state(database):
+    with database.transaction() as session:
+        for n, (days, state) in enumerate(((200, "accepted"), (120, "kept"), (95, "settled"), (20, "kept"))):
+            session.add(PublicRequest(number=f"R{n}", kind="booking", state=state, received_at=NOW - timedelta(days=days),
+                                      payload='{"applicant": {"name": "幸 花江"}}'.encode()))
+    assert _purged(database)["public_requests"] == 3
+    with database.transaction(write=False) as session:
+        assert list(session.scalars(select(PublicRequest.number))) == ["R3"]
+    assert _recorded(database, "public_requests")[0].deleted == 3
+
+
 def test_audit_entries_go_after_five_years_and_the_chain_still_verifies(database, instance_dir):
     for at in (LONG_AGO, LONG_AGO + timedelta(days=1), NOW - timedelta(days=3)):
         with time_machine.travel(at, tick=False):
@@ -181,11 +206,11 @@ def test_okuyami_purge_names_every_kind_and_where_recordings_go(database, instan
     result = CliRunner().invoke(main, ["--instance", str(instance_dir), "purge"])
     assert result.exit_code == 0, result.output
     for label in ("案件の個人情報", "印刷用の申請書類", "応対履歴: ", "折り返し先", "FAQの検索ログ", "ログインセッション",
-                  "職員へのお知らせ", "監査ログ"):
+                  "職員へのお知らせ", "満足度アンケートの回答", "市民向けサイトから届いた予約の申込み", "監査ログ"):
         assert label in result.output and "件削除しました" in result.output, label
     assert "通話録音: 通話録音の削除ジョブ" in result.output
     with database.transaction(write=False) as session:
-        assert _count(session, PurgeRecord) == 8
+        assert _count(session, PurgeRecord) == 10
 
 
 def test_the_auditor_reads_each_purge_in_words(database):

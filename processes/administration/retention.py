@@ -32,6 +32,8 @@ KINDS: dict[str, RetentionKind] = {
     "call_recordings": RetentionKind("通話録音", "通話日から", 6),
     "staff_sessions": RetentionKind("職員のログインセッション", "最終利用日から", 1),
     "notifications": RetentionKind("職員へのお知らせ", "通知日から", 12),
+    "survey_answers": RetentionKind("満足度アンケートの回答（匿名）", "回答日から", 60),
+    "public_requests": RetentionKind("市民向けサイトから届いた予約の申込み・お問い合わせ（保留中のものを含む）", "受付日から", 3),
     "audit_log": RetentionKind("監査ログ", "記録日から", 60),
 }
 

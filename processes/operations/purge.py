@@ -43,6 +43,8 @@ PURGERS: dict[str, Callable[[Session, datetime, bool], int]] = {
     "faq_search_logs": purge_kinds.faq_search_logs,
     "staff_sessions": purge_kinds.staff_sessions,
     "notifications": purge_kinds.notifications,
+    "survey_answers": purge_kinds.survey_answers,
+    "public_requests": purge_kinds.public_requests,
 }
 PURGED_ELSEWHERE = {"call_recordings": "通話録音の削除ジョブ（ワーカー）が録音ファイルとともに削除します"}
 

@@ -11,6 +11,10 @@ how many`, counting (dry run) or deleting everything of that kind older than `up
 - faq_search_logs: raw FAQ search logs and item uses (the counts per query stay).
 - staff_sessions: sign-in sessions last used before `up_to` (long expired: the idle limit is hours).
 - notifications: notifications and their e-mail outbox rows.
+- survey_answers: satisfaction survey answers (anonymous: a ward, a week, points and a comment) answered before
+  `up_to`'s day (Tokyo).
+- public_requests: what the public side sent (booking requests, inquiries, unreadable survey answers) received
+  before `up_to`, whatever its state: taken into a case or a contact record, kept for the supervisor, or settled.
 - audit_log: audit entries and their chain links; the chain is sealed first and the last deleted link's hash is
   returned as the anchor the remaining chain starts from (see purge.py).
 """
@@ -30,6 +34,7 @@ from processes.notifications.models import Notification, OutboxMessage
 from processes.okuyami.visit_models import CaseVisit
 from processes.operations.audit_chain import seal
 from processes.operations.models import AuditChainLink, AuditPurgePermit
+from processes.public.models import PublicRequest, SurveyAnswer
 from processes.reports.models import Incident
 from processes.staff.models import StaffSession
 from processes.tasks.drafts.models import TaskDraft
@@ -115,6 +120,21 @@ def notifications(session: Session, up_to: datetime, dry_run: bool) -> int:
     if not dry_run and count:
         session.execute(delete(OutboxMessage).where(OutboxMessage.notification_id.in_(old)))
         session.execute(delete(Notification).where(Notification.created_at < up_to))
+    return count
+
+
+def survey_answers(session: Session, up_to: datetime, dry_run: bool) -> int:
+    last_day = up_to.astimezone(TOKYO).date()
+    count = _count(session, select(SurveyAnswer.id).where(SurveyAnswer.answered_on < last_day))
+    if not dry_run and count:
+        session.execute(delete(SurveyAnswer).where(SurveyAnswer.answered_on < last_day))
+    return count
+
+
+def public_requests(session: Session, up_to: datetime, dry_run: bool) -> int:
+    count = _count(session, select(PublicRequest.id).where(PublicRequest.received_at < up_to))
+    if not dry_run and count:
+        session.execute(delete(PublicRequest).where(PublicRequest.received_at < up_to))
     return count
 
 
