@@ -17,6 +17,7 @@ from web import (
     callcentre,
     errors,
     formatting,
+    help,
     ops,
     proxies,
     reports,
@@ -31,7 +32,7 @@ from web.extensions import csrf, login_manager
 
 # The pages every audience shares (sign-in, one's own account) and one entry per audience.
 SHARED_BLUEPRINTS = [auth.bp, auth_second_factor.bp, account.bp]
-PAGE_AUDIENCES = [staff, callcentre, studio, reports, admin, training]
+PAGE_AUDIENCES = [staff, callcentre, studio, reports, admin, training, help]
 # The JSON API: bearer tokens, no cookies, so no CSRF.
 API_AUDIENCES = [api]
 

@@ -7,6 +7,7 @@ from web.cli import (
     faq,
     forms,
     handover,
+    manual,
     models,
     notifications,
     operations,
@@ -23,7 +24,7 @@ for command in (database.db, database.keys, models.models, models.navi, users.us
                 server.demo, timers.timers, forms.forms, notifications.notifications, faq.faq,
                 public.public, contacts.contacts, calls.calls, operations.backup, operations.restore,
                 operations.audit, operations.purge, operations.erase_all, reports.reports,
-                handover.handover, training.training):
+                handover.handover, training.training, manual.manual):
     main.add_command(command)
 for command in account_recovery.USER_COMMANDS:
     users.users.add_command(command)
