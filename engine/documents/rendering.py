@@ -16,13 +16,15 @@ from collections.abc import Mapping
 
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..safe_xml import DtdRefused, refuse_dtd_in_package
 from .errors import TemplateRejected
+from .images import DocxImage
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
@@ -112,7 +114,7 @@ def render_in_this_process(template: bytes, context: Mapping) -> bytes:
     """The filled document, rendered here without a time or memory bound: for the rendering worker."""
     document = _open(template)
     try:
-        document.render(dict(context), jinja_env=template_environment(), autoescape=True)
+        document.render(_with_images(document, context), jinja_env=template_environment(), autoescape=True)
     except SecurityError as exc:
         raise TemplateRejected(f"template broke the sandbox: {exc}",
                                ["テンプレートに使用できない記述（内部情報への参照）が含まれています。"]) from exc
@@ -125,6 +127,17 @@ def render_in_this_process(template: bytes, context: Mapping) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _with_images(document: DocxTemplate, node):
+    """The context with every DocxImage made an InlineImage of this document."""
+    if isinstance(node, DocxImage):
+        return InlineImage(document, io.BytesIO(node.png), width=Mm(node.width_mm))
+    if isinstance(node, Mapping):
+        return {key: _with_images(document, value) for key, value in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [_with_images(document, value) for value in node]
+    return node
 
 
 # ------------------------------------------------------------------------------------------------ fields asked for

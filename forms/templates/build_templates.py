@@ -223,8 +223,29 @@ def build_guidance(spec) -> Document:
     paragraph(document, "{%p endfor %}")
     for note in spec["notes"]:
         paragraph(document, f"・{note}", size=8.5)
+    survey_box(document, spec["survey"])
     counter_page(document, spec["counter_page"])
     return document
+
+
+def survey_box(document, survey) -> None:
+    """The satisfaction survey on the family's sheet: its QR code beside the title, a plain request and the short
+    address (a token issued for this packet). Printed only when the packet issued one."""
+    paragraph(document, "{%p if survey.address %}", space_after=4)
+    table = document.add_table(rows=1, cols=2)
+    table.style = document.styles["Table Grid"]
+    qr, text = table.rows[0].cells
+    qr.vertical_alignment = text.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+    qr.paragraphs[0].add_run("{{ survey.qr }}")
+    qr.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title = text.paragraphs[0]
+    run = title.add_run(survey["title"])
+    run.bold, run.font.size = True, Pt(11)
+    _fonts(run._element, GOTHIC)
+    paragraph(text, survey["request"], size=9)
+    paragraph(text, "{{ survey.address }}", size=11, bold=True)
+    _column_widths(table, [3.4, 13.6])
+    paragraph(document, "{%p endif %}")
 
 
 def counter_page(document, page) -> None:

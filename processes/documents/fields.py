@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
 
+from engine.documents.images import DocxImage
 from processes.documents.japanese import age_on, hiragana, katakana, wareki
 from processes.okuyami.guidance import GuidanceSheet
 
@@ -48,6 +49,7 @@ FIELDS: Mapping[str, str] = MappingProxyType({
     "handovers[].dropped[].name": "不要とした手続名", "handovers[].dropped[].reason": "不要とした理由",
     "handovers[].added": "追加した手続の一覧", "handovers[].added[].name": "追加した手続名",
     "handovers[].added[].reason": "追加した理由", "handovers[].followup": "来庁後の電話での補足の依頼",
+    "survey.address": "満足度アンケートのアドレス（案内票ごとに発行）", "survey.qr": "満足度アンケートのQRコード（画像）",
 })
 CITY = "川崎市"
 BLANK_DATE = "令和　　年　　月　　日"
@@ -66,8 +68,12 @@ def _person(raw: Mapping | None) -> dict:
             "address": _text(raw.get("address"))}
 
 
-def form_context(data: Mapping, sheet: GuidanceSheet, printed_on: date) -> dict:
-    """Every field of FIELDS as text, from the case's data (as the process holds it) and its guidance sheet."""
+QR_WIDTH_MM = 28
+
+
+def form_context(data: Mapping, sheet: GuidanceSheet, printed_on: date, survey: Mapping | None = None) -> dict:
+    """Every field of FIELDS as text, from the case's data (as the process holds it) and its guidance sheet; the
+    survey's address and QR code (PNG) when the packet issued a survey token, else an empty address and no image."""
     deceased_raw, applicant_raw = data.get("deceased") or {}, data.get("applicant") or {}
     deceased = {**_person(deceased_raw), "birth_date": wareki(deceased_raw.get("birth_date")),
                 "death_date": wareki(data.get("date_of_death")),
@@ -102,7 +108,9 @@ def form_context(data: Mapping, sheet: GuidanceSheet, printed_on: date) -> dict:
     return {"deceased": deceased, "applicant": applicant, "funeral_host": funeral_host, "payee": payee,
             "heir": heir, "new_householder": _person(data.get("new_householder")), "account": account,
             "dates": dates, "case": case, "procedures": procedures, "items_to_bring": list(sheet.items_to_bring),
-            "handovers": [_handover(h) for h in sheet.handovers]}
+            "handovers": [_handover(h) for h in sheet.handovers],
+            "survey": {"address": (survey or {}).get("address", ""),
+                       "qr": DocxImage(survey["qr_png"], QR_WIDTH_MM) if survey and survey.get("qr_png") else ""}}
 
 
 def _handover(handover) -> dict:

@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 JOB_ID = "okuyami-print-packets"
 
 
-def refresh_packets(database: Database, runtime: WorkflowRuntime, pool: ConverterPool | None = None) -> int:
+def refresh_packets(database: Database, runtime: WorkflowRuntime, pool: ConverterPool | None = None,
+                    public_url: str | None = None) -> int:
     """One pass: make every missing or stale packet of the cases waiting for their visit; returns how many."""
     pool = pool or shared_pool()
     made = 0
@@ -26,7 +27,7 @@ def refresh_packets(database: Database, runtime: WorkflowRuntime, pool: Converte
     for case_id in cases_waiting_for_visit(database):
         try:
             if needs_packet(packet_view(database, runtime, case_id), now):
-                made += build_packet(database, runtime, case_id, pool)
+                made += build_packet(database, runtime, case_id, pool, public_url=public_url)
         except Exception:  # noqa: BLE001 - one broken case must not stop the others
             log.exception("checking the packet of case %s failed", case_id)
     return made
@@ -41,12 +42,13 @@ def _warm(pool: ConverterPool) -> None:
         log.exception("warming the LibreOffice converters failed")
 
 
-def add_packet_job(scheduler, database: Database, runtime: WorkflowRuntime, interval_seconds: float = 30) -> None:
+def add_packet_job(scheduler, database: Database, runtime: WorkflowRuntime, interval_seconds: float = 30,
+                   public_url: str | None = None) -> None:
     """Register the packet pass on an APScheduler scheduler (`okuyami worker`, the demo server) and warm the
     converter pool in the background."""
     pool = shared_pool()
     threading.Thread(target=_warm, args=(pool,), name="okuyami-converters-warmup", daemon=True).start()
-    scheduler.add_job(refresh_packets, "interval", seconds=interval_seconds, args=[database, runtime, pool],
+    scheduler.add_job(refresh_packets, "interval", seconds=interval_seconds, args=[database, runtime, pool, public_url],
                       id=JOB_ID, max_instances=1, coalesce=True, next_run_time=utcnow(), misfire_grace_time=None)
 
 
@@ -59,21 +61,21 @@ class PacketRequests:
         self._lock = threading.Lock()
         self.pool_factory = shared_pool
 
-    def request(self, database: Database, runtime: WorkflowRuntime, case_id: int) -> bool:
+    def request(self, database: Database, runtime: WorkflowRuntime, case_id: int, public_url: str | None = None) -> bool:
         with self._lock:
             if case_id in self._pending:
                 return False
             self._pending.add(case_id)
-        self._executor.submit(self._run, database, runtime, case_id)
+        self._executor.submit(self._run, database, runtime, case_id, public_url)
         return True
 
     def wait(self, timeout: float | None = None) -> None:
         """Until every request made so far has run (one thread, so a no-op queued now runs after them)."""
         self._executor.submit(lambda: None).result(timeout)
 
-    def _run(self, database: Database, runtime: WorkflowRuntime, case_id: int) -> None:
+    def _run(self, database: Database, runtime: WorkflowRuntime, case_id: int, public_url: str | None) -> None:
         try:
-            build_packet(database, runtime, case_id, self.pool_factory())
+            build_packet(database, runtime, case_id, self.pool_factory(), public_url=public_url)
         except Exception:  # noqa: BLE001 - logged; the visit screen shows the row's state
             log.exception("making the packet of case %s on request failed", case_id)
         finally:

@@ -58,13 +58,14 @@ class PacketContent:
     def pins(self) -> dict[str, str]:
         return {t.name: t.content_hash for t in self.templates}
 
-    def render(self, printed_on: date | None = None) -> list[tuple[str, bytes]]:
-        """(template name, filled .docx) for every document, in packet order."""
-        return list(self.iter_render(printed_on))
+    def render(self, printed_on: date | None = None, survey: dict | None = None) -> list[tuple[str, bytes]]:
+        """(template name, filled .docx) for every document, in packet order; `survey` (address and QR PNG of a
+        token issued for this packet) goes on the guidance sheet."""
+        return list(self.iter_render(printed_on, survey))
 
-    def iter_render(self, printed_on: date | None = None) -> Iterator[tuple[str, bytes]]:
+    def iter_render(self, printed_on: date | None = None, survey: dict | None = None) -> Iterator[tuple[str, bytes]]:
         sheet = guidance_sheet(self.case_id, self.data, self.catalogue)
-        context = form_context(self.data, sheet, printed_on or today_jst())
+        context = form_context(self.data, sheet, printed_on or today_jst(), survey)
         for template in self.templates:
             yield template.name, render_docx(template.content, context)
 

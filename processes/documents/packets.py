@@ -27,9 +27,11 @@ from engine.documents.errors import ConverterUnavailable
 from engine.documents.pdf import merge_pdfs
 from engine.errors import OkuyamiError
 from engine.runtime import WorkflowRuntime, audit
+from processes.calendar import JST
 from processes.documents.models import CasePacket
 from processes.documents.packet_content import PacketContent, packet_content
 from processes.okuyami.cases import CASE_PROCESS
+from processes.public.survey import for_packet
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -98,22 +100,24 @@ def cases_waiting_for_visit(database: Database) -> list[int]:
 
 # ------------------------------------------------------------------------------------------------ making one
 def build_packet(database: Database, runtime: WorkflowRuntime, case_id: int, pool: ConverterPool,
-                 worker: str | None = None) -> bool:
-    """Make the case's packet unless it is current or another worker is making it; True when this call made it."""
+                 worker: str | None = None, public_url: str | None = None) -> bool:
+    """Make the case's packet unless it is current or another worker is making it; True when this call made it.
+    With the public side's address, the guidance sheet carries a fresh survey token's address and QR code."""
     worker = worker or worker_name()
     with database.transaction(write=False) as session:
         content = packet_content(session, runtime, case_id)
     if not _claim(database, content, worker):
         return False
     try:
+        survey = _survey(database, content, public_url)
         try:
             pool.check_available()
         except ConverterUnavailable as exc:
             log.warning("packet of case %s without PDF: %s", case_id, exc)
-            _finish(database, content, worker, pdf=None, docx_zip=_zip(content.render()),
+            _finish(database, content, worker, pdf=None, docx_zip=_zip(content.render(survey=survey)),
                     no_pdf_reason=exc.user_message)
             return True
-        pdfs = _convert_all(database, content, worker, pool)
+        pdfs = _convert_all(database, content, worker, pool, survey)
         _finish(database, content, worker, pdf=merge_pdfs(pdfs), docx_zip=None, no_pdf_reason="")
         return True
     except Exception as exc:  # noqa: BLE001 - recorded on the row, shown on the visit screen
@@ -145,13 +149,28 @@ def _claim(database: Database, content: PacketContent, worker: str) -> bool:
     return True
 
 
-def _convert_all(database: Database, content: PacketContent, worker: str, pool: ConverterPool) -> list[bytes]:
+def _survey(database: Database, content: PacketContent, public_url: str | None) -> dict | None:
+    """A survey token for this packet's guidance sheet: the case's ward and the week of its visit (the booked slot's
+    day, or today for a walk-in); the token row does not name the case."""
+    if not public_url:
+        return None
+    slot = content.data.get("slot_start")
+    try:
+        visit_on = datetime.fromisoformat(slot).astimezone(JST).date() if isinstance(slot, str) else None
+    except ValueError:
+        visit_on = None
+    with database.transaction() as session:
+        return for_packet(session, content.ward, visit_on, public_url)
+
+
+def _convert_all(database: Database, content: PacketContent, worker: str, pool: ConverterPool,
+                 survey: dict | None = None) -> list[bytes]:
     def progress(done: int) -> None:
         with database.transaction() as session:
             session.execute(update(CasePacket).where(CasePacket.case_id == content.case_id,
                                                      CasePacket.claimed_by == worker)
                             .values(progress_done=done, updated_at=utcnow()))
-    return convert_all(pool, (docx for _name, docx in content.iter_render()), progress)
+    return convert_all(pool, (docx for _name, docx in content.iter_render(survey=survey)), progress)
 
 
 def _finish(database: Database, content: PacketContent, worker: str, *, pdf: bytes | None, docx_zip: bytes | None,

@@ -103,6 +103,22 @@ def receive(session: Session, number: str, payload: dict) -> str | None:
     return None
 
 
+def for_packet(session: Session, ward: str | None, visit_on: date | None, public_url: str) -> dict | None:
+    """A fresh sheet token for the printed guidance sheet of a case in `ward` visiting on `visit_on`: the short
+    address and its QR code as PNG (the packet's docx prints it). None for a case without a ward."""
+    import io
+
+    import segno
+
+    if not ward:
+        return None
+    token = issue(session, ward, visit_on)
+    address = public_url.rstrip("/") + survey_path(token)
+    png = io.BytesIO()
+    segno.make(address, error="m").save(png, kind="png", scale=8, border=2)
+    return {"address": address, "qr_png": png.getvalue()}
+
+
 def for_guidance(session: Session, case_id: int, public_url: str) -> dict | None:
     """A fresh sheet token for a case's guidance sheet (its ward and the week of its visit; the token row does not
     name the case): the short address and its QR code as inline SVG. None for a case without a visit row."""

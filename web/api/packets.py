@@ -55,5 +55,5 @@ def request_packet(case_id: int):
         data = check_packet_read(session, p.runtime, who, case_id)
         content = packet_content(session, p.runtime, case_id, data)
     view = packet_view(p.database, p.runtime, case_id, content.content_hash)
-    queued = bool(needs_packet(view) and requests.request(p.database, p.runtime, case_id))
+    queued = bool(needs_packet(view) and requests.request(p.database, p.runtime, case_id, p.settings.public_url))
     return jsonify({"state": view.state, "done": view.done, "total": view.total, "queued": queued}), 202

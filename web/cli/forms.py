@@ -98,7 +98,7 @@ def forms_packet(ctx, case_id: int, out: str | None, actor: str) -> None:
     """Make CASE_ID's print packet now (if missing or stale), optionally writing the PDF to --out."""
     platform = ctx.platform()
     try:
-        build_packet(platform.database, platform.runtime, case_id, shared_pool())
+        build_packet(platform.database, platform.runtime, case_id, shared_pool(), public_url=platform.settings.public_url)
         view = packet_view(platform.database, platform.runtime, case_id)
     except OkuyamiError as exc:
         click.echo(f"エラー: {exc.user_message}", err=True)
@@ -117,4 +117,4 @@ def forms_packet(ctx, case_id: int, out: str | None, actor: str) -> None:
 def forms_refresh(ctx) -> None:
     """One pass of the background job: make every missing or stale packet of the cases waiting for their visit."""
     platform = ctx.platform()
-    click.echo(f"{refresh_packets(platform.database, platform.runtime)}件の帳票を作成しました。")
+    click.echo(f"{refresh_packets(platform.database, platform.runtime, public_url=platform.settings.public_url)}件の帳票を作成しました。")

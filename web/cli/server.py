@@ -27,7 +27,7 @@ def _serve(platform: Platform, host: str, port: int, with_scheduler: bool) -> No
     app = create_app(platform=platform)
     scheduler = make_scheduler(platform, background=True) if with_scheduler else None
     if scheduler:
-        add_packet_job(scheduler, platform.database, platform.runtime)
+        add_packet_job(scheduler, platform.database, platform.runtime, public_url=platform.settings.public_url)
         add_draft_cleanup_job(scheduler, platform.database)
         add_recordings_purge_job(scheduler, platform.database)
         add_report_jobs(scheduler, platform.database, platform.runtime)
@@ -63,7 +63,7 @@ def worker(ctx: Context, interval: float, once: bool) -> None:
         return
     click.echo(f"ワーカーを起動しました（{interval:g}秒ごと、終了は Ctrl+C）")
     scheduler = make_scheduler(platform, interval_seconds=interval)
-    add_packet_job(scheduler, platform.database, platform.runtime, interval)
+    add_packet_job(scheduler, platform.database, platform.runtime, interval, platform.settings.public_url)
     add_draft_cleanup_job(scheduler, platform.database)
     add_recordings_purge_job(scheduler, platform.database)
     add_operations_jobs(scheduler, platform.database, platform.settings)

@@ -40,7 +40,7 @@ def request_packet(case_id: int):
     """Make the packet now when it is missing or stale (the visit screen posts this when it opens)."""
     view = _view(case_id)
     p = platform()
-    queued = needs_packet(view) and requests.request(p.database, p.runtime, case_id)
+    queued = needs_packet(view) and requests.request(p.database, p.runtime, case_id, p.settings.public_url)
     return render_template("documents/packet_status.html", case_id=case_id, view=view, queued=queued)
 
 
