@@ -46,6 +46,9 @@ def test_every_step_of_every_manual_is_photographed_from_its_screen(browser, dem
             assert urlsplit(link).fragment == section.screen, (role, section.screen, link)
             page.goto(f"{demo_city}{link}")
             assert page.locator(f"section[id='{section.screen}'] h2").inner_text().endswith(section.title)
+        if role == "counter":
+            page.goto(f"{demo_city}/help")
+            page.screenshot(path=str(ARTIFACTS / "help-counter.png"))
         page.close()
 
 
