@@ -7,7 +7,9 @@ earlier version keeps it (`pins`: {name: content hash}).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -51,8 +53,23 @@ SAMPLE_DATA = {
 }
 
 
+SAMPLE_SURVEY_ADDRESS = "https://okuyami.example.jp/survey/MIHON0000000"
+
+
+@functools.cache
+def _sample_survey_qr() -> bytes:
+    import segno
+
+    png = io.BytesIO()
+    segno.make(SAMPLE_SURVEY_ADDRESS, error="m").save(png, kind="png", scale=8, border=2)
+    return png.getvalue()
+
+
 def sample_context() -> dict:
-    return form_context(SAMPLE_DATA, guidance_sheet(0, SAMPLE_DATA), date(2026, 11, 24))
+    """The sample case's fields, with a sample survey address and QR code (so a template's survey box is filled
+    and checked like the packet's)."""
+    return form_context(SAMPLE_DATA, guidance_sheet(0, SAMPLE_DATA), date(2026, 11, 24),
+                        {"address": SAMPLE_SURVEY_ADDRESS, "qr_png": _sample_survey_qr()})
 
 
 VALIDATION_PROCEDURES = 50
