@@ -42,8 +42,8 @@ def test_every_step_of_every_manual_is_photographed_from_its_screen(browser, dem
                     page.click(step.click)
                     page.wait_for_load_state()
                 page.screenshot(path=str(SHOTS / section.shot_name(index)))
-            link = page.get_attribute("a.help-link", "href")       # the screen's help opens this section
-            assert urlsplit(link).fragment == section.screen, (role, section.screen, link)
+                link = page.get_attribute("a.help-link", "href")       # the screen's help opens this section
+                assert urlsplit(link).fragment == section.screen, (role, section.screen, link)
             page.goto(f"{demo_city}{link}")
             assert page.locator(f"section[id='{section.screen}'] h2").inner_text().endswith(section.title)
         if role == "counter":
