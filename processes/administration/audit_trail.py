@@ -49,6 +49,8 @@ ACTION_LABELS = {
     "guidance.printed": "案内票を表示・印刷", "handover.exported": "引継ぎデータを出力",
     "incident.created": "随時報告を作成", "incident.read": "随時報告を閲覧", "incident.submitted": "随時報告を提出",
     "report.drafted": "報告書の案を作成", "report.finalised": "報告書を確定",
+    "report.survey_comments_read": "アンケートのご意見を閲覧（報告書への掲載確認）",
+    "report.survey_comments_picked": "報告書に載せるアンケートのご意見を選択",
     "public_request.viewed": "Web申込み（受付できなかったもの）を閲覧",
     "public_request.settled": "Web申込み（受付できなかったもの）を対応済みに",
     "recording.played": "通話録音を再生", "recording.transcript_read": "通話の文字起こしを閲覧",
@@ -56,7 +58,8 @@ ACTION_LABELS = {
     "recordings.purged": "保存期間を過ぎた通話録音を削除",
 }
 PERSONAL_DATA_ACTIONS = ("case.viewed", "packet.downloaded", "contact.callback_viewed", "guidance.printed",
-                         "public_request.viewed", "recording.played", "recording.transcript_read", "incident.read")
+                         "public_request.viewed", "recording.played", "recording.transcript_read", "incident.read",
+                         "report.survey_comments_read")
 WARD_FIELDS = {"office": "庁舎名", "address": "所在地", "corner_location": "コーナーの場所", "corner_floor": "階",
                "slot_times": "予約枠の時刻", "capacity": "1枠の受付家族数"}
 

@@ -27,6 +27,7 @@ from processes.reports.sources import (
     task_figures,
     visit_figures,
 )
+from processes.reports.survey_comments import picked_comments
 from processes.tasks.validation import FieldError, ValidationFailed
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -137,7 +138,7 @@ def monthly_results(session: Session, period: Period, runtime=None) -> dict:
                          for d in by_day(session, period) if d["offered"]],
         "contacts": contact_figures(session, period),
         "visits": visits, "visit_totals": _totals(visits), "bookings": _totals(visits)["bookings"],
-        "survey": survey,
+        "survey": survey, "survey_comments": picked_comments(session, period),
         "survey_corner_satisfaction": _survey(survey, "corner_satisfaction"),
         "survey_centre_satisfaction": _survey(survey, "centre_satisfaction"),
         "trend": _trend(session, period),

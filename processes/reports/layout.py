@@ -194,9 +194,16 @@ def daily_document(r: dict, texts: dict | None = None) -> Document:
     return Document("daily", KIND_TITLES["daily"], day_label(r["date"]), sections)
 
 
-def _survey(s: dict | None) -> Section:
+def _comments(comments: list[dict] | None) -> Table:
+    """The survey comments a supervisor picked for the month (masked, reviewed); none picked is an empty table."""
+    rows = [[ward_name(c["ward"]), short_day(c["answered_on"]), c["text"]] for c in comments or []]
+    return Table("ご意見（スーパーバイザーが確認し掲載を選んだもの）", ["区", "回答日", "ご意見"], rows,
+                 ["text", "text", "text"])
+
+
+def _survey(s: dict | None, comments: list[dict] | None = None) -> Section:
     if s is None:
-        return Section("アンケート（満足度）", [_kv("回答", [("回答数", None, "int")])])
+        return Section("アンケート（満足度）", [_kv("回答", [("回答数", None, "int")]), _comments(comments)])
     summary = _kv("全体", [("回答数", s["answers"], "int"), ("おくやみコーナーの満足度（5段階）", s["corner_satisfaction"], "score"),
                          ("コールセンターの満足度（5段階）", s["callcentre_satisfaction"], "score"),
                          ("所要時間が適切だった割合", s["time_felt_right_share"], "pct")])
@@ -204,7 +211,7 @@ def _survey(s: dict | None) -> Section:
              w["time_felt_right_share"]] for code, w in s.get("by_ward", {}).items()]
     by_ward = Table("区別", ["区", "回答数", "コーナー満足度", "コールセンター満足度", "所要時間が適切"], rows,
                     ["text", "int", "score", "score", "pct"], [Chart("bar", "区別の満足度（5段階）", [2, 3])] if rows else [])
-    return Section("アンケート（満足度）", [summary, by_ward])
+    return Section("アンケート（満足度）", [summary, by_ward, _comments(comments)])
 
 
 def _staffing(s: dict) -> Section:
@@ -247,7 +254,7 @@ def monthly_document(r: dict, texts: dict | None = None) -> Document:
                   [Chart("line", "着信・応対・来庁の推移", [1, 4, 5])])
     sections = [Section("電話（コールセンター）", [_kv("概要", _calls_summary(r)), by_day, _by_hour(r)]),
                 Section("推移", [trend]), _staffing(r["staffing"]), _contacts(r["contacts"]), _voice(r["contacts"]),
-                _visits(r), _procedures(r.get("procedures")), _survey(r.get("survey")), _faq(r["faq"]),
+                _visits(r), _procedures(r.get("procedures")), _survey(r.get("survey"), r.get("survey_comments")), _faq(r["faq"]),
                 _incidents(r["incidents"]), _text("課題", texts.get("issues")),
                 _text("業務改善策", texts.get("improvements"))]
     return Document("monthly", KIND_TITLES["monthly"], month_label(r["month"]), sections)

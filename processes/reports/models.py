@@ -6,13 +6,16 @@
 - incidents: the query row of an incident report (随時報告) beside its BPMN process (bpmn/incident.bpmn): what the
   lists and the monthly report show (kind, when, personal data involved or not, state). The account itself (what
   happened, who was affected, response, cause, measures, prevention) may name people, so it is encrypted.
+- report_survey_comments: the survey comments a supervisor picked for a month's report (月次業務実績), one row per
+  answer, with the comment as shown in the report (phone numbers and e-mail addresses masked), encrypted like the
+  answer's own comment. No foreign key: the answers are purged after their retention period, the report keeps this.
 """
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db.base import Base
@@ -64,3 +67,19 @@ class Incident(Base):
 
     def account_fields(self) -> dict:
         return json.loads(self.account) if self.account else {}
+
+
+class ReportSurveyComment(Base):
+    __tablename__ = "report_survey_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(Integer, unique=True)
+    """survey_answers.id of the comment picked."""
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    """YYYY-MM of the report the comment goes into (the month the answer was given)."""
+    ward: Mapped[str] = mapped_column(String(32))
+    answered_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[bytes] = mapped_column(EncryptedBytes)
+    """The comment as the report shows it: phone numbers and e-mail addresses masked."""
+    picked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    picked_by: Mapped[str] = mapped_column(String(100))

@@ -1,4 +1,4 @@
 """The reports: daily log, monthly and annual results, incident reports, their downloads."""
-from web.reports import incidents, pages
+from web.reports import incidents, pages, survey_comments
 
-BLUEPRINTS: list = [pages.bp, incidents.bp]
+BLUEPRINTS: list = [pages.bp, incidents.bp, survey_comments.bp]

@@ -54,8 +54,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_incidents_instance_id'), ['instance_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_occurred_at'), ['occurred_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_state'), ['state'], unique=False)
+    op.create_table('report_survey_comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('answer_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('ward', sa.String(length=32), nullable=False),
+    sa.Column('answered_on', sa.Date(), nullable=False),
+    sa.Column('text', sa.LargeBinary(), nullable=False),
+    sa.Column('picked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('picked_by', sa.String(length=100), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_survey_comments')),
+    sa.UniqueConstraint('answer_id', name=op.f('uq_report_survey_comments_answer_id'))
+    )
+    with op.batch_alter_table('report_survey_comments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_survey_comments_month'), ['month'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('report_survey_comments')
     op.drop_table('incidents')
     op.drop_table('report_versions')
