@@ -35,3 +35,18 @@ def test_every_role_has_a_manual_in_plain_japanese():
         assert manual()[role], role
         for section in manual()[role]:
             assert all(step.text and not step.text.isascii() for step in section.steps)
+
+
+def test_the_help_shows_the_screenshots_of_a_built_manual(app, client, database):
+    section = manual()["auditor"][0]
+    folder = app.extensions["okuyami"].settings.instance_path / "manual" / "auditor" / "images"
+    folder.mkdir(parents=True)
+    (folder / section.shot_name(1)).write_bytes(b"\x89PNG\r\n\x1a\n")
+    add_user(database, "help_auditor", "auditor")
+    login(client, "help_auditor")
+    text = client.get("/help").get_data(as_text=True)
+    assert f'src="/help/auditor/images/{section.shot_name(1)}"' in text
+    shot = client.get(f"/help/auditor/images/{section.shot_name(1)}")
+    assert shot.status_code == 200 and shot.data.startswith(b"\x89PNG")
+    assert client.get("/help/auditor/images/missing.png").status_code == 404
+    assert client.get("/help/auditor/images/..%2Fokuyami.toml").status_code == 404
