@@ -245,6 +245,7 @@ def survey_box(document, survey) -> None:
     paragraph(text, survey["request"], size=9)
     paragraph(text, "{{ survey.address }}", size=11, bold=True)
     _column_widths(table, [3.4, 13.6])
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))    # the box never splits over two pages
     paragraph(document, "{%p endif %}")
 
 
