@@ -10,6 +10,7 @@ from datetime import date, datetime
 from engine.db.session import Database
 from engine.db.types import utcnow
 from processes.calendar import JST, BusinessCalendar
+from processes.reports.builds import add_build_job
 from processes.reports.figures import daily_log, month_period, monthly_results
 from processes.reports.versions import prepare_draft
 
@@ -51,6 +52,8 @@ def draft_reports(database: Database, runtime=None, now: datetime | None = None)
 
 
 def add_report_jobs(scheduler, database: Database, runtime=None) -> None:
-    """Register the morning drafts on an APScheduler scheduler (07:00 Asia/Tokyo, caught up after downtime)."""
+    """Register the morning drafts on an APScheduler scheduler (07:00 Asia/Tokyo, caught up after downtime) and the
+    report files asked for on the report pages (processes/reports/builds.py, every few seconds)."""
+    add_build_job(scheduler, database, runtime)
     scheduler.add_job(draft_reports, "cron", hour=7, minute=0, timezone="Asia/Tokyo", args=[database, runtime],
                       id=JOB_ID, max_instances=1, coalesce=True, misfire_grace_time=None, replace_existing=True)

@@ -9,6 +9,8 @@
 - report_survey_comments: the survey comments a supervisor picked for a month's report (月次業務実績), one row per
   answer, with the comment as shown in the report (phone numbers and e-mail addresses masked), encrypted like the
   answer's own comment. No foreign key: the answers are purged after their retention period, the report keeps this.
+- report_builds: a report file (XLSX, PDF, the meeting pack) asked for on the report page and built by the worker:
+  its state (待機中/作成中/完了/失敗), progress 0-100, the finished file (encrypted), or what went wrong in Japanese.
 """
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from engine.db.types import EncryptedBytes, UTCDateTime, utcnow
 
 DRAFT, FINAL = "draft", "final"
 REVIEW, SUBMITTED, WITHDRAWN = "review", "submitted", "withdrawn"
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+BUILD_STATES = {QUEUED: "待機中", RUNNING: "作成中", DONE: "完了", FAILED: "失敗"}
 
 
 class ReportVersion(Base):
@@ -83,3 +87,24 @@ class ReportSurveyComment(Base):
     """The comment as the report shows it: phone numbers and e-mail addresses masked."""
     picked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     picked_by: Mapped[str] = mapped_column(String(100))
+
+
+class ReportBuild(Base):
+    __tablename__ = "report_builds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int | None] = mapped_column(Integer)
+    """The report version asked for (None: the latest, as the page showed it)."""
+    format: Mapped[str] = mapped_column(String(8))
+    """xlsx, pdf or pack (the meeting pack, PDF)."""
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[str] = mapped_column(String(16), default=QUEUED, index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    file: Mapped[bytes | None] = mapped_column(EncryptedBytes)
+    file_name: Mapped[str | None] = mapped_column(String(80))
+    error: Mapped[str | None] = mapped_column(Text)
+    """What went wrong, in Japanese, for the page."""
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -60,6 +60,8 @@ def worker(ctx: Context, interval: float, once: bool) -> None:
     platform = ctx.platform()
     if once:
         click.echo(f"{fire_due_timers(platform)}件のタイマーを発火しました。")
+        from processes.reports.builds import run_builds
+        click.echo(f"{run_builds(platform.database, platform.runtime)}件の報告書ファイルを作成しました。")
         return
     click.echo(f"ワーカーを起動しました（{interval:g}秒ごと、終了は Ctrl+C）")
     scheduler = make_scheduler(platform, interval_seconds=interval)

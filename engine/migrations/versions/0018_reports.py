@@ -68,9 +68,28 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('report_survey_comments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_survey_comments_month'), ['month'], unique=False)
+    op.create_table('report_builds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('period', sa.String(length=10), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=True),
+    sa.Column('format', sa.String(length=8), nullable=False),
+    sa.Column('requested_by', sa.String(length=100), nullable=False),
+    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('file', sa.LargeBinary(), nullable=True),
+    sa.Column('file_name', sa.String(length=80), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_builds'))
+    )
+    with op.batch_alter_table('report_builds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_builds_state'), ['state'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('report_builds')
     op.drop_table('report_survey_comments')
     op.drop_table('incidents')
     op.drop_table('report_versions')
