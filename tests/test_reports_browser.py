@@ -5,12 +5,15 @@ refuses nothing and no screen shows an ISO date."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 import pytest
 
 from engine import accounts
 from processes.demo.cases import seed_demo_cases
 from processes.demo.contacts import seed_demo_contacts
+from processes.public.models import SurveyAnswer
+from processes.reports.builds import run_builds
 from tests.browser_support import SignedIn, live_server, serious_violations, shot
 from tests.web_support import PASSWORD
 
@@ -25,14 +28,24 @@ def _city(platform):
         accounts.create_user(session, "supervisor1", "supervisor", PASSWORD, display_name="監督 花子")
         accounts.create_user(session, "auditor1", "auditor", PASSWORD, display_name="監査 三郎")
         accounts.create_user(session, "operator1", "operator", PASSWORD, display_name="予約センター 一郎")
+        session.add(SurveyAnswer(public_id="browser-comment", ward="nakahara", answered_on=date(2025, 6, 11),
+                                 week_start=date(2025, 6, 9), source="sheet", corner_satisfaction=5,
+                                 callcentre_satisfaction=4, time_felt_right=True, received_at=datetime.now(UTC),
+                                 comment="丁寧に案内していただきました。連絡先 044-200-1234".encode()))
     seed_demo_contacts(platform)
     seed_demo_cases(platform.runtime)
+    return platform
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory, data_key):
-    with live_server(tmp_path_factory.mktemp("reports"), data_key, _city) as served:
-        yield served[0]
+def served(tmp_path_factory, data_key):
+    with live_server(tmp_path_factory.mktemp("reports"), data_key, _city) as found:
+        yield found
+
+
+@pytest.fixture(scope="module")
+def city(served):
+    return served[0]
 
 
 def _checked(screen, page, name):
@@ -102,3 +115,28 @@ def test_an_operator_reports_an_incident_and_the_supervisor_lists_it(browser, ci
     assert "紙の予約台帳で受け付けた" in listing.inner_text("main")
     assert listing.locator("a", has_text="確認して市へ提出する").count() == 1
     _checked(supervisor, listing, "incident-supervisor")
+
+
+def test_a_supervisor_picks_survey_comments_and_has_the_pdf_built(browser, served):
+    city, platform = served
+    supervisor = SignedIn(browser, city, "supervisor1", PASSWORD)
+    page = supervisor.open("/reports/monthly/2025-06")
+    page.click("text=アンケートのご意見を確認・選択")
+    page.wait_for_load_state()
+    text = page.inner_text("main")
+    assert "丁寧に案内していただきました。" in text and "（電話番号）" in text and "1234" not in text
+    _checked(supervisor, page, "reports-comments-supervisor")
+    page.check("input[name=answer]")
+    page.click("text=印を付けたご意見を報告書に載せる")
+    page.wait_for_load_state()
+    assert "報告書に載せるご意見を1件にしました" in page.inner_text("main")
+    page = supervisor.open("/reports/monthly/2025-06")
+    assert "丁寧に案内していただきました。" in page.inner_text("main")
+    page.locator("button", has_text="定例報告会資料（PDF）を作成").click()
+    page.wait_for_load_state()
+    assert "状態：待機中" in page.inner_text("main")
+    _checked(supervisor, page, "reports-build-waiting-supervisor")
+    assert run_builds(platform.database, platform.runtime) == 1
+    page.locator("#build-status", has_text="状態：完了").wait_for()          # the page polls itself (htmx)
+    assert "状態：完了" in page.inner_text("main") and page.locator("a", has_text="ファイルをダウンロード").count() == 1
+    _checked(supervisor, page, "reports-build-done-supervisor")

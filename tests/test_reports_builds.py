@@ -1,6 +1,6 @@
 """Report files built by the worker (issue #18, 5): the report page's PDF, meeting pack and annual files are queued,
-`okuyami worker --once` builds them, the build's page shows the state and progress while it waits (refreshing
-itself) and offers the file when done; a failed build says so in Japanese; roles as for reading the reports."""
+`okuyami worker --once` builds them, the build's page shows the state and progress while it waits (htmx
+polls it) and offers the file when done; a failed build says so in Japanese; roles as for reading the reports."""
 from __future__ import annotations
 
 import re
@@ -41,11 +41,11 @@ def test_the_annual_workbook_is_queued_built_by_the_worker_and_offered(report_ci
     assert "Excelを作成" in page and "PDFを作成" in page and "Excelでダウンロード" not in page
     location = _queue(sv, "/reports/annual/2026", "xlsx")
     waiting = sv.get(location).get_data(as_text=True)
-    assert "状態：待機中（0%）" in waiting and 'http-equiv="refresh"' in waiting and "ファイルをダウンロード" not in waiting
+    assert "状態：待機中（0%）" in waiting and 'hx-trigger="every 3s"' in waiting and "ファイルをダウンロード" not in waiting
     assert "令和8年度" in waiting and "Excel" in waiting
     assert "件の報告書ファイルを作成しました" in _worker(report_city)
     done = sv.get(location).get_data(as_text=True)
-    assert "状態：完了" in done and 'http-equiv="refresh"' not in done and "ファイルをダウンロード" in done
+    assert "状態：完了" in done and 'hx-trigger="every 3s"' not in done and "ファイルをダウンロード" in done
     download = sv.get(f"{location}/file")
     assert download.status_code == 200 and 'filename="report-annual-2026.xlsx"' in download.headers["Content-Disposition"]
     assert load_workbook(BytesIO(download.data))["表紙"]["A2"].value == "令和8年度"

@@ -1,5 +1,5 @@
 """Report files built by the worker: the report page's PDF, meeting pack and annual downloads queue a build here;
-the build's page shows its state and progress (refreshing itself by a meta refresh while the worker is at it) and
+the build's page shows its state and progress (htmx polls it every few seconds while the worker is at it) and
 offers the file when it is done, or says in Japanese that it failed. Roles as for reading the reports."""
 from __future__ import annotations
 
