@@ -27,9 +27,9 @@ def queued(monkeypatch):
     monkeypatch.setattr(jobs.requests, "pool_factory", RecordingPool)
     original = jobs.requests.request
 
-    def record(database, runtime, case_id):
+    def record(database, runtime, case_id, *rest):
         asked.append(case_id)
-        return original(database, runtime, case_id)
+        return original(database, runtime, case_id, *rest)
 
     monkeypatch.setattr(jobs.requests, "request", record)
     yield asked
