@@ -8,9 +8,9 @@ from flask_login import current_user, logout_user
 from engine.db.models import User
 from processes.staff import passwords, recovery_codes, totp
 from processes.tasks.validation import ValidationFailed
-from web.account_qr import qr_data_uri
 from web.extensions import platform
 from web.guards import roles_required
+from web.signin.qr import qr_data_uri
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

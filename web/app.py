@@ -13,7 +13,6 @@ from web import (
     admin,
     api,
     auth,
-    auth_second_factor,
     callcentre,
     errors,
     formatting,
@@ -23,15 +22,15 @@ from web import (
     reports,
     request_limits,
     security,
-    security_text,
     staff,
     studio,
     training,
 )
 from web.extensions import csrf, login_manager
+from web.signin import second_factor
 
 # The pages every audience shares (sign-in, one's own account) and one entry per audience.
-SHARED_BLUEPRINTS = [auth.bp, auth_second_factor.bp, account.bp]
+SHARED_BLUEPRINTS = [auth.bp, second_factor.bp, account.bp]
 PAGE_AUDIENCES = [staff, callcentre, studio, reports, admin, training, help]
 # The JSON API: bearer tokens, no cookies, so no CSRF.
 API_AUDIENCES = [api]
@@ -62,7 +61,6 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     formatting.init_app(app)
     errors.init_app(app)
     request_limits.init_app(app)
-    security_text.init_app(app)
     proxies.init_app(app, settings)
     ops.init_app(app, settings)
     for blueprint in SHARED_BLUEPRINTS:

@@ -1,5 +1,5 @@
 """Login (password, then the second factor: the TOTP code, or enrolment where it is required and missing), logout,
-and why a session ended. Enrolment at sign-in and recovery codes: web/auth_second_factor.py."""
+and why a session ended. Enrolment at sign-in and recovery codes: web/signin/second_factor.py."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit

@@ -15,10 +15,10 @@ from engine.runtime import audit
 from processes.staff import recovery_codes, totp
 from processes.staff import sessions as staff_sessions
 from processes.staff.totp import LoginCode
-from web.account_qr import qr_data_uri
 from web.auth import ENDED_MESSAGES, _safe_next
 from web.extensions import platform
 from web.identity import StaffUser
+from web.signin.qr import qr_data_uri
 
 bp = Blueprint("auth_second_factor", __name__)
 
