@@ -28,8 +28,6 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-import urllib.request  # noqa: E402
-import uuid  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 if __package__ in (None, ""):
@@ -37,16 +35,12 @@ if __package__ in (None, ""):
 
 import gevent  # noqa: E402
 import psutil  # noqa: E402
-import psycopg  # noqa: E402
 from locust import HttpUser, between, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
-from bench.fixtures import PG_ADMIN_URL, free_port  # noqa: E402
-from engine import accounts, crypto  # noqa: E402
-from engine.settings import PROJECT_ROOT, load_settings  # noqa: E402
+from bench.app_stack import City, drop_city, idle_baseline, new_city, running_stack  # noqa: E402
+from bench.families import reservation  # noqa: E402
 
-ROOT = PROJECT_ROOT
-BIN = Path(sys.executable).parent
 WARDS = ["kawasaki", "saiwai", "nakahara", "takatsu", "miyamae", "tama", "asao"]
 OPERATOR_WARDS = [["kawasaki", "saiwai"], ["nakahara", "takatsu"], ["miyamae", "tama", "asao"]]
 DEPARTMENT_STAFF = ([(w, "kumin") for w in WARDS] + [(w, "hoken_nenkin") for w in WARDS]
@@ -172,24 +166,6 @@ class Baseline(HttpUser):
         self.client.get("/healthz", name="GET /healthz（負荷中）")
 
 
-def reservation(ward: str, slot: str) -> dict:
-    """A booking by a fictional family (the names are the load test's own, never a demo family's)."""
-    return {
-        "ward": ward, "slot_start": slot, "date_of_death": "2026-11-20", "death_registered_on": "2026-11-21",
-        "death_registered_municipality": "川崎市",
-        "deceased": {"name": "負荷 試験", "kana": "フカ シケン", "address": "川崎市中原区小杉町1-1",
-                     "birth_date": "1940-05-05"},
-        "applicant": {"name": "負荷 花子", "kana": "フカ ハナコ", "address": "川崎市中原区小杉町1-2",
-                      "birth_date": "1968-02-03", "phone": "044-200-0000"},
-        "funeral_host": {"name": "負荷 一郎", "kana": "フカ イチロウ", "address": "川崎市中原区小杉町1-3"},
-        "new_householder": {"name": "負荷 和子", "kana": "フカ カズコ", "address": "川崎市中原区小杉町1-4"},
-        "relationship": "長女", "representative_heir": True,
-        "answers": {"household_head": "yes", "household_members_15plus_remaining": 2, "health_insurance": "kouki",
-                    "funeral_held": "yes", "cards": ["seal_registration"], "welfare_items": [],
-                    "deceased_birth_date": "1940-05-05", "date_of_death": "2026-11-20"},
-    }
-
-
 @events.request.add_listener
 def _remember_failure(request_type, name, response_time, response_length, exception=None, **_):
     if exception is not None:
@@ -197,73 +173,16 @@ def _remember_failure(request_type, name, response_time, response_length, except
 
 
 # --------------------------------------------------------------------------------------------------- the city
-def _city(folder: Path) -> tuple[str, Path]:
-    """A new PostgreSQL database with the demo city and the load test's accounts; the public side's export."""
-    name = f"okuyami_load_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = "postgresql+psycopg://" + PG_ADMIN_URL.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
-    key = crypto.generate_key()
-    (folder / "okuyami.toml").write_text(
-        f'database_url = "{url}"\nsecret_key = "load-{uuid.uuid4().hex}"\ndata_key = "{key}"\n'
-        'log_level = "WARNING"\n', encoding="utf-8")
-    from processes.calendar import today_jst
-    from processes.demo.city import seed_demo
-    from processes.platform import build_platform
-    from processes.public.export import export
-
-    platform = build_platform(load_settings(folder, environ={}), require_current_schema=False)
-    seed_demo(platform)
-    with platform.database.transaction() as session:
-        CREDENTIALS["operator"] = itertools.cycle(
-            [(f"load_op{n}", accounts.issue_token(session, _user(session, f"load_op{n}", "operator")), wards)
-             for n, wards in enumerate(OPERATOR_WARDS, 1)])
-        CREDENTIALS["counter"] = itertools.cycle(
-            [(f"load_counter_{w}", accounts.issue_token(session, _user(session, f"load_counter_{w}", "counter", w)),
-              w) for w in WARDS])
-        CREDENTIALS["dept_staff"] = itertools.cycle(
-            [(f"load_{d}_{w}", accounts.issue_token(session, _user(session, f"load_{d}_{w}", "dept_staff", w, d)),
-              (w, d)) for w, d in DEPARTMENT_STAFF])
-    public = folder / "public"
-    with platform.database.transaction() as session:
-        export(session, public, today_jst())
-    platform.database.dispose()
-    return name, public
-
-
-def _user(session, username, role, ward=None, department=None) -> str:
-    accounts.create_user(session, username, role, uuid.uuid4().hex, ward=ward, department=department, actor="load")
-    return username
-
-
-def _start(args: list[str], folder: Path, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "OKUYAMI_INSTANCE_PATH": str(folder), "OKUYAMI_CONVERTERS": "1"}
-    with log.open("ab") as out:
-        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=out, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-
-
-def _wait(url: str, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=3) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
-
-
-def idle_baseline(url: str, count: int = 60) -> float:
-    """p95 in ms of GET /healthz on the idle app, one request at a time: what a request that does nothing costs."""
-    seconds = []
-    for _ in range(count):
-        started = time.perf_counter()
-        with urllib.request.urlopen(url, timeout=10) as response:
-            response.read()
-        seconds.append(time.perf_counter() - started)
-    return sorted(seconds)[int(0.95 * (len(seconds) - 1))] * 1000
+def _city(folder: Path) -> City:
+    """A new PostgreSQL database with the demo city, the load test's accounts and the public side's export."""
+    city = new_city(folder, "load")
+    CREDENTIALS["operator"] = itertools.cycle(
+        [(f"load_op{n}", city.add_user(f"load_op{n}", "operator"), wards) for n, wards in enumerate(OPERATOR_WARDS, 1)])
+    CREDENTIALS["counter"] = itertools.cycle(
+        [(f"load_counter_{w}", city.add_user(f"load_counter_{w}", "counter", w), w) for w in WARDS])
+    CREDENTIALS["dept_staff"] = itertools.cycle(
+        [(f"load_{d}_{w}", city.add_user(f"load_{d}_{w}", "dept_staff", w, d), (w, d)) for w, d in DEPARTMENT_STAFF])
+    return city
 
 
 def _kill_one_app_process(master: subprocess.Popen) -> int:
@@ -277,48 +196,29 @@ def _kill_one_app_process(master: subprocess.Popen) -> int:
 def run(seconds: float) -> int:
     folder = Path(tempfile.mkdtemp(prefix="okuyami-load-"))
     print(f"load: seeding the demo city in a new PostgreSQL database ({folder})", flush=True)
-    database_name, public_data = _city(folder)
-    staff_port, public_port = free_port(), free_port()
-    processes = [
-        _start([str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{staff_port}",
-                "--log-level", "warning", "web.app:create_app()"], folder, folder / "gunicorn.log"),
-        _start([str(BIN / "okuyami"), "worker", "--interval", "10"], folder, folder / "worker.log"),
-        _start([str(BIN / "okuyami"), "public", "serve", "--data", str(public_data), "--port", str(public_port),
-                "--workers", "1"], folder, folder / "public.log"),
-    ]
+    city = _city(folder)
     try:
-        staff, public = f"http://127.0.0.1:{staff_port}", f"http://127.0.0.1:{public_port}"
-        for _ in range(4):   # both gunicorn workers have imported the app
-            _wait(staff + "/healthz")
-        _wait(public + "/navi")
-        base_p95 = idle_baseline(staff + "/healthz")
-        for user_class in (Operator, Counter, DepartmentStaff, Baseline):
-            user_class.host = staff
-        Family.host = public
-        environment = Environment(user_classes=[Operator, Counter, DepartmentStaff, Family, Baseline], events=events)
-        runner = environment.create_local_runner()
-        users = sum(c.fixed_count for c in (Operator, Counter, DepartmentStaff, Family, Baseline))
-        print(f"load: {users} users for {seconds:.0f} s against 2 app processes (gunicorn), 1 worker and the "
-              "public side; one app process is killed with kill -9 halfway", flush=True)
-        started = time.monotonic()
-        runner.start(users, spawn_rate=10)
-        gevent.spawn_later(seconds / 2, lambda: print(
-            f"load: killed app process {_kill_one_app_process(processes[0])} at "
-            f"{time.monotonic() - started:.0f} s", flush=True))
-        gevent.spawn_later(seconds, runner.quit)
-        runner.greenlet.join()
-        return report(environment, base_p95)
+        with running_stack(city) as stack:
+            base_p95 = idle_baseline(stack.staff + "/healthz")
+            for user_class in (Operator, Counter, DepartmentStaff, Baseline):
+                user_class.host = stack.staff
+            Family.host = stack.public
+            environment = Environment(user_classes=[Operator, Counter, DepartmentStaff, Family, Baseline],
+                                      events=events)
+            runner = environment.create_local_runner()
+            users = sum(c.fixed_count for c in (Operator, Counter, DepartmentStaff, Family, Baseline))
+            print(f"load: {users} users for {seconds:.0f} s against 2 app processes (gunicorn), 1 worker and the "
+                  "public side; one app process is killed with kill -9 halfway", flush=True)
+            started = time.monotonic()
+            runner.start(users, spawn_rate=10)
+            gevent.spawn_later(seconds / 2, lambda: print(
+                f"load: killed app process {_kill_one_app_process(stack.app)} at "
+                f"{time.monotonic() - started:.0f} s", flush=True))
+            gevent.spawn_later(seconds, runner.quit)
+            runner.greenlet.join()
+            return report(environment, base_p95)
     finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)')
+        drop_city(city)
 
 
 def report(environment, base_p95: float) -> int:
