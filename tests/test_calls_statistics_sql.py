@@ -1,11 +1,13 @@
 """The phone figures the database groups and sums (processes/calls/statistics.py) equal a recomputation from the
-stored rows themselves, one call and one agent event at a time, the way the figures were first computed: over a
-generated three days (answers around 10 s, abandons short and long, timeouts, transfers, calls across midnight,
+stored call rows and the exchange's agent events, one at a time, the way the figures were first computed (the
+after-call work walked over every PAUSE … UNPAUSE the queue_log holds, whether the import folded it onto a call or
+kept it as an event): over a generated three days (answers around 10 s, abandons short and long, timeouts, transfers, calls across midnight,
 ACW pauses closed by unpause or logoff, a second ACW pause replacing the first, other pauses)."""
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -107,15 +109,28 @@ def _by_hour(rows: list) -> list[dict]:
     return list(hours.values())
 
 
+def _agent_events(lines: list[str]) -> list:
+    """The agent events of the queue_log, as the exchange reported them (one per moment, agent and kind)."""
+    kinds = {"AGENTLOGIN": "login", "AGENTLOGOFF": "logoff", "PAUSE": "pause", "UNPAUSE": "unpause"}
+    events = {}
+    for number, line in enumerate(lines):
+        at, _, _, agent, event, *data = line.split("|")
+        if event in kinds:
+            moment = datetime.fromtimestamp(int(at), tz=JST)
+            events.setdefault((moment, agent, kinds[event]), SimpleNamespace(
+                id=number, at=moment, agent=agent, kind=kinds[event], reason=data[0] if event == "PAUSE" else ""))
+    return list(events.values())
+
+
 @pytest.fixture
 def stored(database):
-    result = import_lines(database, _queue_log(random.Random(16)))
+    lines = _queue_log(random.Random(16))
+    result = import_lines(database, lines)
     assert result.added == 210 and not result.malformed
     with database.transaction(write=False) as session:
         calls = list(session.scalars(select(Call)))
-        events = list(session.scalars(select(AgentEvent)))
         session.expunge_all()
-    return database, calls, events
+    return database, calls, _agent_events(lines)
 
 
 def _in(rows: list, period: Period) -> list:

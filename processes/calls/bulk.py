@@ -1,17 +1,37 @@
 """Writing a fold's rows in bulk and skipping those already stored (the import is idempotent), without an ORM
-object, a bound parameter per value or a datetime per row: PostgreSQL copies the rows into a temporary table
-(COPY) and inserts them with one INSERT … ON CONFLICT DO NOTHING; SQLite runs INSERT OR IGNORE through the
-driver's executemany. Times arrive as UNIX seconds and the database makes them timestamps, stored exactly as
-engine.db.types.UTCDateTime stores them (PostgreSQL timestamptz; SQLite 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC)."""
+object, a bound parameter per value or a datetime per row. Times arrive as UNIX seconds and are stored exactly as
+engine.db.types.UTCDateTime stores them (PostgreSQL timestamptz; SQLite 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC).
+
+PostgreSQL: binary COPY, a timestamptz sent as what it is on the wire (int8 microseconds since 2000-01-01 UTC), the
+data sent by psycopg's writer thread while this one formats the next rows and the server inserts on its own core.
+When the caller knows none of the calls is stored yet, they are copied straight into `calls` inside a savepoint
+(the unique index still guards: on a duplicate the savepoint is rolled back and the staging path runs); otherwise
+they go through a temporary table and one INSERT … ON CONFLICT DO NOTHING. SQLite runs INSERT OR IGNORE through
+the driver's executemany."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
+import psycopg
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy.orm import Session
 
 CALL_COLUMNS = ("call_id", "queue", "entered_at", "answered_at", "ended_at", "wait_s", "talk_s", "outcome",
-                "transferred", "agent", "caller_hash")
-CALL_TYPES = ("text", "text", "float8", "float8", "float8", "integer", "integer", "text", "boolean", "text", "text")
+                "transferred", "agent", "caller_hash", "acw_s")
+CALL_TYPES = ("text", "text", "timestamptz", "timestamptz", "timestamptz", "int4", "int4", "text", "bool", "text",
+              "text", "int4")
 AGENT_COLUMNS = ("agent", "kind", "at", "reason")
-AGENT_TYPES = ("text", "text", "float8", "text")
+AGENT_TYPES = ("text", "text", "timestamptz", "text")
+POSTGRESQL_EPOCH = 946684800.0
+"""2000-01-01 UTC in UNIX seconds: PostgreSQL's timestamps count microseconds from it."""
+
+Rows = Callable[[bool], Iterable[tuple]]
+"""Called with True for PostgreSQL (times as PostgreSQL microseconds) or False (UNIX seconds): the rows, in the
+columns' order; called again when the rows must be written a second way."""
+
+
+def postgresql_time(seconds: float | None) -> int | None:
+    return None if seconds is None else round((seconds - POSTGRESQL_EPOCH) * 1_000_000)
 
 
 def _sqlite_time(position: int) -> str:
@@ -20,8 +40,9 @@ def _sqlite_time(position: int) -> str:
     return f"strftime('%Y-%m-%d %H:%M:%S', {micro} / 1000000, 'unixepoch') || printf('.%06d', {micro} % 1000000)"
 
 
-def _sqlite_insert(session: Session, table: str, columns: tuple, types: tuple, rows: list[tuple]) -> int:
-    values = ", ".join(_sqlite_time(i) if kind == "float8" else f"?{i}" for i, kind in enumerate(types, start=1))
+def _sqlite_insert(session: Session, table: str, columns: tuple, types: tuple, rows: Iterable[tuple]) -> int:
+    values = ", ".join(_sqlite_time(i) if kind == "timestamptz" else f"?{i}"
+                       for i, kind in enumerate(types, start=1))
     cursor = session.connection().connection.driver_connection.cursor()
     try:
         before = cursor.connection.total_changes
@@ -31,38 +52,66 @@ def _sqlite_insert(session: Session, table: str, columns: tuple, types: tuple, r
         cursor.close()
 
 
-def _postgresql_insert(session: Session, table: str, columns: tuple, types: tuple, rows: list[tuple],
-                       conflict: str) -> int:
+def _copy(cursor, table: str, columns: tuple, types: tuple, rows: Iterable[tuple]) -> int:
+    count = 0
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)",
+                     writer=QueuedLibpqWriter(cursor)) as copy:
+        copy.set_types(["int8" if kind == "timestamptz" else kind for kind in types])
+        write = copy.write_row
+        for row in rows:
+            write(row)
+            count += 1
+    return count
+
+
+def _copy_staged(cursor, table: str, columns: tuple, types: tuple, rows: Iterable[tuple], conflict: str) -> int:
     staging = f"{table}_in"
-    selected = ", ".join(f"to_timestamp({c})" if kind == "float8" else c for c, kind in zip(columns, types))
-    with session.connection().connection.driver_connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{staging}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ({', '.join(f'{c} {k}' for c, k in zip(columns, types))})"
-                       " ON COMMIT DROP")
-        with cursor.copy(f"COPY {staging} FROM STDIN") as copy:
-            write = copy.write_row
-            for row in rows:
-                write(row)
-        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {selected} FROM {staging} "
-                       f"ON CONFLICT ({conflict}) DO NOTHING")
-        added = cursor.rowcount
-        cursor.execute(f"DROP TABLE {staging}")
+    cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{staging}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {staging} ({', '.join(f'{c} {k}' for c, k in zip(columns, types))})"
+                   " ON COMMIT DROP")
+    _copy(cursor, staging, columns, types, rows)
+    cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {staging} "
+                   f"ON CONFLICT ({conflict}) DO NOTHING")
+    added = cursor.rowcount
+    cursor.execute(f"DROP TABLE {staging}")
     return added
 
 
-def _insert(session: Session, table: str, columns: tuple, types: tuple, rows: list[tuple], conflict: str) -> int:
-    if not rows:
-        return 0
+def _postgresql_insert(session: Session, table: str, columns: tuple, types: tuple, rows: Rows, conflict: str,
+                       none_stored: bool) -> int:
+    with session.connection().connection.driver_connection.cursor() as cursor:
+        if none_stored:
+            cursor.execute("SAVEPOINT bulk_copy")
+            try:
+                added = _copy(cursor, table, columns, types, rows(True))
+            except psycopg.errors.UniqueViolation:
+                cursor.execute("ROLLBACK TO SAVEPOINT bulk_copy")
+            else:
+                cursor.execute("RELEASE SAVEPOINT bulk_copy")
+                return added
+        return _copy_staged(cursor, table, columns, types, rows(True), conflict)
+
+
+def _insert(session: Session, table: str, columns: tuple, types: tuple, rows: Rows, conflict: str,
+            none_stored: bool = False) -> int:
     if session.connection().dialect.name == "postgresql":
-        return _postgresql_insert(session, table, columns, types, rows, conflict)
-    return _sqlite_insert(session, table, columns, types, rows)
+        return _postgresql_insert(session, table, columns, types, rows, conflict, none_stored)
+    return _sqlite_insert(session, table, columns, types, rows(False))
 
 
-def insert_calls(session: Session, rows: list[tuple]) -> int:
-    """Rows in CALL_COLUMNS order (times as UNIX seconds); a call id already stored is skipped. How many were added."""
-    return _insert(session, "calls", CALL_COLUMNS, CALL_TYPES, rows, "call_id")
+def insert_calls(session: Session, rows: Rows, none_stored: bool = False) -> int:
+    """Rows in CALL_COLUMNS order; a call id already stored is skipped. `none_stored`: the caller found none of
+    these calls stored (a unique violation still falls back to skipping). How many were added."""
+    return _insert(session, "calls", CALL_COLUMNS, CALL_TYPES, rows, "call_id", none_stored)
 
 
 def insert_agent_events(session: Session, rows: list[tuple]) -> int:
     """(agent, kind, UNIX seconds, reason) rows; one already stored (same agent, kind and moment) is skipped."""
-    return _insert(session, "agent_events", AGENT_COLUMNS, AGENT_TYPES, rows, "at, agent, kind")
+    if not rows:
+        return 0
+
+    def converted(postgresql: bool) -> Iterable[tuple]:
+        if not postgresql:
+            return rows
+        return ((agent, kind, postgresql_time(at), reason) for agent, kind, at, reason in rows)
+    return _insert(session, "agent_events", AGENT_COLUMNS, AGENT_TYPES, converted, "at, agent, kind")

@@ -1,22 +1,26 @@
 """Storing folded calls: idempotent (a call seen before is counted once; one still open is completed by the later
 events), tolerant (bad lines are reported, not fatal), and able to follow a growing queue_log. The rows are written
-in bulk (processes/calls/bulk.py); only calls left open by an earlier import are updated one by one."""
+in bulk (processes/calls/bulk.py); only calls left open by an earlier import are updated one by one. An agent's
+after-call work is folded onto the call it follows (processes/calls/queue_log.py)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine import crypto
 from engine.db.types import utcnow
-from processes.calls.bulk import insert_agent_events, insert_calls
+from processes.calls.bulk import POSTGRESQL_EPOCH, insert_agent_events, insert_calls
 from processes.calls.csv_format import fold_csv
-from processes.calls.models import Call, CallImportCheckpoint
+from processes.calls.models import AgentEvent, Call, CallImportCheckpoint
 from processes.calls.queue_log import (
+    ACW_REASON,
+    ACW_S,
     AGENT,
     ANSWERED_AT,
     CALLER,
@@ -64,11 +68,20 @@ def _time(seconds: float | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
-def _complete_open_calls(session: Session, fold: Fold, result: ImportResult) -> set[str]:
+def _any_stored(session: Session, fold: Fold) -> bool:
+    """Whether a call stored before entered the queue within the moments this fold's calls entered it."""
+    entered = [call[ENTERED_AT] for call in fold.calls.values() if call[ENTERED_AT] is not None]
+    if not entered:
+        return False
+    return session.scalar(select(Call.id).where(Call.entered_at >= _time(min(entered) - 1),
+                                                Call.entered_at <= _time(max(entered) + 1)).limit(1)) is not None
+
+
+def _complete_open_calls(session: Session, fold: Fold, result: ImportResult, any_stored: bool) -> set[str]:
     """Calls stored earlier while still open (waiting or talking) that this fold names get what it adds; their ids."""
     open_ids = []
     entered = [call[ENTERED_AT] for call in fold.calls.values() if call[ENTERED_AT] is not None]
-    if entered:                # a call stored before has the same ENTERQUEUE moment
+    if entered and any_stored:          # a call stored before has the same ENTERQUEUE moment
         open_ids += session.scalars(select(Call.call_id).where(
             Call.outcome.is_(None), Call.entered_at >= _time(min(entered) - 1), Call.entered_at <= _time(max(entered) + 1)))
     headless = [call_id for call_id, call in fold.calls.items() if call[ENTERED_AT] is None]
@@ -80,7 +93,7 @@ def _complete_open_calls(session: Session, fold: Fold, result: ImportResult) -> 
         changes = {"queue": call[QUEUE] or None, "entered_at": _time(call[ENTERED_AT]),
                    "answered_at": _time(call[ANSWERED_AT]), "ended_at": _time(call[ENDED_AT]), "wait_s": call[WAIT_S],
                    "talk_s": call[TALK_S], "outcome": call[OUTCOME], "agent": call[AGENT],
-                   "transferred": call[TRANSFERRED] or None}
+                   "transferred": call[TRANSFERRED] or None, "acw_s": call[ACW_S]}
         changes = {key: value for key, value in changes.items() if value is not None}
         if changes:
             session.execute(update(Call).where(Call.call_id == call_id).values(**changes))
@@ -91,25 +104,70 @@ def _complete_open_calls(session: Session, fold: Fold, result: ImportResult) -> 
     return set(open_ids)
 
 
+def _call_rows(fold: Fold, done: set[str], counted: list[int]):
+    """The rows of the fold's calls not stored yet (processes/calls/bulk.py's Rows); counted[0]: how many."""
+    blind_index = crypto.keyring().blind_index
+    hashes: dict[str, str] = {}
+
+    def caller_hash(number: str) -> str:
+        hashed = hashes.get(number)
+        if hashed is None:
+            hashed = hashes[number] = blind_index(number)
+        return hashed
+
+    def rows(postgresql: bool):
+        counted[0] = 0
+        epoch = POSTGRESQL_EPOCH if postgresql else 0.0
+        scale = 1_000_000 if postgresql else 1
+        for call_id, c in fold.calls.items():
+            entered = c[ENTERED_AT]
+            if entered is None or call_id in done:
+                continue
+            counted[0] += 1
+            answered, ended, caller = c[ANSWERED_AT], c[ENDED_AT], c[CALLER]
+            if postgresql:
+                entered = round((entered - epoch) * scale)
+                answered = None if answered is None else round((answered - epoch) * scale)
+                ended = None if ended is None else round((ended - epoch) * scale)
+            yield (call_id, c[QUEUE], entered, answered, ended, c[WAIT_S], c[TALK_S], c[OUTCOME], c[TRANSFERRED],
+                   c[AGENT], caller_hash(caller) if caller else None, c[ACW_S])
+    return rows
+
+
 def _store_calls(session: Session, fold: Fold, result: ImportResult) -> None:
     if not fold.calls:
         return
-    done = _complete_open_calls(session, fold, result)
+    any_stored = _any_stored(session, fold)
+    done = _complete_open_calls(session, fold, result, any_stored)
     headless = [call_id for call_id, call in fold.calls.items() if call[ENTERED_AT] is None and call_id not in done]
     for chunk in _chunks(headless):
         known = set(session.scalars(select(Call.call_id).where(Call.call_id.in_(chunk))))
         result.duplicates += len(known)
         result.incomplete += len(chunk) - len(known)
-    hashed = crypto.keyring().blind_index
-    rows = [(call_id, c[QUEUE], c[ENTERED_AT], c[ANSWERED_AT], c[ENDED_AT], c[WAIT_S], c[TALK_S], c[OUTCOME], c[TRANSFERRED],
-             c[AGENT], hashed(c[CALLER]) if c[CALLER] else None)
-            for call_id, c in fold.calls.items() if c[ENTERED_AT] is not None and call_id not in done]
-    added = insert_calls(session, rows)
+    counted = [0]
+    added = insert_calls(session, _call_rows(fold, done, counted), none_stored=not any_stored)
     result.added += added
-    result.duplicates += len(rows) - added
+    result.duplicates += counted[0] - added
 
 
-def store_fold(session: Session, fold: Fold) -> ImportResult:
+def _stored_pauses(session: Session, fold: Fold) -> frozenset:
+    """ACW pauses an earlier import kept as events among those this fold folded onto calls, as (agent, moment)."""
+    if fold.folded_from is None:
+        return frozenset()
+    moments = session.execute(select(AgentEvent.agent, AgentEvent.at).where(
+        AgentEvent.kind == "pause", AgentEvent.at >= _time(fold.folded_from), AgentEvent.at <= _time(fold.folded_to),
+        func.upper(AgentEvent.reason) == ACW_REASON))
+    return frozenset((agent, at.timestamp()) for agent, at in moments)
+
+
+def store_fold(session: Session, fold: Fold, refold: Callable[[frozenset], Fold] | None = None) -> ImportResult:
+    """Store what `fold` says. When an earlier import kept as an event an ACW pause this fold folded onto a call
+    (overlapping files), `refold(those pauses)` folds the same lines again keeping them, so that each stays with the
+    event that ends it."""
+    if refold is not None:
+        stored = _stored_pauses(session, fold)
+        if stored:
+            fold = refold(stored)
     result = ImportResult(malformed=list(fold.malformed), lines=fold.lines)
     _store_calls(session, fold, result)
     insert_agent_events(session, fold.agents)
@@ -118,18 +176,29 @@ def store_fold(session: Session, fold: Fold) -> ImportResult:
 
 def import_lines(database, lines, fmt: str = "queue_log") -> ImportResult:
     """Fold and store every line in one transaction."""
-    fold = fold_csv(lines) if fmt == "csv" else fold_lines(lines)
+    if fmt == "csv":
+        fold, refold = fold_csv(lines), None
+    else:
+        lines = list(lines)
+        fold = fold_lines(lines)
+
+        def refold(stored: frozenset) -> Fold:
+            return fold_lines(lines, stored_pauses=stored)
     with database.transaction() as session:
-        return store_fold(session, fold)
+        return store_fold(session, fold, refold)
 
 
 def import_file(database, path: Path, fmt: str = "queue_log") -> ImportResult:
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         if fmt == "csv":
             return import_lines(database, handle, fmt)
-        fold = fold_text(handle.read())
+        text = handle.read()
+    fold = fold_text(text)
+
+    def refold(stored: frozenset) -> Fold:
+        return fold_text(text, stored_pauses=stored)
     with database.transaction() as session:
-        return store_fold(session, fold)
+        return store_fold(session, fold, refold)
 
 
 def follow_file(database, path: Path, poll_seconds: float = 2.0, on_pass=None, passes: int | None = None) -> ImportResult:
@@ -149,10 +218,13 @@ def follow_file(database, path: Path, poll_seconds: float = 2.0, on_pass=None, p
                 handle.seek(checkpoint.offset)
                 chunk = handle.read()
             complete = chunk[:chunk.rfind(b"\n") + 1]
-            fold.calls = {k: c for k, c in fold.calls.items() if c[OUTCOME] is None}
-            fold.agents, fold.malformed, fold.lines = [], [], 0
-            fold_text(complete.decode("utf-8", errors="replace"), first_line_number=checkpoint.lines + 1, fold=fold)
-            result = store_fold(session, fold)
+            still_open = {k: c for k, c in fold.calls.items() if c[OUTCOME] is None}
+            text = complete.decode("utf-8", errors="replace")
+
+            def refold(stored: frozenset, still_open=still_open, text=text, first=checkpoint.lines + 1) -> Fold:
+                return fold_text(text, first, Fold(calls={k: list(c) for k, c in still_open.items()}), stored)
+            fold = refold(frozenset())
+            result = store_fold(session, fold, refold)
             checkpoint.offset += len(complete)
             checkpoint.lines += fold.lines
             checkpoint.updated_at = utcnow()

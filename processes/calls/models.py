@@ -2,8 +2,9 @@
 
 - `calls`: one row per call offered to the queue, folded from the exchange's events (queue_log or CSV). The
   caller's number is never stored: only a keyed hash, so that repeat callers can be counted.
-- `agent_events`: operators' login, logoff, pause and unpause (with the reason, e.g. ACW), for the seats staffed
-  and the after-call work.
+- `agent_events`: operators' login, logoff, pause and unpause (with the reason), for the seats staffed; an ACW
+  pause after a call is folded onto the call (`calls.acw_s`) and kept here only when the import could not fold it
+  (see processes/calls/queue_log.py).
 - `call_import_checkpoints`: how far a followed file has been read.
 - `call_recordings`: the recorder's files indexed (operator, start, duration, transcript); deleted after 6 months.
 - `recording_playback_rights`: who may play recordings back (spec 12(3)④オ), set by admins.
@@ -40,6 +41,9 @@ class Call(Base):
     agent: Mapped[str | None] = mapped_column(String(100), index=True)
     caller_hash: Mapped[str | None] = mapped_column(String(64))
     """Counted over a period (repeat callers), never looked up alone: no index of its own to maintain."""
+    acw_s: Mapped[int | None] = mapped_column(Integer)
+    """Seconds of after-call work: the agent's PAUSE (reason ACW) … UNPAUSE after the call, folded at import
+    (None: none was folded onto this call). Counted in the period the call ended."""
 
 
 class AgentEvent(Base):

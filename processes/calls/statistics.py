@@ -27,7 +27,10 @@ RESOLUTION_TARGET = 0.90
 SHORT_ABANDON_S = 5
 ACW_REASON = "ACW"
 ACW_CLOSED_WITHIN = timedelta(hours=1)
-"""An ACW pause begun in the period is closed by the agent's next unpause or logoff up to this long after it."""
+"""An ACW pause kept as an event, begun in the period, is closed by the agent's next unpause or logoff up to this long
+after it."""
+LONGEST_CALL = timedelta(days=1)
+"""A call's end is within this long of its entry (bounds the range searched for calls that ended in a period)."""
 
 
 @dataclass(frozen=True)
@@ -111,9 +114,30 @@ def _handling(figures: dict, acw_s: int) -> float | None:
     return None if not handled else round((talk_total + acw_s) / handled, 1)
 
 
+def _folded_acw(session: Session, period: Period, agent: str | None = None) -> dict[str, tuple[int, int]]:
+    """Per agent: (seconds of after-call work, calls with some) folded onto the calls that ended in the period."""
+    query = (select(Call.agent, func.sum(Call.acw_s), func.count(Call.acw_s))
+             .where(Call.entered_at >= period.start - LONGEST_CALL, Call.entered_at < period.end,
+                    Call.ended_at >= period.start, Call.ended_at < period.end, Call.acw_s.is_not(None))
+             .group_by(Call.agent))
+    if agent is not None:
+        query = query.where(Call.agent == agent)
+    return {who: (int(seconds or 0), count) for who, seconds, count in session.execute(query)}
+
+
 def _exchange_acw(session: Session, period: Period, agent: str | None = None) -> dict[str, tuple[int, int]]:
-    """Per agent: (seconds of after-call work, ACW pauses begun) in the period, from the exchange's events: an ACW
-    pause lasts until the agent's next unpause or logoff (a later ACW pause replaces it)."""
+    """Per agent: (seconds of after-call work, ACW pauses) in the period, from the exchange's events: folded onto the
+    calls at import (processes/calls/queue_log.py), plus the ACW pauses kept as events (an ACW pause lasts until the
+    agent's next unpause or logoff; a later ACW pause replaces it)."""
+    by_agent = _folded_acw(session, period, agent)
+    for who, (seconds, pauses) in _kept_acw(session, period, agent).items():
+        folded_seconds, folded_pauses = by_agent.get(who, (0, 0))
+        by_agent[who] = (folded_seconds + seconds, folded_pauses + pauses)
+    return by_agent
+
+
+def _kept_acw(session: Session, period: Period, agent: str | None = None) -> dict[str, tuple[int, int]]:
+    """Per agent: (seconds of after-call work, ACW pauses begun) in the period from the ACW pauses kept as events."""
     events = (select(AgentEvent.agent, AgentEvent.kind, AgentEvent.at,
                      func.lead(AgentEvent.kind).over(partition_by=AgentEvent.agent,
                                                      order_by=(AgentEvent.at, AgentEvent.id)).label("next_kind"),
@@ -134,7 +158,7 @@ def _exchange_acw(session: Session, period: Period, agent: str | None = None) ->
 
 def after_call_work_s(session: Session, period: Period, agent: str | None = None) -> tuple[int, bool]:
     """Seconds of after-call work in the period: PAUSE (reason ACW) to UNPAUSE from the exchange when it reports
-    them, else from the contact records (call ended → record saved). Second value: whether the exchange's were used."""
+    them (a call's in the period it ended), else from the contact records (call ended → record saved). Second value: whether the exchange's were used."""
     by_agent = _exchange_acw(session, period, agent)
     if by_agent:
         return sum(seconds for seconds, _ in by_agent.values()), True
