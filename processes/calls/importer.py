@@ -4,8 +4,10 @@ in bulk (processes/calls/bulk.py); only calls left open by an earlier import are
 after-call work is folded onto the call it follows (processes/calls/queue_log.py)."""
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,15 +28,19 @@ from processes.calls.queue_log import (
     CALLER,
     ENDED_AT,
     ENTERED_AT,
+    LATEST_TIME,
     OUTCOME,
     QUEUE,
     TALK_S,
     TRANSFERRED,
     WAIT_S,
     Fold,
-    fold_lines,
+    finish_fold,
+    fold_run,
     fold_text,
+    text_lines,
 )
+from processes.calls.streaming import fold_in_runs
 
 BATCH = 2000
 
@@ -104,8 +110,8 @@ def _complete_open_calls(session: Session, fold: Fold, result: ImportResult, any
     return set(open_ids)
 
 
-def _call_rows(fold: Fold, done: set[str], counted: list[int]):
-    """The rows of the fold's calls not stored yet (processes/calls/bulk.py's Rows); counted[0]: how many."""
+def _call_rows(calls: Callable[[], Iterable[tuple[str, list]]], counted: list[int]):
+    """The rows of the calls `calls()` gives (processes/calls/bulk.py's Rows); counted[0]: how many."""
     blind_index = crypto.keyring().blind_index
     hashes: dict[str, str] = {}
 
@@ -119,12 +125,9 @@ def _call_rows(fold: Fold, done: set[str], counted: list[int]):
         counted[0] = 0
         epoch = POSTGRESQL_EPOCH if postgresql else 0.0
         scale = 1_000_000 if postgresql else 1
-        for call_id, c in fold.calls.items():
-            entered = c[ENTERED_AT]
-            if entered is None or call_id in done:
-                continue
+        for call_id, c in calls():
             counted[0] += 1
-            answered, ended, caller = c[ANSWERED_AT], c[ENDED_AT], c[CALLER]
+            entered, answered, ended, caller = c[ENTERED_AT], c[ANSWERED_AT], c[ENDED_AT], c[CALLER]
             if postgresql:
                 entered = round((entered - epoch) * scale)
                 answered = None if answered is None else round((answered - epoch) * scale)
@@ -134,20 +137,69 @@ def _call_rows(fold: Fold, done: set[str], counted: list[int]):
     return rows
 
 
-def _store_calls(session: Session, fold: Fold, result: ImportResult) -> None:
-    if not fold.calls:
-        return
-    any_stored = _any_stored(session, fold)
-    done = _complete_open_calls(session, fold, result, any_stored)
+def _count_headless(session: Session, fold: Fold, done: set[str], result: ImportResult) -> None:
+    """Calls without an ENTERQUEUE in the fold, not completed here: stored before (duplicates) or incomplete."""
     headless = [call_id for call_id, call in fold.calls.items() if call[ENTERED_AT] is None and call_id not in done]
     for chunk in _chunks(headless):
         known = set(session.scalars(select(Call.call_id).where(Call.call_id.in_(chunk))))
         result.duplicates += len(known)
         result.incomplete += len(chunk) - len(known)
+
+
+def _store_calls(session: Session, fold: Fold, result: ImportResult) -> None:
+    if not fold.calls:
+        return
+    any_stored = _any_stored(session, fold)
+    done = _complete_open_calls(session, fold, result, any_stored)
+    _count_headless(session, fold, done, result)
     counted = [0]
-    added = insert_calls(session, _call_rows(fold, done, counted), none_stored=not any_stored)
+    new = lambda: ((call_id, call) for call_id, call in fold.calls.items()  # noqa: E731
+                   if call[ENTERED_AT] is not None and call_id not in done)
+    added = insert_calls(session, _call_rows(new, counted), none_stored=not any_stored)
     result.added += added
     result.duplicates += counted[0] - added
+
+
+def _moment(lines: list[str], order) -> float | None:
+    for line in (lines[i] for i in order):
+        try:
+            return float(line.split("|", 1)[0])
+        except ValueError:
+            continue
+    return None
+
+
+def _anything_stored_near(session: Session, lines: list[str]) -> bool:
+    """Whether a call or a kept ACW pause is stored within a day of the lines' first and last moments (or these
+    cannot be read)."""
+    first, last = _moment(lines, range(min(len(lines), 100))), \
+        _moment(lines, range(len(lines) - 1, max(-1, len(lines) - 101), -1))
+    if first is None or last is None or not 0.0 <= first <= last < LATEST_TIME - 86400:
+        return True
+    low, high = _time(max(0.0, first - 86400)), _time(last + 86400)
+    return session.scalar(select(Call.id).where(Call.entered_at >= low, Call.entered_at <= high).limit(1)) is not None \
+        or session.scalar(select(AgentEvent.id).where(AgentEvent.at >= low, AgentEvent.at <= high,
+                                                       AgentEvent.kind == "pause").limit(1)) is not None
+
+
+def _import_streamed(session: Session, lines: list[str]) -> ImportResult | None:
+    """PostgreSQL, when nothing is stored near the lines' moments: the calls are folded in runs and copied while
+    the next run folds (processes/calls/streaming.py). None when this does not apply."""
+    if session.connection().dialect.name != "postgresql" or _anything_stored_near(session, lines):
+        return None
+    folds: list[Fold] = []
+
+    def calls():
+        folds.append(Fold())
+        return fold_in_runs(lines, folds[-1])
+    counted = [0]
+    added = insert_calls(session, _call_rows(calls, counted), none_stored=True)
+    fold = folds[-1]
+    result = ImportResult(added=added, duplicates=counted[0] - added, malformed=list(fold.malformed), lines=fold.lines)
+    done = _complete_open_calls(session, fold, result, any_stored=False)
+    _count_headless(session, fold, done, result)
+    insert_agent_events(session, fold.agents)
+    return result
 
 
 def _stored_pauses(session: Session, fold: Fold) -> frozenset:
@@ -174,18 +226,44 @@ def store_fold(session: Session, fold: Fold, refold: Callable[[frozenset], Fold]
     return result
 
 
+@contextmanager
+def _no_cycle_collection():
+    """A fold keeps a year's calls (100,000 lists) alive and none of them in a cycle: the collector's passes over
+    them would cost a third of the import. Paused for the import (process-wide, for seconds), restored after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_queue_log(database, lines: list[str]) -> ImportResult:
+    """Fold and store the lines (without their breaks) in one transaction."""
+    def refold(stored: frozenset) -> Fold:
+        fold = Fold()
+        fold_run(lines, 1, fold, stored)
+        return finish_fold(fold)
+    with _no_cycle_collection():
+        if database.dialect == "postgresql":
+            with database.transaction() as session:
+                streamed = _import_streamed(session, lines)
+                if streamed is not None:
+                    return streamed
+                return store_fold(session, refold(frozenset()), refold)
+        fold = refold(frozenset())
+        with database.transaction() as session:
+            return store_fold(session, fold, refold)
+
+
 def import_lines(database, lines, fmt: str = "queue_log") -> ImportResult:
     """Fold and store every line in one transaction."""
     if fmt == "csv":
-        fold, refold = fold_csv(lines), None
-    else:
-        lines = list(lines)
-        fold = fold_lines(lines)
-
-        def refold(stored: frozenset) -> Fold:
-            return fold_lines(lines, stored_pauses=stored)
-    with database.transaction() as session:
-        return store_fold(session, fold, refold)
+        fold = fold_csv(lines)
+        with database.transaction() as session:
+            return store_fold(session, fold)
+    return _import_queue_log(database, [line.rstrip("\r\n") for line in lines])
 
 
 def import_file(database, path: Path, fmt: str = "queue_log") -> ImportResult:
@@ -193,12 +271,7 @@ def import_file(database, path: Path, fmt: str = "queue_log") -> ImportResult:
         if fmt == "csv":
             return import_lines(database, handle, fmt)
         text = handle.read()
-    fold = fold_text(text)
-
-    def refold(stored: frozenset) -> Fold:
-        return fold_text(text, stored_pauses=stored)
-    with database.transaction() as session:
-        return store_fold(session, fold, refold)
+    return _import_queue_log(database, text_lines(text))
 
 
 def follow_file(database, path: Path, poll_seconds: float = 2.0, on_pass=None, passes: int | None = None) -> ImportResult:

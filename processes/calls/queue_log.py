@@ -65,6 +65,14 @@ class Fold:
     lines: int = 0
     folded_from: float | None = None
     folded_to: float | None = None
+    last_at: float | None = None
+    """The moment of the last well-formed line folded."""
+    last_ended: dict[str, list] = field(default_factory=dict)
+    """Agent -> the call the agent last ended in this run."""
+    acw: dict[str, tuple | None] = field(default_factory=dict)
+    """Agent -> (moment, call or None when kept, reason) of the agent's open ACW pause; None: none open."""
+    other_pause: set[str] = field(default_factory=set)
+    """Agents in a pause with another reason than ACW."""
 
 
 def _between(start: float | None, end: float) -> int | None:
@@ -82,9 +90,10 @@ def _number(parts: list[str], index: int) -> int | None:
         raise MalformedLine(f"数値でない値「{text[:20]}」") from exc
 
 
-def _fold(lines, first_line_number: int, fold: Fold, stored_pauses: frozenset = frozenset()) -> None:
-    """The loop over lines without line breaks. Written for speed (a year is 500,000 lines): the numbers of a line
-    are read before anything changes, so a malformed line leaves every call as it was.
+def fold_run(lines, first_line_number: int, fold: Fold, stored_pauses: frozenset = frozenset()) -> None:
+    """The loop over lines without line breaks (finish_fold after the last run). Written for speed (a year is
+    500,000 lines): the numbers of a line are read before anything changes, so a malformed line leaves every call
+    as it was.
 
     After-call work: an agent's PAUSE with reason ACW after the end of that agent's call in this run of lines, up to
     the agent's next UNPAUSE or AGENTLOGOFF, is added to that call (a later ACW pause replaces an open one, as the
@@ -96,9 +105,8 @@ def _fold(lines, first_line_number: int, fold: Fold, stored_pauses: frozenset = 
     calls, malformed, kinds, give_ups, within = fold.calls, fold.malformed, _KINDS, GIVE_UPS, ACW_AFTER_CALL_WITHIN
     keep = fold.agents.append
     folded_from = folded_to = None
-    last_ended: dict[str, list] = {}      # agent -> the call the agent last ended in this run
-    acw: dict[str, tuple | None] = {}     # agent -> (moment, call or None when kept, reason) of the open ACW pause
-    other_pause: set[str] = set()         # agents in a pause with another reason
+    last_ended, acw, other_pause = fold.last_ended, fold.acw, fold.other_pause
+    at = None
     number = first_line_number - 1
     for number, line in enumerate(lines, start=first_line_number):
         parts = line.split("|")
@@ -225,13 +233,21 @@ def _fold(lines, first_line_number: int, fold: Fold, stored_pauses: frozenset = 
                 calls[call_id] = call
         except MalformedLine as exc:
             malformed.append((number, str(exc)))
-    for agent, opened in acw.items():                  # still open: kept, for a later run to end
-        if opened is not None and opened[1] is not None:
-            keep((agent, "pause", opened[0], opened[2]))
     fold.lines += max(0, number - first_line_number + 1)
+    if at is not None and 0.0 <= at < LATEST_TIME:
+        fold.last_at = at
     if folded_from is not None:
         fold.folded_from = folded_from if fold.folded_from is None else min(fold.folded_from, folded_from)
         fold.folded_to = folded_to if fold.folded_to is None else max(fold.folded_to, folded_to)
+
+
+def finish_fold(fold: Fold) -> Fold:
+    """The end of a run of lines: an ACW pause still open on a call is kept as an event, for a later run to end."""
+    for agent, opened in fold.acw.items():
+        if opened is not None and opened[1] is not None:
+            fold.agents.append((agent, "pause", opened[0], opened[2]))
+            fold.acw[agent] = (opened[0], None, opened[2])
+    return fold
 
 
 def fold_lines(lines, first_line_number: int = 1, fold: Fold | None = None,
@@ -239,8 +255,18 @@ def fold_lines(lines, first_line_number: int = 1, fold: Fold | None = None,
     """Fold lines (with or without their line breaks) into `fold` (a new one by default); a bad line is noted with
     its number and skipped. `stored_pauses`: ACW pauses, as (agent, UNIX seconds), an earlier import kept."""
     fold = Fold() if fold is None else fold
-    _fold([line.rstrip("\r\n") for line in lines], first_line_number, fold, stored_pauses)
-    return fold
+    fold_run([line.rstrip("\r\n") for line in lines], first_line_number, fold, stored_pauses)
+    return finish_fold(fold)
+
+
+def text_lines(text: str) -> list[str]:
+    """A text's lines without their breaks, the last one ending with a line break or not."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def fold_text(text: str, first_line_number: int = 1, fold: Fold | None = None,
@@ -248,13 +274,9 @@ def fold_text(text: str, first_line_number: int = 1, fold: Fold | None = None,
     """Fold a whole text of lines (a file's content, or what it grew by), the last one ending with a line break or
     not."""
     fold = Fold() if fold is None else fold
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    _fold(lines, first_line_number, fold, stored_pauses)
-    return fold
+    lines = text_lines(text)
+    fold_run(lines, first_line_number, fold, stored_pauses)
+    return finish_fold(fold)
 
 
 def bare_parse(lines) -> int:
