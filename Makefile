@@ -24,3 +24,4 @@ bench: setup
 	.venv/bin/python -m bench.calls
 	.venv/bin/python -m bench.load
 	.venv/bin/python -m bench.public
+	.venv/bin/python -m bench.japan_day --quick
