@@ -69,7 +69,8 @@ def print_day(result: DayResult) -> None:
           f"print packets made {result.packets}")
     print(f"database: +{result.database_bytes / 1e6:.1f} MB = {result.database_bytes / result.cases / 1024:.1f} KiB "
           f"per case; app CPU {result.app_cpu_seconds:.0f} s = {result.app_cpu_seconds / result.cases * 1000:.0f} ms "
-          "per case (gunicorn's and the worker's processes)")
+          "per case (gunicorn's and the worker's processes); PostgreSQL CPU "
+          f"{result.database_cpu_seconds:.0f} s = {result.database_cpu_seconds / result.cases * 1000:.0f} ms per case")
     print(f"load average at the end: {result.load_average}")
     for error, count in Counter(e[:160] for e in result.errors).most_common(10):
         print(f"  {count} x error: {error}")
@@ -77,12 +78,14 @@ def print_day(result: DayResult) -> None:
 
 def print_costs(results: list[DayResult]) -> None:
     print("\ncost per case at each size")
-    print(f"{'cases':>8}{'wall s':>9}{'ms/case':>9}{'CPU ms/case':>12}{'KiB/case':>10}{'x smallest':>12}")
+    print(f"{'cases':>8}{'wall s':>9}{'ms/case':>9}{'app CPU ms/case':>16}{'PG CPU ms/case':>15}{'KiB/case':>10}"
+          f"{'x smallest':>12}")
     first = results[0].seconds / results[0].cases
     for result in results:
         per_case = result.seconds / result.cases
         print(f"{result.cases:>8}{result.seconds:>9.0f}{per_case * 1000:>9.0f}"
-              f"{result.app_cpu_seconds / result.cases * 1000:>12.0f}{result.database_bytes / result.cases / 1024:>10.1f}"
+              f"{result.app_cpu_seconds / result.cases * 1000:>16.0f}"
+              f"{result.database_cpu_seconds / result.cases * 1000:>15.0f}{result.database_bytes / result.cases / 1024:>10.1f}"
               f"{per_case / first:>12.2f}")
     print("target: the cost per case at 65,000 within 1.2× of that at 650; headroom ≥ 50×; 0 errors")
 

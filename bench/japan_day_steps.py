@@ -53,6 +53,7 @@ class DayResult:
     packets: int
     database_bytes: int
     app_cpu_seconds: float
+    database_cpu_seconds: float
     errors: list
     load_average: str
 
@@ -110,6 +111,7 @@ class Steps:
         self.clock.follow()
         self.bytes_before = self.city.database_bytes()
         self.cpu_before = self._app_cpu()
+        self.database_cpu_before = self._database_cpu()
         self.timers_before = self._timers("FIRED")
 
     # ---- the day --------------------------------------------------------------------------------------------
@@ -136,7 +138,8 @@ class Steps:
         return DayResult(len(self.plan.cases), active, self.http.percentiles(), self.completed, self.reads,
                          self.contacts, self.searches, self._timers("FIRED") - self.timers_before,
                          self._packets(), self.city.database_bytes() - self.bytes_before,
-                         self._app_cpu() - self.cpu_before, list(self.http.errors),
+                         self._app_cpu() - self.cpu_before, self._database_cpu() - self.database_cpu_before,
+                         list(self.http.errors),
                          " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
     def guarded(self, step, *args) -> None:
@@ -332,6 +335,19 @@ class Steps:
     def _packets(self) -> int:
         with self.city.platform.database.transaction(write=False) as session:
             return session.scalar(select(func.count()).select_from(CasePacket).where(CasePacket.status == "ready"))
+
+    def _database_cpu(self) -> float:
+        """CPU seconds of the PostgreSQL backends serving this city's database (their process title names it; a
+        backend that ended in between is not counted, the pools' connections last the whole day)."""
+        total = 0.0
+        for process in psutil.process_iter(["cmdline"]):
+            try:
+                if self.city.database_name in " ".join(process.info["cmdline"] or ()):
+                    times = process.cpu_times()
+                    total += times.user + times.system
+            except psutil.Error:
+                pass
+        return total
 
     def _app_cpu(self) -> float:
         total = 0.0
