@@ -36,6 +36,7 @@ from processes.calls.queue_log import bare_parse
 from processes.calls.statistics import Period, statistics
 
 TARGET_RATIO, TARGET_P95_MS = 3.0, 200.0
+PARSES = 3
 FIRST_DAY = date(2025, 1, 6)
 MONTH = Period(date(2025, 6, 1), date(2025, 6, 30))
 
@@ -76,14 +77,18 @@ def write_year(path: Path, lines_wanted: int, rng: random.Random) -> int:
     return written
 
 
-def time_import(database: Database, path: Path) -> tuple[float, float, int]:
-    started = time.perf_counter()
-    with open(path, encoding="utf-8") as handle:
-        bare_parse(handle)
-    parse_s = time.perf_counter() - started
-    started = time.perf_counter()
+def time_import(database: Database, path: Path) -> tuple[float, float, float, float, int]:
+    """Wall and this process's CPU seconds (all its threads) of the bare parse (the best of PARSES, so that a noisy
+    machine can only make the ratio stricter) and of the import."""
+    parse_s = parse_cpu = float("inf")
+    for _ in range(PARSES):
+        started, cpu = time.perf_counter(), time.process_time()
+        with open(path, encoding="utf-8") as handle:
+            bare_parse(handle)
+        parse_s, parse_cpu = min(parse_s, time.perf_counter() - started), min(parse_cpu, time.process_time() - cpu)
+    started, cpu = time.perf_counter(), time.process_time()
     result = import_file(database, path)
-    return parse_s, time.perf_counter() - started, result.added
+    return parse_s, parse_cpu, time.perf_counter() - started, time.process_time() - cpu, result.added
 
 
 def time_statistics(database: Database, runs: int) -> tuple[float, float]:
@@ -103,10 +108,11 @@ def time_statistics(database: Database, runs: int) -> tuple[float, float]:
 
 def report(name: str, database: Database, path: Path, lines: int, runs: int) -> None:
     upgrade(database)
-    parse_s, import_s, calls = time_import(database, path)
+    parse_s, parse_cpu, import_s, import_cpu, calls = time_import(database, path)
     print(f"{name}: {lines:,} lines, {calls:,} calls: bare parse {lines / parse_s:,.0f} lines/s, "
           f"import {lines / import_s:,.0f} lines/s -> import takes {import_s / parse_s:.1f}x the parse "
-          f"(target <= {TARGET_RATIO:g}x)")
+          f"(target <= {TARGET_RATIO:g}x); this process's CPU: import {import_cpu / max(parse_cpu, 1e-6):.1f}x "
+          f"the parse's (the database server's own work not counted)")
     p95, count_p95 = time_statistics(database, runs)
     print(f"{name}: a month's statistics p95 {p95:.1f} ms against a count of the month's calls {count_p95:.1f} ms "
           f"({p95 / max(count_p95, 0.001):.1f}x; target p95 < {TARGET_P95_MS:g} ms on PostgreSQL)")
