@@ -113,27 +113,30 @@ def _complete_open_calls(session: Session, fold: Fold, result: ImportResult, any
 def _call_rows(calls: Callable[[], Iterable[tuple[str, list]]], counted: list[int]):
     """The rows of the calls `calls()` gives (processes/calls/bulk.py's Rows); counted[0]: how many."""
     blind_index = crypto.keyring().blind_index
-    hashes: dict[str, str] = {}
-
-    def caller_hash(number: str) -> str:
-        hashed = hashes.get(number)
-        if hashed is None:
-            hashed = hashes[number] = blind_index(number)
-        return hashed
+    hashes: dict[str, str] = {}          # repeat callers are hashed once
 
     def rows(postgresql: bool):
-        counted[0] = 0
+        counted[0] = count = 0
         epoch = POSTGRESQL_EPOCH if postgresql else 0.0
         scale = 1_000_000 if postgresql else 1
         for call_id, c in calls():
-            counted[0] += 1
+            count += 1
             entered, answered, ended, caller = c[ENTERED_AT], c[ANSWERED_AT], c[ENDED_AT], c[CALLER]
             if postgresql:
                 entered = round((entered - epoch) * scale)
-                answered = None if answered is None else round((answered - epoch) * scale)
-                ended = None if ended is None else round((ended - epoch) * scale)
+                if answered is not None:
+                    answered = round((answered - epoch) * scale)
+                if ended is not None:
+                    ended = round((ended - epoch) * scale)
+            if caller:
+                hashed = hashes.get(caller)
+                if hashed is None:
+                    hashed = hashes[caller] = blind_index(caller)
+            else:
+                hashed = None
             yield (call_id, c[QUEUE], entered, answered, ended, c[WAIT_S], c[TALK_S], c[OUTCOME], c[TRANSFERRED],
-                   c[AGENT], caller_hash(caller) if caller else None, c[ACW_S])
+                   c[AGENT], hashed, c[ACW_S])
+        counted[0] = count
     return rows
 
 
