@@ -7,10 +7,12 @@ data sent by psycopg's writer thread while this one formats the next rows and th
 When the caller knows none of the calls is stored yet, they are copied straight into `calls` inside a savepoint
 (the unique index still guards: on a duplicate the savepoint is rolled back and the staging path runs); otherwise
 they go through a temporary table and one INSERT … ON CONFLICT DO NOTHING. SQLite runs INSERT OR IGNORE through
-the driver's executemany."""
+the driver's executemany in a second thread, fed as the rows are made."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from queue import Queue
+from threading import Thread
 
 import psycopg
 from psycopg.copy import QueuedLibpqWriter
@@ -22,6 +24,7 @@ CALL_TYPES = ("text", "text", "timestamptz", "timestamptz", "timestamptz", "int4
               "text", "int4")
 AGENT_COLUMNS = ("agent", "kind", "at", "reason")
 AGENT_TYPES = ("text", "text", "timestamptz", "text")
+SQLITE_BATCH = 1000
 POSTGRESQL_EPOCH = 946684800.0
 """2000-01-01 UTC in UNIX seconds: PostgreSQL's timestamps count microseconds from it."""
 
@@ -40,13 +43,49 @@ def _sqlite_time(position: int) -> str:
     return f"strftime('%Y-%m-%d %H:%M:%S', {micro} / 1000000, 'unixepoch') || printf('.%06d', {micro} % 1000000)"
 
 
+def _executemany_beside(cursor, statement: str, rows: Iterable[tuple]) -> None:
+    """executemany in a second thread, fed in batches by this one as it makes the rows: the driver lets go of the
+    interpreter while SQLite writes a row, so the rows are made (here, folded) meanwhile."""
+    batches: Queue[list | None] = Queue(maxsize=16)
+    failed: list[BaseException] = []
+
+    def fed():
+        while (batch := batches.get()) is not None:
+            yield from batch
+
+    def write() -> None:
+        try:
+            cursor.executemany(statement, fed())
+        except BaseException as exc:          # handed to the thread that waits for this one
+            failed.append(exc)
+            while batches.get() is not None:
+                pass
+    writer = Thread(target=write, name="calls-import-writer")
+    writer.start()
+    try:
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == SQLITE_BATCH:
+                batches.put(batch)
+                batch = []
+                if failed:
+                    break
+        batches.put(batch)
+    finally:
+        batches.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
+
+
 def _sqlite_insert(session: Session, table: str, columns: tuple, types: tuple, rows: Iterable[tuple]) -> int:
     values = ", ".join(_sqlite_time(i) if kind == "timestamptz" else f"?{i}"
                        for i, kind in enumerate(types, start=1))
     cursor = session.connection().connection.driver_connection.cursor()
     try:
         before = cursor.connection.total_changes
-        cursor.executemany(f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({values})", rows)
+        _executemany_beside(cursor, f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({values})", rows)
         return cursor.connection.total_changes - before
     finally:
         cursor.close()

@@ -186,9 +186,9 @@ def _anything_stored_near(session: Session, lines: list[str]) -> bool:
 
 
 def _import_streamed(session: Session, lines: list[str]) -> ImportResult | None:
-    """PostgreSQL, when nothing is stored near the lines' moments: the calls are folded in runs and copied while
-    the next run folds (processes/calls/streaming.py). None when this does not apply."""
-    if session.connection().dialect.name != "postgresql" or _anything_stored_near(session, lines):
+    """When nothing is stored near the lines' moments: the calls are folded in runs and written while the next run
+    folds (processes/calls/streaming.py). None when this does not apply."""
+    if _anything_stored_near(session, lines):
         return None
     folds: list[Fold] = []
 
@@ -248,16 +248,11 @@ def _import_queue_log(database, lines: list[str]) -> ImportResult:
         fold = Fold()
         fold_run(lines, 1, fold, stored)
         return finish_fold(fold)
-    with _no_cycle_collection():
-        if database.dialect == "postgresql":
-            with database.transaction() as session:
-                streamed = _import_streamed(session, lines)
-                if streamed is not None:
-                    return streamed
-                return store_fold(session, refold(frozenset()), refold)
-        fold = refold(frozenset())
-        with database.transaction() as session:
-            return store_fold(session, fold, refold)
+    with _no_cycle_collection(), database.transaction() as session:
+        streamed = _import_streamed(session, lines)
+        if streamed is not None:
+            return streamed
+        return store_fold(session, refold(frozenset()), refold)
 
 
 def import_lines(database, lines, fmt: str = "queue_log") -> ImportResult:
