@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from .dmn.serializer import DMN_SERIALIZER_CONFIG
+from .workflow_tree import TreeBuilder
 
 _COMPRESSION_LEVEL = 6
 _specs_for_restore: ContextVar[tuple] = ContextVar("okuyami_specs_for_restore")
@@ -53,9 +54,10 @@ class WorkflowCodec:
     def __init__(self):
         self._specless = BpmnWorkflowSerializer(_registry(SpeclessWorkflowConverter))
         self._stock = BpmnWorkflowSerializer(_registry())
+        self._tree = TreeBuilder(self._specless.registry)
 
     def dump_workflow(self, workflow: BpmnWorkflow) -> bytes:
-        dct = self._specless.to_dict(workflow)
+        dct = self._tree.workflow(workflow)
         dct[self._specless.VERSION_KEY] = self._specless.VERSION
         return zlib.compress(json.dumps(dct, separators=(",", ":"), cls=self._specless._encoder_cls).encode(),
                              _COMPRESSION_LEVEL)
