@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from .. import crypto
+from ..db.driver import one_row
 from ..db.session import after_commit
 from ..errors import NotFound
 from ..registry.versions import VersionInfo
@@ -25,12 +27,18 @@ class LoadedInstance:
     status: str
     ward: str | None
     version: VersionInfo
-    blob: bytes
+    sealed: bytes | None
+    """The workflow column as stored (encrypted); None for an instance this operation has just written."""
     specs: tuple
     cached_workflow: object | None = None
     timers_before: dict | None = None
     """The workflow's waiting timers when it was loaded for this operation (the base of the timers diff)."""
     timers_fired: int = 0
+
+    @property
+    def blob(self) -> bytes:
+        """The stored workflow, decrypted (needed only when the workflow is not in this process's cache)."""
+        return crypto.keyring().decrypt(bytes(self.sealed))
 
 
 @dataclass(frozen=True)
@@ -68,27 +76,27 @@ class InstanceStore:
         self.cache = WorkflowCache(cache_size)
 
     def _loaded(self, session: Session, row) -> LoadedInstance:
-        instance_id, row_version, status, ward, version_id, blob = row
+        instance_id, row_version, status, ward, version_id, sealed = row
         version = self._registry.versions.get(session, version_id)
-        return LoadedInstance(instance_id, row_version, status, ward, version, blob,
+        return LoadedInstance(instance_id, row_version, status, ward, version, sealed,
                               self._registry.specs_for(session, version), self.cache.take(instance_id, row_version))
 
     def read(self, session: Session, instance_id: int) -> LoadedInstance:
-        row = session.connection().execute(READ_INSTANCE, {"instance_id": instance_id}).one_or_none()
+        row = one_row(session.connection(), READ_INSTANCE, {"instance_id": instance_id})
         if row is None:
             raise NotFound(f"instance {instance_id} not found")
         return self._loaded(session, row)
 
     def read_task(self, session: Session, task_ref: int) -> tuple[TaskRow, LoadedInstance]:
-        row = session.connection().execute(READ_TASK_AND_INSTANCE, {"task_ref": task_ref}).one_or_none()
+        row = one_row(session.connection(), READ_TASK_AND_INSTANCE, {"task_ref": task_ref})
         if row is None:
             raise NotFound(f"task {task_ref} not found", user_message="指定されたタスクは見つかりません。")
         return TaskRow(*row[:6]), self._loaded(session, row[6:])
 
-    def written(self, session: Session, instance_id: int, version: VersionInfo, blob: bytes, *, status: str,
+    def written(self, session: Session, instance_id: int, version: VersionInfo, *, status: str,
                 ward: str | None) -> LoadedInstance:
         """A new instance just written (step_write) at row_version 1."""
-        return LoadedInstance(instance_id, 1, status, ward, version, blob, self._registry.specs_for(session, version))
+        return LoadedInstance(instance_id, 1, status, ward, version, None, self._registry.specs_for(session, version))
 
     def remember(self, session: Session, instance: LoadedInstance, workflow) -> None:
         """Keep the workflow for the next operation on this instance, once (and only if) this one commits."""

@@ -113,7 +113,7 @@ class WorkflowRuntime:
                 task_closes, task_rows, timer_closes, timer_rows,
                 audit.entry(actor, "instance.started", after=data or {},
                             detail={"process_id": process_id, "version": version.version})))
-            instance = self.store.written(s, instance_id, version, blob, status=status, ward=ward)
+            instance = self.store.written(s, instance_id, version, status=status, ward=ward)
             self.store.remember(s, instance, workflow)
             return _summary(instance, new_tasks)
 

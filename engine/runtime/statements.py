@@ -5,7 +5,7 @@ itself, so the statements that every task completion runs are prepared here at i
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, desc, exists, or_, select
+from sqlalchemy import LargeBinary, bindparam, desc, exists, or_, select, type_coerce
 
 from ..db.models import AuditEntry, HumanTask, ProcessInstance, ProcessVersion, Timer
 
@@ -16,7 +16,8 @@ versions = ProcessVersion.__table__
 timers = Timer.__table__
 
 INSTANCE_COLUMNS = (instances.c.id, instances.c.row_version, instances.c.status, instances.c.ward,
-                    instances.c.process_version_id, instances.c.workflow)
+                    instances.c.process_version_id, type_coerce(instances.c.workflow, LargeBinary).label("sealed"))
+"""The workflow as stored (encrypted): decrypted only when this process does not hold the workflow already."""
 
 READ_INSTANCE = select(*INSTANCE_COLUMNS).where(instances.c.id == bindparam("instance_id"))
 

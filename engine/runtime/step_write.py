@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from .. import crypto
+from ..db.driver import fetch_all
 from ..errors import TaskConflict
 from .statements import (
     CLOSE_HUMAN_TASKS,
@@ -176,7 +177,7 @@ def _write_postgresql(connection, step: StepWrite) -> tuple[int, list[int]]:
     _flatten(params, "t", step.timer_rows, _TIMER_COLUMNS)
     if step.audit is not None:
         _flatten(params, "a", [{**step.audit, "detail": json.dumps(step.audit["detail"])}], _AUDIT_COLUMNS)
-    rows = connection.exec_driver_sql(sql, params).all()
+    rows = fetch_all(connection, sql, params)
     instance_ids = [row_id for row_id, task_id in rows if task_id is None]
     if not instance_ids:
         raise _conflict(step)
