@@ -12,11 +12,21 @@ from web.extensions import platform
 UNKNOWN = "（登録のないアカウント）"
 
 
+def _read_names(session) -> dict[str, str]:
+    return {username: name for username, name in session.execute(select(User.username, User.display_name))}
+
+
+def remember_names(session) -> None:
+    """Read the names in the caller's transaction (a page that shows people saves itself a second one)."""
+    if getattr(g, "_person_names", None) is None:
+        g._person_names = _read_names(session)
+
+
 def _names() -> dict[str, str]:
     names = getattr(g, "_person_names", None)
     if names is None:
         with platform().database.transaction(write=False) as session:
-            names = {username: name for username, name in session.execute(select(User.username, User.display_name))}
+            names = _read_names(session)
         g._person_names = names
     return names
 

@@ -13,23 +13,13 @@ from engine.db.types import utcnow
 from processes.calendar import JST
 from processes.departments import DEPARTMENTS
 from processes.roles import ROLES
+from processes.tasks.task_statements import SORTS, UNASSIGNED, counts_statement, criteria, rows_statement, where
 from processes.tasks.validation import FieldError, ValidationFailed
 from processes.tasks.worklists import TaskScope
 from processes.wards import load_wards
 
 STATES = ("READY", "COMPLETED", "CANCELLED")
 MAX_LIMIT = 500
-UNASSIGNED = ""
-"""`TaskFilters.assignee` value meaning "nobody has claimed it"."""
-SORTS = {
-    "due": (HumanTask.due_at.asc().nulls_last(), HumanTask.id),
-    "-due": (HumanTask.due_at.desc().nulls_last(), HumanTask.id.desc()),
-    "created": (HumanTask.created_at.asc(), HumanTask.id),
-    "-created": (HumanTask.created_at.desc(), HumanTask.id.desc()),
-    # A completed task always has its completion time: plain DESC, so that the completed-by indexes are read
-    # backwards instead of the rows being sorted.
-    "-completed": (HumanTask.completed_at.desc(), HumanTask.id.desc()),
-}
 
 
 @dataclass(frozen=True)
@@ -113,59 +103,66 @@ def parse_filters(args, username: str) -> TaskFilters:
 
 
 def _query(scope: TaskScope, filters: TaskFilters, now: datetime):
-    """The WHERE clause of a listing, or None when a filter contradicts the scope (nothing can match)."""
-    # The state is written into the SQL, not bound: the driver prepares repeated statements, and a generic plan
-    # with `state = $1` cannot use the partial indexes (WHERE state = 'READY' / 'COMPLETED') and scans the table.
-    query = select(HumanTask).where(HumanTask.state == bindparam("state", filters.state, literal_execute=True))
-    for column, fixed, wanted in ((HumanTask.role, scope.role, filters.role), (HumanTask.ward, scope.ward, filters.ward),
-                                  (HumanTask.department, scope.department, filters.department)):
-        if fixed is not None and wanted is not None and fixed != wanted:
-            return None
-        if (fixed or wanted) is not None:
-            query = query.where(column == (fixed or wanted))
-    if filters.assignee == UNASSIGNED:
-        query = query.where(HumanTask.assignee.is_(None))
-    elif filters.assignee is not None:
-        query = query.where(HumanTask.assignee == filters.assignee)
-    if filters.due_before is not None:
-        query = query.where(HumanTask.due_at < filters.due_before)
-    if filters.due_from is not None:
-        query = query.where(HumanTask.due_at >= filters.due_from)
-    if filters.overdue is True:
-        if filters.state != "READY":
-            return None
-        query = query.where(HumanTask.due_at < now)
-    elif filters.overdue is False:
-        query = query.where((HumanTask.due_at.is_(None)) | (HumanTask.due_at >= now) | (HumanTask.state != "READY"))
-    if filters.instance_id is not None:
-        query = query.where(HumanTask.instance_id == filters.instance_id)
-    if filters.completed_from is not None:
-        query = query.where(HumanTask.completed_at >= filters.completed_from)
-    if filters.completed_before is not None:
-        query = query.where(HumanTask.completed_at < filters.completed_before)
-    return query
+    """The listing's SELECT of HumanTask rows and its parameters, or None when a filter contradicts the scope."""
+    found = criteria(scope, filters, now)
+    if found is None:
+        return None
+    shape, values = found
+    return select(HumanTask).where(*where(shape)), values
 
 
 def find_tasks(session: Session, scope: TaskScope, filters: TaskFilters, limit: int = MAX_LIMIT,
                now: datetime | None = None, offset: int = 0) -> list[HumanTask]:
     """Tasks inside the scope matching every filter (a filter outside the scope simply matches nothing)."""
-    query = _query(scope, filters, now or utcnow())
-    if query is None:
+    found = _query(scope, filters, now or utcnow())
+    if found is None:
         return []
+    query, values = found
     query = query.order_by(*SORTS.get(filters.sort, SORTS["due"])).limit(limit).offset(offset)
-    return list(session.scalars(query))
+    return list(session.scalars(query, values))
 
 
 def count_tasks(session: Session, scope: TaskScope, filters: TaskFilters, now: datetime | None = None,
                 cap: int | None = None) -> int:
     """How many tasks match; with `cap`, counting stops past it (cap + 1 means "more than cap"): a history of a
     million completed tasks is not counted row by row for a tab label."""
-    query = _query(scope, replace(filters, sort="due"), now or utcnow())
-    if query is None:
+    found = _query(scope, replace(filters, sort="due"), now or utcnow())
+    if found is None:
         return 0
+    query, values = found
     if cap is not None:
         query = query.with_only_columns(HumanTask.id).limit(bindparam("cap", cap + 1, literal_execute=True))
-    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return session.scalar(select(func.count()).select_from(query.subquery()), values) or 0
+
+
+def find_task_rows(session: Session, scope: TaskScope, filters: TaskFilters, limit: int = MAX_LIMIT,
+                   now: datetime | None = None, offset: int = 0) -> list:
+    """find_tasks as plain rows of LIST_COLUMNS (attribute access like a HumanTask), from a statement kept per
+    shape: a page of 50 list rows without building the query or 50 ORM objects."""
+    found = criteria(scope, filters, now or utcnow())
+    if found is None:
+        return []
+    shape, values = found
+    return list(session.execute(rows_statement(shape, filters.sort), {**values, "limit": limit, "offset": offset}))
+
+
+def count_tabs(session: Session, scope: TaskScope, filters: dict[str, TaskFilters], caps: dict[str, int],
+               now: datetime | None = None) -> dict[str, int]:
+    """count_tasks of several filter sets (each stopping past its cap) in one statement, kept per shape: one round
+    trip for the worklist's tab bar instead of one per tab."""
+    now = now or utcnow()
+    counts, shapes, values = {}, [], {}
+    for key, wanted in filters.items():
+        found = criteria(scope, wanted, now, prefix=key)
+        if found is None:
+            counts[key] = 0
+            continue
+        shapes.append((key, found[0]))
+        values.update(found[1])
+        values[key + "cap"] = caps[key] + 1
+    if shapes:
+        counts.update(session.execute(counts_statement(tuple(shapes)), values).one()._asdict())
+    return {key: counts[key] for key in filters}
 
 
 def task_by_id(session: Session, task_id: int) -> HumanTask | None:

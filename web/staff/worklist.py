@@ -3,6 +3,7 @@ claim / unclaim / supervisor reassign, and tab counts refreshed by htmx without 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
 
 from engine.db.types import utcnow
 from engine.errors import TaskConflict
@@ -10,12 +11,15 @@ from processes.departments import DEPARTMENTS
 from processes.okuyami.visit_records import case_subjects
 from processes.tasks.access import check_task, not_found, require_id, sees_personal_data
 from processes.tasks.assignment import assignees_by_scope, reassign, unclaim
-from processes.tasks.queries import count_tasks, find_tasks, is_overdue, task_by_id, worklist_filters
+from processes.tasks.queries import count_tabs, count_tasks, find_task_rows, is_overdue, task_by_id, worklist_filters
 from processes.tasks.validation import ValidationFailed
 from processes.tasks.worklists import REASSIGNERS, SORT_LABELS, TABS, read_worklist_query, scope_for
 from processes.wards import load_wards
 from web.extensions import platform
 from web.guards import page_actor, roles_required
+from web.people import remember_names
+from web.staff.worklist_links import row_links
+from web.staff.worklist_rows import render_rows
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
 WORKERS = ("operator", "supervisor", "dept_staff", "counter")
@@ -31,15 +35,8 @@ TASK_SCREENS = {"visit": ("visit.show", "case_id"), "booking": ("booking.for_tas
 
 @bp.context_processor
 def _helpers():
-    return {"has_endpoint": lambda name: name in current_app.view_functions, "task_url": task_url,
-            "wards": load_wards(), "departments": DEPARTMENTS}
-
-
-def task_url(task) -> str:
-    endpoint, argument = TASK_SCREENS.get(task.spec_name, (None, None))
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **{argument: task.id if argument == "task_id" else task.instance_id})
-    return url_for("task_forms.show", task_id=task.id)
+    return {"has_endpoint": lambda name: name in current_app.view_functions, "wards": load_wards(),
+            "departments": DEPARTMENTS}
 
 
 @bp.route("/")
@@ -65,10 +62,10 @@ def _cap(query, tab: str) -> int:
 
 def _counts(session, who, scope, query, now) -> dict[str, int]:
     """Open tabs always; the completed tab (a search through the whole history) only when it is the one shown.
-    Each count stops past _cap (a count of cap + 1 means "more")."""
-    return {tab: count_tasks(session, scope, worklist_filters(query.with_tab(tab), who.username), now,
-                             cap=_cap(query, tab))
-            for tab in TABS if tab in OPEN_TABS or tab == query.tab}
+    Each count stops past _cap (a count of cap + 1 means "more"); all of them in one statement."""
+    tabs = [tab for tab in TABS if tab in OPEN_TABS or tab == query.tab]
+    return count_tabs(session, scope, {tab: worklist_filters(query.with_tab(tab), who.username) for tab in tabs},
+                      {tab: _cap(query, tab) for tab in tabs}, now)
 
 
 def _more(query, counts: dict[str, int]) -> set[str]:
@@ -82,11 +79,10 @@ def _assignees(session, tasks) -> dict[int, list]:
             for task_id, users in assignees_by_scope(session, tasks).items()}
 
 
-def _subjects(who, tasks) -> dict:
-    """Each row's case as the city describes it: the visit's time and, for roles that may see it, the family."""
-    reader = who.username if sees_personal_data(who) else None
-    with platform().database.transaction(write=reader is not None) as session:
-        return case_subjects(session, {t.instance_id for t in tasks}, reader)
+def _subjects(session, who, tasks) -> dict:
+    """Each row's case as the city describes it: the visit's time and, for roles that may see it, the family
+    (that read is audit-logged, so the page's transaction writes for those roles)."""
+    return case_subjects(session, {t.instance_id for t in tasks}, who.username if sees_personal_data(who) else None)
 
 
 def _page_url(query):
@@ -106,7 +102,7 @@ def worklist():
         return render_template("worklist/index.html", scope=scope, query=query, tabs=TABS, counts={}, tasks=[],
                                total=0, who=who)
     now = utcnow()
-    with platform().database.transaction(write=False) as session:
+    with platform().database.transaction(write=sees_personal_data(who)) as session:
         counts = _counts(session, who, scope, query, now)
         if "tab" not in request.args and not counts["mine"]:
             query = query.with_tab("group")     # nothing claimed yet: start where the work is
@@ -115,14 +111,18 @@ def worklist():
                                             cap=_cap(query, query.tab))
         more = _more(query, counts)
         counts = {tab: min(n, _cap(query, tab)) for tab, n in counts.items()}
-        tasks = find_tasks(session, scope, worklist_filters(query, who.username), limit=PAGE_SIZE, now=now,
-                           offset=(query.page - 1) * PAGE_SIZE)
+        tasks = find_task_rows(session, scope, worklist_filters(query, who.username), limit=PAGE_SIZE, now=now,
+                               offset=(query.page - 1) * PAGE_SIZE)
         assignees = _assignees(session, tasks) if who.role in REASSIGNERS else {}
-    subjects = _subjects(who, tasks)
+        subjects = _subjects(session, who, tasks)
+        if any(t.assignee not in (None, who.username) or t.completed_by for t in tasks):   # rows naming people
+            remember_names(session)
+    row_context = {"who": who, "now": now, "links": row_links(TASK_SCREENS), "subjects": subjects,
+                   "assignees": assignees, "wards": load_wards(), "departments": DEPARTMENTS, "is_overdue": is_overdue}
+    rows = render_rows(tasks, row_context, generate_csrf(), request.full_path)
     return render_template("worklist/index.html", scope=scope, query=query, tabs=TABS, counts=counts, tasks=tasks,
-                           total=counts[query.tab], more=more, who=who, now=now, assignees=assignees, sorts=SORT_LABELS,
-                           subjects=subjects,
-                           is_overdue=is_overdue, page_size=PAGE_SIZE, page_url=_page_url(query))
+                           rows=rows, total=counts[query.tab], more=more, who=who, sorts=SORT_LABELS,
+                           page_size=PAGE_SIZE, page_url=_page_url(query))
 
 
 @bp.get("/tasks/counts")
@@ -157,7 +157,7 @@ def _change(task_id: int, action) -> object:
             assignees = _assignees(session, [task]) if who.role in REASSIGNERS else {}
             response = make_response(render_template(
                 "worklist/_row.html", task=task, who=who, now=utcnow(), assignees=assignees, is_overdue=is_overdue,
-                query=_query(), row_message=message, row_error=error))
+                query=_query(), row_message=message, row_error=error, links=row_links(TASK_SCREENS)))
             response.headers["HX-Trigger"] = CHANGED_EVENT
             return response
     flash(error or message, "error" if error else "info")

@@ -1,0 +1,62 @@
+"""The worklist's rows rendered once per change, not once per request: a row's HTML is kept (per process, a
+bounded LRU) under everything the row shows, so that an edited task, a new visit time, a renamed ward or person,
+a task that became overdue or another viewer each make a new entry and nothing is ever stale. The two per-request
+parts of a row, the CSRF token and the address to come back to, are written into the kept HTML as it is sent."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from flask import current_app
+from markupsafe import Markup, escape
+
+from web.people import person
+
+CAPACITY = 4096
+"""Rows kept per process (about 2 KB each): several worklists' pages of a busy office."""
+_CSRF = "row-csrf-0f6b2c"
+_BACK = "row-back-0f6b2c"
+_rows: OrderedDict[tuple, str] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _kept(key: tuple) -> str | None:
+    with _lock:
+        html = _rows.get(key)
+        if html is not None:
+            _rows.move_to_end(key)
+        return html
+
+
+def _keep(key: tuple, html: str) -> None:
+    with _lock:
+        _rows[key] = html
+        _rows.move_to_end(key)
+        while len(_rows) > CAPACITY:
+            _rows.popitem(last=False)
+
+
+def _key(task, overdue: bool, context: dict) -> tuple:
+    wards, departments, subject = context["wards"], context["departments"], context["subjects"].get(task.instance_id)
+    ward, me = wards.get(task.ward), context["who"].username
+    return (tuple(task), overdue, me, context["links"].key, ward.name if ward is not None else None,
+            departments.get(task.department), subject, person(task.assignee) if task.assignee != me else None,
+            person(task.completed_by), tuple(context["assignees"].get(task.id, ())))
+
+
+def render_rows(tasks, context: dict, csrf_token: str, back: str) -> list[Markup]:
+    """Each task's row (worklist/_row.html) for this request. `context` holds what the template reads besides the
+    task: who, now, links, subjects, assignees, wards, departments, is_overdue."""
+    template = current_app.jinja_env.get_template("worklist/_row.html")
+    now, is_overdue = context["now"], context["is_overdue"]
+    token, came_from = str(escape(csrf_token)), str(escape(back))
+    rows = []
+    for task in tasks:
+        overdue = is_overdue(task, now)
+        key = _key(task, overdue, context)
+        html = _kept(key)
+        if html is None:
+            html = template.render(task=task, row_csrf=_CSRF, row_back=_BACK, **context)
+            _keep(key, html)
+        rows.append(Markup(html.replace(_CSRF, token).replace(_BACK, came_from)))
+    return rows
