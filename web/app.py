@@ -17,6 +17,7 @@ from web import (
     errors,
     formatting,
     help,
+    menu,
     ops,
     proxies,
     reports,
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     csrf.init_app(app)
     security.init_app(app)
     formatting.init_app(app)
+    menu.init_app(app)
     errors.init_app(app)
     request_limits.init_app(app)
     proxies.init_app(app, settings)
