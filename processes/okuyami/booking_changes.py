@@ -42,7 +42,11 @@ class BookingState:
 
 def booking_state(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id: int) -> BookingState:
     """The case's booking as the actor may change it; another ward's (or a missing) case is NotFound."""
-    summary, data, tasks = readable_case(session, runtime, actor, case_id)
+    return booking_state_of(*readable_case(session, runtime, actor, case_id))
+
+
+def booking_state_of(summary, data: dict, tasks) -> BookingState:
+    """booking_state from what readable_case returned."""
     ward = next((t.ward for t in tasks if t.ward), data.get("ward"))
     open_steps = frozenset(t.spec_name for t in tasks) if summary.status == "running" else frozenset()
     return BookingState(ward, data.get("channel"), data.get("slot_start"), open_steps)

@@ -49,7 +49,12 @@ def readable_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case
 
 
 def read_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case_id: int) -> dict:
-    summary, data, tasks = readable_case(session, runtime, actor, case_id)
+    return case_view(session, actor, *readable_case(session, runtime, actor, case_id))
+
+
+def case_view(session: Session, actor: Actor, summary, data: dict, tasks) -> dict:
+    """read_case from what readable_case returned (a page that needs it for other parts too reads the case once)."""
+    case_id = summary.id
     ward = data.get("ward")
     outcomes = {o.get("id"): o.get("outcome") for o in data.get("outcomes") or [] if isinstance(o, dict)}
     procedures = [{"id": p.get("id"), "name": p.get("name"), "department": p.get("department"),

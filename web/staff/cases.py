@@ -9,10 +9,10 @@ from processes.callcentre.access import READERS as CONTACT_READERS
 from processes.callcentre.search import read_filters, search_contacts
 from processes.callcentre.vocabulary import CHANNELS, OUTCOMES
 from processes.departments import DEPARTMENTS
-from processes.okuyami.booking_changes import booking_state, cancel_case, move_case
+from processes.okuyami.booking_changes import booking_state, booking_state_of, cancel_case, move_case
 from processes.okuyami.case_diagram import diagram_xml, step_states
 from processes.okuyami.case_history import audit_trail, task_history
-from processes.okuyami.case_view import read_case
+from processes.okuyami.case_view import case_view, readable_case
 from processes.okuyami.handovers import department_handovers
 from processes.okuyami.visit import minutes_between
 from processes.okuyami.visit_records import visit_times
@@ -21,6 +21,7 @@ from processes.tasks.validation import ValidationFailed
 from processes.wards import load_wards
 from web.extensions import platform
 from web.guards import page_actor, roles_required
+from web.people import remember_names
 from web.staff.booking import slot_context
 from web.staff.case_formatting import register as register_filters
 
@@ -37,15 +38,17 @@ def show(case_id: int):
     who = page_actor()
     p = platform()
     with p.database.transaction() as session:
-        case = read_case(session, p.runtime, who, case_id)   # audit-logs the personal data read
+        readable = readable_case(session, p.runtime, who, case_id)   # the case read (and scope-checked) once
+        case = case_view(session, who, *readable)   # audit-logs the personal data read
         history = task_history(session, who, case_id)
         trail = audit_trail(session, who, case_id)
-        booking = booking_state(session, p.runtime, who, case_id)
+        booking = booking_state_of(*readable)
         handovers = [h for h in department_handovers(session, p.runtime, case_id)
                      if who.role != "dept_staff" or h.department == who.department]
         times = visit_times(session, case_id)
         contacts = (search_contacts(session, read_filters({"case_id": str(case_id), "per_page": "50"})).items
                     if who.role in CONTACT_READERS else None)
+        remember_names(session)   # the history's and contacts' people, without a transaction of their own
     return render_template("cases/show.html", contacts=contacts, channels=CHANNELS, outcomes=OUTCOMES, case=case, history=history, trail=trail, booking=booking,
                            can_change=who.role in CHANGERS, wards=load_wards(), status_labels=STATUS_LABELS,
                            departments=DEPARTMENTS, handovers=handovers, checked_in=times[0], checked_out=times[1],
