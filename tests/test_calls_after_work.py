@@ -122,3 +122,14 @@ def test_a_file_stored_in_runs_while_it_folds_gives_the_calls_of_the_whole_fold(
             for call_id, c in stored.items()} == \
         {call_id: (c[OUTCOME], c[WAIT_S], c[TALK_S], c[TRANSFERRED], c[AGENT], c[ACW_S]) for call_id, c in whole.items()}
     assert sum(c[ACW_S] or 0 for c in whole.values()) > 0
+
+
+def test_a_later_file_imported_before_an_earlier_overlapping_one_counts_each_acw_once(database):
+    lines = [*_call("e1", T0, "op1", 100), _pause(T0 + 105, "op1"), _unpause(T0 + 125, "op1"),
+             *_call("e2", T0 + 200, "op1", 60), _pause(T0 + 265, "op1"), _unpause(T0 + 290, "op1"),
+             *_call("e3", T0 + 400, "op1", 40), _pause(T0 + 445, "op1"), _unpause(T0 + 475, "op1")]
+    later = lines[6:]               # from e2's end: e2's ACW pause is op1's first event there, kept as an event
+    import_lines(database, later)
+    import_lines(database, lines)   # e2 is new here and its ACW pause is stored already
+
+    assert _handling(database) == (round((100 + 60 + 40 + 20 + 25 + 30) / 3, 1), 75)
