@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 
 from ..errors import ScriptError
 from .compiler import compile_expression, compile_script
-from .fast_path import MISSING, evaluate_simple
+from .fast_path import MISSING, evaluate_simple, execute_simple
 from .isolation import DEFAULT_MEMORY_MEGABYTES, shared_pool
 
 ServiceHandler = Callable[[dict, dict], dict]
@@ -20,7 +20,8 @@ ServiceHandler = Callable[[dict, dict], dict]
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
     """Compiles here (a compile error is reported at once, with its line) and evaluates in a bounded worker
     process (see isolation.py): at most `timeout_seconds` and `memory_megabytes` per evaluation. Expressions
-    that cannot loop or allocate (comparisons of data and constants, see fast_path.py) are evaluated here."""
+    and scripts that cannot loop or allocate (comparisons of data and constants, assignments of such values,
+    see fast_path.py) run here."""
 
     def __init__(self, timeout_seconds: float = 2.0, services: Mapping[str, ServiceHandler] | None = None,
                  memory_megabytes: int = DEFAULT_MEMORY_MEGABYTES):
@@ -39,8 +40,10 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
 
     def execute(self, script, context, external_context=None):
         compile_script(script)
-        result = shared_pool(self.memory_megabytes).run("execute", script, context, external_context,
-                                                         self.timeout_seconds)
+        result = execute_simple(script, context, external_context)
+        if result is MISSING:
+            result = shared_pool(self.memory_megabytes).run("execute", script, context, external_context,
+                                                             self.timeout_seconds)
         context.clear()
         context.update(result)
         return True
