@@ -91,6 +91,16 @@ class HumanTask(Base):
               postgresql_where=text("state = 'COMPLETED'"), sqlite_where=text("state = 'COMPLETED'")),
         Index("ix_human_tasks_completed", "completed_at", "id",
               postgresql_where=text("state = 'COMPLETED'"), sqlite_where=text("state = 'COMPLETED'")),
+        # The first page in due order of a supervisor's overdue tab (every scope) and of the group tabs (unclaimed:
+        # a supervisor's, an operator's), without sorting every open task (migration 0025).
+        Index("ix_human_tasks_open_by_due", "due_at", "id",
+              postgresql_where=text("state = 'READY'"), sqlite_where=text("state = 'READY'")),
+        Index("ix_human_tasks_unclaimed_by_due", "due_at", "id",
+              postgresql_where=text("state = 'READY' AND assignee IS NULL"),
+              sqlite_where=text("state = 'READY' AND assignee IS NULL")),
+        Index("ix_human_tasks_unclaimed_by_role", "role", "due_at", "id",
+              postgresql_where=text("state = 'READY' AND assignee IS NULL"),
+              sqlite_where=text("state = 'READY' AND assignee IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
