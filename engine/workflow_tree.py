@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.task import Task
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
+_KEPT_IDS = 100_000
 
 
 def _plain(value) -> bool:
@@ -38,6 +39,16 @@ class TreeBuilder:
         self._task_typename = self._stock_typename(Task, TaskConverter)
         self._subflow_typename = self._stock_typename(BpmnSubWorkflow, BpmnSubWorkflowConverter)
         self._workflow_typename = registry.typenames[BpmnWorkflow]
+        self._ids: dict = {}
+        """Task ids as text: a task keeps its id for life and is written on every step of its case."""
+
+    def _id(self, uuid) -> str:
+        text = self._ids.get(uuid)
+        if text is None:
+            if len(self._ids) >= _KEPT_IDS:
+                self._ids.clear()
+            text = self._ids[uuid] = str(uuid)
+        return text
 
     def _stock_typename(self, cls, converter_class) -> str | None:
         """The class's typename when the registry converts it with SpiffWorkflow's own converter (whose output
@@ -74,7 +85,7 @@ class TreeBuilder:
             "last_task": str(flow.last_task.id) if flow.last_task is not None else None,
             "success": flow.success,
             "completed": flow.completed,
-            "tasks": {str(key): self._task(task, tasks) for key, task in tasks.items()},
+            "tasks": {self._id(key): self._task(task, tasks) for key, task in tasks.items()},
             "root": str(flow.task_tree.id),
         }
 
@@ -90,10 +101,11 @@ class TreeBuilder:
             delta = {"updates": {key: value for key, value in data.items() if key not in above or value != above[key]},
                      "deletions": [key for key in above if key not in data]}
             data = {}
+        ids = self._id
         return {
-            "id": str(task.id),
-            "parent": str(task._parent) if parent is not None else None,
-            "children": [str(child) for child in task._children],
+            "id": ids(task.id),
+            "parent": ids(task._parent) if parent is not None else None,
+            "children": [ids(child) for child in task._children],
             "last_state_change": task.last_state_change,
             "state": task._state,
             "task_spec": task.task_spec.name,
