@@ -119,11 +119,14 @@ class Steps:
         started = time.perf_counter()
         self.guarded(self.find_seats)
         self.each(self.take_call, self.plan.cases)
+        self.progress(started, "bookings, online requests, contact records and FAQ searches done")
         self.guarded(self.pull_requests)
         self.guarded(self.confirm_web_requests)
         self.each(self.precheck, self.booked)
+        self.progress(started, "online requests confirmed and pre-checks done")
         active = time.perf_counter() - started
         for day in sorted({b.day for b in self.booked}):
+            self.progress(started, f"visits of {day.isoformat()}")
             self.clock.move_to(day)
             started = time.perf_counter()
             self.wait_for_timers()   # the reminders fell due on the days before the visits
@@ -141,6 +144,10 @@ class Steps:
                          self._app_cpu() - self.cpu_before, self._database_cpu() - self.database_cpu_before,
                          list(self.http.errors),
                          " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+    def progress(self, started: float, what: str) -> None:
+        print(f"japan_day: {time.perf_counter() - started:7.0f} s  {what} ({self.completed} tasks completed, "
+              f"{len(self.http.errors)} errors)", flush=True)
 
     def guarded(self, step, *args) -> None:
         try:
