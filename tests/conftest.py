@@ -62,6 +62,24 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
+def _empty_every_table_function() -> str:
+    """A function that empties the tables and restarts their ids as TRUNCATE … RESTART IDENTITY CASCADE would, in
+    about a hundredth of its time: TRUNCATE gives each of the ~60 tables a new file (a second per test on a busy
+    machine), while a DELETE of a table a test left empty costs next to nothing. Foreign keys are not checked
+    (session_replication_role), since every table is emptied."""
+    deletes = "\n  ".join(f"DELETE FROM {table.name};" for table in reversed(Base.metadata.sorted_tables))
+    return f"""CREATE FUNCTION okuyami_test_empty_every_table() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE used record;
+BEGIN
+  SET LOCAL session_replication_role = replica;
+  {deletes}
+  FOR used IN SELECT schemaname, sequencename FROM pg_sequences WHERE last_value IS NOT NULL
+                AND schemaname = current_schema() LOOP
+    PERFORM setval(format('%I.%I', used.schemaname, used.sequencename), 1, false);
+  END LOOP;
+END $$"""
+
+
 @pytest.fixture(scope="session")
 def postgres_database():
     name = f"okuyami_test_{uuid.uuid4().hex[:10]}"
@@ -69,6 +87,8 @@ def postgres_database():
         admin.execute(f'CREATE DATABASE "{name}"')
     db = Database(sqlalchemy_pg_url(name))
     upgrade(db)
+    with db.engine.begin() as connection:
+        connection.execute(text(_empty_every_table_function()))
     yield db
     db.dispose()
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
@@ -86,9 +106,8 @@ def database(backend, request, tmp_path) -> Database:
         db.dispose()
         return
     db = request.getfixturevalue("postgres_database")
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with db.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text("SELECT okuyami_test_empty_every_table()"))
     yield db
 
 
