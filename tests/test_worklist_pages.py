@@ -2,11 +2,11 @@
 unclaim and a supervisor's reassign (by htmx, the row and the tab counts change without reloading the page);
 filters, sorting, and scope (another ward's task is 404)."""
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
-from engine.db.models import User
+from engine.db.models import HumanTask, User
 from tests.api_support import VISIT
 from tests.case_support import NOW
 from tests.page_support import new_case, page_csrf, text_of
@@ -176,3 +176,31 @@ def test_a_long_list_comes_in_pages_that_keep_the_tab_and_filters(api_app, brows
     assert sorted(shown) == sorted(t.id for t in tasks)                  # every task once, none lost between pages
     unreadable = text_of(kumin.get("/tasks?tab=group&page=abc"))
     assert "ページの指定が正しくありません。" in unreadable and "1〜2件目" in unreadable
+
+
+def test_a_row_seen_before_shows_what_changed_since(api_app, browsers, database):
+    """Rows are kept once rendered (per process): a row opened again after its due time or the name of the person
+    holding it changed shows the change, never the kept copy."""
+    task = _precheck(api_app, new_case(api_app), "kumin")
+    supervisor = browsers["sv"]
+    browsers["kumin_naka"]                                                 # the account exists
+    assert _post(supervisor, f"/tasks/{task.id}/reassign", {"assignee": "kumin_naka"}).status_code == 302
+
+    def change(due_day: int, name: str | None = None):
+        with database.transaction() as session:
+            session.execute(update(HumanTask).where(HumanTask.id == task.id)
+                            .values(due_at=datetime(2020, 1, due_day, 0, 30, tzinfo=timezone.utc)))
+            if name:
+                session.execute(update(User).where(User.username == "kumin_naka").values(display_name=name))
+
+    def row():
+        page = text_of(supervisor.get("/tasks?tab=overdue"))
+        return re.search(rf'<tr id="task-{task.id}".*?</tr>', page, re.S).group(0)
+
+    change(6)
+    first = row()
+    assert "令和2年1月6日（月） 9:30" in first and "改名 次郎" not in first
+    assert row() == first                                                  # nothing changed: the same row
+    change(7, "改名 次郎")
+    again = row()
+    assert "令和2年1月7日（火） 9:30" in again and "1月6日" not in again and "改名 次郎" in again

@@ -143,8 +143,11 @@ def case_subjects(session: Session, instance_ids, reader: str | None = None) -> 
     if not ids:
         return {}
     subjects, reads = {}, []
-    for row in session.scalars(select(CaseVisit).where(CaseVisit.instance_id.in_(ids))):
-        names = row.family_names() if reader else {}
+    # Columns, not rows: the family column is decrypted only for a reader who may see it.
+    columns = [CaseVisit.instance_id, CaseVisit.channel, CaseVisit.slot_start, CaseVisit.checked_in_at]
+    for row in session.execute(select(*columns, *([CaseVisit.family] if reader else []))
+                               .where(CaseVisit.instance_id.in_(ids))):
+        names = json.loads(row.family) if reader and row.family else {}
         visit_at = row.slot_start.astimezone(JST) if row.slot_start else (
             row.checked_in_at.astimezone(JST) if row.checked_in_at else None)
         subjects[row.instance_id] = CaseSubject(visit_at, row.channel == "walk_in", names.get("deceased", ""),
