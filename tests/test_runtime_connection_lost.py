@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from engine.db.base import Base
 from engine.runtime import WorkflowRuntime
 from engine.runtime.instance_store import InstanceStore
 from tests.support import PG_ADMIN_URL, fixture_sources
@@ -16,9 +15,8 @@ from tests.support import PG_ADMIN_URL, fixture_sources
 
 @pytest.fixture
 def pg_runtime(postgres_database, registry) -> WorkflowRuntime:
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with postgres_database.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text("SELECT okuyami_test_empty_every_table()"))  # as conftest's `database` does
     with postgres_database.transaction() as session:
         registry.deploy(session, fixture_sources(), actor="test-setup")
     return WorkflowRuntime(postgres_database, registry, script_timeout_seconds=1.0)
