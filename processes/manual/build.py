@@ -3,8 +3,11 @@ HTML by Chromium. The screenshots are taken from the demo city by the manual's b
 (tests/test_manual_browser.py); a step without its screenshot (its screen no longer exists) fails the build."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from jinja2 import Environment, select_autoescape
@@ -52,7 +55,7 @@ def build(out: Path, screenshots: Path, role: str | None = None, pdf: bool = Tru
     if missing:
         raise ManualBuildError("画面の写真がない手順があります（画面がなくなったか、写真をまだ撮っていません）: "
                                + "、".join(missing))
-    written = []
+    written, pages = [], []
     for name in roles:
         folder = out / name
         (folder / "images").mkdir(parents=True, exist_ok=True)
@@ -62,17 +65,20 @@ def build(out: Path, screenshots: Path, role: str | None = None, pdf: bool = Tru
         html = folder / "index.html"
         html.write_text(PAGE.render(label=ROLES[name], sections=manual()[name]), encoding="utf-8")
         written.append(html)
-        if pdf:
-            written.append(print_pdf(html, out / f"{name}.pdf"))
+        pages.append((html, out / f"{name}.pdf"))
+    if pdf:       # one Chromium per PDF, started side by side: most of a print is Chromium starting up
+        with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as printers:
+            written += list(printers.map(lambda page: print_pdf(*page), pages))
     return written
 
 
 def print_pdf(html: Path, target: Path) -> Path:
     if not Path(CHROMIUM).is_file():
         raise ManualBuildError(f"PDFを作るには Chromium（{CHROMIUM}）が必要です。scripts/setup で入ります。")
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-               f"--print-to-pdf={target.resolve()}", html.resolve().as_uri()]
-    done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+    with tempfile.TemporaryDirectory(prefix="okuyami-manual-") as profile:     # printers side by side share no profile
+        command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                   f"--user-data-dir={profile}", f"--print-to-pdf={target.resolve()}", html.resolve().as_uri()]
+        done = subprocess.run(command, capture_output=True, timeout=120, check=False)
     if done.returncode != 0 or not target.is_file():
         raise ManualBuildError(f"{target.name} を作れませんでした（Chromium の終了コード {done.returncode}）。")
     return target
