@@ -79,3 +79,23 @@ def test_a_step_rolled_back_with_the_callers_transaction_is_not_kept(runtime):
     precheck = open_task(runtime, case.id)
     assert runtime.task_data(precheck.id)["procedures"] == ["HN01"]
     assert "attempt" not in runtime.instance_data(case.id)
+
+
+def test_a_case_that_comes_again_under_an_earlier_cases_id_is_read_from_the_database(runtime, database):
+    """Ids start again after an erase-all or a restore: a case kept under its id and row_version must not stand for
+    the new case that was given the same id."""
+    earlier = runtime.start("review", "op1", data={"age": 70, "applicant": {"name": "川崎花子"}}, ward="nakahara")
+    runtime.complete_task(open_task(runtime, earlier.id).id, {"procedures": ["JU03"]}, "op1")  # kept at version 2
+    with database.engine.begin() as connection:
+        for table in ("timers", "human_tasks", "process_instances"):     # the audit log is append-only
+            connection.exec_driver_sql(f"DELETE FROM {table}")
+        if connection.dialect.name == "postgresql":       # SQLite gives the next row max(id) + 1 by itself
+            connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('process_instances', 'id'), 1, false)")
+
+    later = second_process(runtime).start("review", "op2", data={"age": 81, "applicant": {"name": "中原一郎"}},
+                                          ward="takatsu")
+    second_process(runtime).complete_task(open_task(runtime, later.id).id, {"procedures": ["HN01"]}, "op2")
+
+    assert later.id == earlier.id
+    data = runtime.instance_data(later.id)
+    assert data["applicant"] == {"name": "中原一郎"} and data["procedures"] == ["HN01"]

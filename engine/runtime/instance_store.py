@@ -1,6 +1,8 @@
 """Reading instance rows with plain SQL statements (step_write writes them, under an optimistic version check).
 
-Workflows are kept in a small per-process cache keyed by (instance id, row_version). An entry is taken out
+Workflows are kept in a small per-process cache keyed by instance id and stamped with the case's row_version, its
+creation moment (an id can come again after an erase-all or a restore) and the key ring in use (a workflow kept under
+another key ring is never served: a case that the current keys cannot open stays unreadable). An entry is taken out
 of the cache when an operation starts and put back only after its transaction commits, so a failed or rolled
 back operation can never leave a half-advanced workflow behind.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -30,10 +33,16 @@ class LoadedInstance:
     sealed: bytes | None
     """The workflow column as stored (encrypted); None for an instance this operation has just written."""
     specs: tuple
+    created_at: datetime | None = None
     cached_workflow: object | None = None
     timers_before: dict | None = None
     """The workflow's waiting timers when it was loaded for this operation (the base of the timers diff)."""
     timers_fired: int = 0
+
+    @property
+    def stamp(self) -> tuple[int, datetime | None]:
+        """What a kept workflow must match to stand for this row: its row_version and the case's creation moment."""
+        return (self.row_version, self.created_at)
 
     @property
     def blob(self) -> bytes:
@@ -54,17 +63,20 @@ class TaskRow:
 class WorkflowCache:
     def __init__(self, size: int):
         self._size = size
-        self._entries: OrderedDict[int, tuple[int, object]] = OrderedDict()
+        self._entries: OrderedDict[int, tuple[tuple, object, object]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def take(self, instance_id: int, row_version: int):
+    def take(self, instance_id: int, stamp: tuple):
+        """The kept workflow if it stands for the row with this stamp under the current key ring; it leaves the cache."""
         with self._lock:
             entry = self._entries.pop(instance_id, None)
-        return entry[1] if entry is not None and entry[0] == row_version else None
+        if entry is None or entry[0] != stamp or entry[1] is not crypto.keyring():
+            return None
+        return entry[2]
 
-    def put(self, instance_id: int, row_version: int, workflow) -> None:
+    def put(self, instance_id: int, stamp: tuple, workflow) -> None:
         with self._lock:
-            self._entries[instance_id] = (row_version, workflow)
+            self._entries[instance_id] = (stamp, crypto.keyring(), workflow)
             self._entries.move_to_end(instance_id)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
@@ -76,10 +88,11 @@ class InstanceStore:
         self.cache = WorkflowCache(cache_size)
 
     def _loaded(self, session: Session, row) -> LoadedInstance:
-        instance_id, row_version, status, ward, version_id, sealed = row
+        instance_id, row_version, status, ward, version_id, sealed, created_at = row
         version = self._registry.versions.get(session, version_id)
         return LoadedInstance(instance_id, row_version, status, ward, version, sealed,
-                              self._registry.specs_for(session, version), self.cache.take(instance_id, row_version))
+                              self._registry.specs_for(session, version), created_at,
+                              self.cache.take(instance_id, (row_version, created_at)))
 
     def read(self, session: Session, instance_id: int) -> LoadedInstance:
         row = one_row(session.connection(), READ_INSTANCE, {"instance_id": instance_id})
@@ -94,11 +107,12 @@ class InstanceStore:
         return TaskRow(*row[:6]), self._loaded(session, row[6:])
 
     def written(self, session: Session, instance_id: int, version: VersionInfo, *, status: str,
-                ward: str | None) -> LoadedInstance:
+                ward: str | None, created_at: datetime) -> LoadedInstance:
         """A new instance just written (step_write) at row_version 1."""
-        return LoadedInstance(instance_id, 1, status, ward, version, None, self._registry.specs_for(session, version))
+        return LoadedInstance(instance_id, 1, status, ward, version, None, self._registry.specs_for(session, version),
+                              created_at)
 
     def remember(self, session: Session, instance: LoadedInstance, workflow) -> None:
         """Keep the workflow for the next operation on this instance, once (and only if) this one commits."""
-        instance_id, row_version = instance.id, instance.row_version
-        after_commit(session, lambda: self.cache.put(instance_id, row_version, workflow))
+        instance_id, stamp = instance.id, instance.stamp
+        after_commit(session, lambda: self.cache.put(instance_id, stamp, workflow))

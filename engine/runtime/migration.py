@@ -145,7 +145,7 @@ class InstanceMigrator:
     def check(self, instance_id: int, target_version_id: int, session: Session | None = None) -> MigrationCheck:
         with self.runtime._unit(session, write=False) as s:
             instance, workflow, _target, check, _top, _subs = self._prepare(s, instance_id, target_version_id)
-            self.runtime.store.cache.put(instance.id, instance.row_version, workflow)
+            self.runtime.store.cache.put(instance.id, instance.stamp, workflow)
             return check
 
     def migrate(self, instance_id: int, target_version_id: int, actor: str,

@@ -113,7 +113,7 @@ class WorkflowRuntime:
                 task_closes, task_rows, timer_closes, timer_rows,
                 audit.entry(actor, "instance.started", after=data or {},
                             detail={"process_id": process_id, "version": version.version})))
-            instance = self.store.written(s, instance_id, version, status=status, ward=ward)
+            instance = self.store.written(s, instance_id, version, status=status, ward=ward, created_at=now)
             self.store.remember(s, instance, workflow)
             return _summary(instance, new_tasks)
 
@@ -303,12 +303,12 @@ class WorkflowRuntime:
     def _peek(self, instance: LoadedInstance) -> BpmnWorkflow:
         """The workflow for reading only: goes back into the cache unchanged."""
         workflow = self._load(instance)
-        self.store.cache.put(instance.id, instance.row_version, workflow)
+        self.store.cache.put(instance.id, instance.stamp, workflow)
         return workflow
 
     def _keep(self, instance: LoadedInstance) -> None:
         if instance.cached_workflow is not None:
-            self.store.cache.put(instance.id, instance.row_version, instance.cached_workflow)
+            self.store.cache.put(instance.id, instance.stamp, instance.cached_workflow)
 
     def _run_engine(self, workflow: BpmnWorkflow) -> None:
         try:

@@ -16,8 +16,10 @@ versions = ProcessVersion.__table__
 timers = Timer.__table__
 
 INSTANCE_COLUMNS = (instances.c.id, instances.c.row_version, instances.c.status, instances.c.ward,
-                    instances.c.process_version_id, type_coerce(instances.c.workflow, LargeBinary).label("sealed"))
-"""The workflow as stored (encrypted): decrypted only when this process does not hold the workflow already."""
+                    instances.c.process_version_id, type_coerce(instances.c.workflow, LargeBinary).label("sealed"),
+                    instances.c.created_at)
+"""The workflow as stored (encrypted): decrypted only when this process does not hold the workflow already. The
+creation moment tells this case from an earlier one that had its id (ids start again after an erase or a restore)."""
 
 READ_INSTANCE = select(*INSTANCE_COLUMNS).where(instances.c.id == bindparam("instance_id"))
 
