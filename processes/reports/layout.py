@@ -237,7 +237,7 @@ def _procedures(p: dict | None) -> Section:
 def _faq(f: dict) -> Section:
     top = Table("よく使われたFAQ", ["FAQ番号", "質問", "利用回数"],
                 [[x["number"], x["question"], x["uses"]] for x in f["top_items"]], ["int", "text", "int"])
-    zero = Table("該当なしの検索語", ["検索語", "回数"], [[x["query"], x["searches"]] for x in f["zero_hit_queries"]],
+    zero = Table("該当なしの検索語（2件以上の応対で検索された語）", ["検索語", "回数"], [[x["query"], x["searches"]] for x in f["zero_hit_queries"]],
                  ["text", "int"])
     return Section("FAQ", [_kv("検索", [("検索回数", f["searches"], "int")]), top, zero])
 

@@ -8,7 +8,7 @@ import importlib
 from collections import Counter, defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from processes.calendar.slots import JST
@@ -16,9 +16,11 @@ from processes.calls.statistics import Period, by_day
 from processes.faq.models import FaqItem, FaqItemUse, FaqSearchLog
 from processes.okuyami.visit_models import CaseVisit
 from processes.reports.models import Incident
+from processes.reports.survey_comments import mask
 
 CENTRE_HOURS = range(9, 17)
 TOP = 10
+ZERO_HIT_MIN_SESSIONS = 2
 SURVEY_MODULE = "processes.public.survey_results"
 
 
@@ -48,7 +50,9 @@ def staffing_figures(session: Session, period: Period) -> dict:
 
 def faq_figures(session: Session, period: Period) -> dict:
     """The FAQ items used most in the period (operators opening or citing them) and the searches that found
-    nothing, most frequent first."""
+    nothing, most frequent first. An operator may type a family's name or number into the search: a term that
+    found nothing goes into a report only when searched in ZERO_HIT_MIN_SESSIONS sessions or more (a question
+    families ask, not one family), with phone numbers and e-mail addresses masked."""
     uses = session.execute(select(FaqItem.number, FaqItem.question, func.count(FaqItemUse.id))
                            .join(FaqItem, FaqItem.id == FaqItemUse.item_id)
                            .where(FaqItemUse.at >= period.start, FaqItemUse.at < period.end)
@@ -60,10 +64,11 @@ def faq_figures(session: Session, period: Period) -> dict:
                            .where(FaqSearchLog.at >= period.start, FaqSearchLog.at < period.end,
                                   FaqSearchLog.hits == 0)
                            .group_by(FaqSearchLog.normalised)
+                           .having(func.count(distinct(FaqSearchLog.session_id)) >= ZERO_HIT_MIN_SESSIONS)
                            .order_by(func.count(FaqSearchLog.id).desc(), FaqSearchLog.normalised).limit(TOP)).all()
     return {"searches": searches,
             "top_items": [{"number": n, "question": q, "uses": c} for n, q, c in uses],
-            "zero_hit_queries": [{"query": q, "searches": c} for q, c in zero]}
+            "zero_hit_queries": [{"query": mask(q), "searches": c} for q, c in zero]}
 
 
 def incident_figures(session: Session, period: Period) -> dict:
