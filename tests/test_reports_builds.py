@@ -1,11 +1,14 @@
 """Report files built by the worker (issue #18, 5): the report page's PDF, meeting pack and annual files are queued,
 `okuyami worker --once` builds them, the build's page shows the state and progress while it waits (htmx
-polls it) and offers the file when done; a failed build says so in Japanese; roles as for reading the reports."""
+polls it) and offers the file when done; a failed build says so in Japanese; roles as for reading the reports. A
+build whose worker died is taken again once its lease has run out; two workers never build the same file."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from io import BytesIO
 
+import time_machine
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -101,3 +104,39 @@ def test_a_failed_build_says_so_in_japanese(report_city, monkeypatch):
         assert session.scalars(select(ReportBuild.state).where(ReportBuild.format == "pack",
                                                                 ReportBuild.kind == "daily")).all() == []
     assert sv.get("/reports/builds/999999", follow_redirects=True).status_code == 200
+
+
+def test_a_build_whose_worker_died_is_taken_again_when_its_lease_runs_out(report_city):
+    sv = _client(report_city, "sv")
+    location = _queue(sv, "/reports/monthly/2026-09", "xlsx")
+    build_id = int(re.search(r"/reports/builds/(\d+)", location).group(1))
+    assert builds._claim(report_city.database, build_id, "city-host:4194303")     # a worker that then died
+    assert "状態：作成中" in sv.get(location).get_data(as_text=True)
+
+    builds.run_builds(report_city.database, report_city.platform.runtime)          # its lease still holds
+    with report_city.database.transaction(write=False) as session:
+        assert session.get(ReportBuild, build_id).state == "running"
+    with time_machine.travel(builds.utcnow() + builds.LEASE + timedelta(seconds=1), tick=False):
+        assert builds.run_builds(report_city.database, report_city.platform.runtime) >= 1
+    with report_city.database.transaction(write=False) as session:
+        row = session.get(ReportBuild, build_id)
+        assert (row.state, row.progress, row.claimed_by, row.claimed_until) == ("done", 100, None, None)
+    assert "ファイルをダウンロード" in sv.get(location).get_data(as_text=True)
+
+
+def test_two_workers_never_build_the_same_file(report_city, monkeypatch):
+    sv = _client(report_city, "sv")
+    location = _queue(sv, "/reports/monthly/2026-08", "pdf")
+    build_id = int(re.search(r"/reports/builds/(\d+)", location).group(1))
+    made = []
+    real = builds.report_pdf
+
+    def second_worker_meanwhile(document, pack=False):
+        made.append(build_id)
+        builds.build_one(report_city.database, build_id, report_city.platform.runtime, worker="other-host:1")
+        return real(document, pack=pack)
+    monkeypatch.setattr(builds, "report_pdf", second_worker_meanwhile)
+    builds.build_one(report_city.database, build_id, report_city.platform.runtime, worker="this-host:1")
+    assert made == [build_id]                     # the second worker found it taken and left it
+    with report_city.database.transaction(write=False) as session:
+        assert session.get(ReportBuild, build_id).state == "done"

@@ -81,7 +81,7 @@ def add_operations_jobs(scheduler, database: Database, settings: Settings) -> No
     hourly (it writes only the first time each day), the purge at 02:30 in Tokyo."""
     released = release_dead_leases(database)
     if any(released):
-        log.warning("leases of stopped workers given back: %d timers, %d print packets", *released)
+        log.warning("leases of stopped workers given back: %d timers, %d print packets, %d report builds", *released)
     now = utcnow()
     common = {"max_instances": 1, "coalesce": True, "next_run_time": now, "misfire_grace_time": None}
     scheduler.add_job(heartbeat, "interval", seconds=30, args=[database], id="operations-heartbeat", **common)

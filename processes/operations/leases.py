@@ -1,5 +1,5 @@
-"""A worker killed in the middle of a step (kill -9, power cut) leaves its leases behind: timers and print packets
-it had claimed stay claimed until the lease runs out (5 minutes). A worker starting on the same host gives back at
+"""A worker killed in the middle of a step (kill -9, power cut) leaves its leases behind: timers, print packets and
+report files it had claimed stay claimed until the lease runs out (5 minutes). A worker starting on the same host gives back at
 once the leases of workers of this host whose process no longer exists, so that it catches up right away. (Leases
 of other hosts, or of a process id taken again since, simply run out.)"""
 from __future__ import annotations
@@ -14,6 +14,7 @@ from engine.db.models import Timer
 from engine.db.session import Database
 from engine.db.types import utcnow
 from processes.documents.models import CasePacket
+from processes.reports.models import ReportBuild
 
 
 def _dead(claimed_by: str | None, host: str) -> bool:
@@ -31,8 +32,8 @@ def _dead(claimed_by: str | None, host: str) -> bool:
     return False
 
 
-def release_dead_leases(database: Database) -> tuple[int, int]:
-    """(timers, packets) whose lease was given back."""
+def release_dead_leases(database: Database) -> tuple[int, int, int]:
+    """(timers, packets, report builds) whose lease was given back."""
     host, now = socket.gethostname(), utcnow()
     expired = now - timedelta(seconds=1)
     with database.transaction() as session:
@@ -45,4 +46,8 @@ def release_dead_leases(database: Database) -> tuple[int, int]:
                    if _dead(p.claimed_by, host)]
         for packet in packets:
             packet.claimed_until = expired
-    return len(timers), len(packets)
+        report_builds = [b for b in session.scalars(select(ReportBuild).where(ReportBuild.claimed_until > now))
+                         if _dead(b.claimed_by, host)]
+        for build in report_builds:
+            build.claimed_until = expired
+    return len(timers), len(packets), len(report_builds)

@@ -2,17 +2,22 @@
 report page queues a build (XLSX, PDF or the meeting pack) instead of making the file in the request; the worker
 (`okuyami worker`, every few seconds, and `okuyami worker --once`) takes the queued builds one by one, records its
 progress as it goes (started, figures gathered, sections laid out, the file written) and keeps the finished file
-encrypted for the page to offer; a build that fails keeps a Japanese message saying so."""
+encrypted for the page to offer; a build that fails keeps a Japanese message saying so. A worker takes a build
+under a lease renewed at each step of progress: if it dies while building (kill -9, power cut), the build is taken
+again once the lease has run out, or at once by the next worker started on the same host (operations/leases.py);
+two workers never build the same file."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.db.session import Database
 from engine.db.types import utcnow
 from engine.errors import NotFound
+from engine.scheduler import worker_name
 from processes.reports import versions
 from processes.reports.access import READERS
 from processes.reports.figures import KINDS, figures_for, parse_day, parse_fiscal_year, parse_month
@@ -26,6 +31,7 @@ from processes.tasks.validation import FieldError, ValidationFailed
 log = logging.getLogger(__name__)
 BUILD_JOB_ID = "reports-builds"
 FORMATS = {"xlsx": "xlsx", "pdf": "pdf", "pack": "pdf"}
+LEASE = timedelta(minutes=5)
 FAILED_MESSAGE = "報告書のファイルを作成できませんでした。時間をおいてもう一度お試しください。続く場合は管理者に連絡してください。"
 
 
@@ -64,16 +70,35 @@ def _figures_and_texts(session: Session, build: ReportBuild, runtime) -> tuple[d
 
 
 def _progress(database: Database, build_id: int, progress: int, **values) -> None:
+    finished = values.get("state") in (DONE, FAILED)
     with database.transaction() as session:
         row = session.get(ReportBuild, build_id)
         row.progress = progress
+        row.claimed_until = None if finished else utcnow() + LEASE
+        row.claimed_by = None if finished else row.claimed_by
         for key, value in values.items():
             setattr(row, key, value)
 
 
-def build_one(database: Database, build_id: int, runtime=None) -> None:
+def _takeable(now):
+    """Queued, or being built by a worker whose lease has run out (it died)."""
+    return or_(ReportBuild.state == QUEUED, and_(ReportBuild.state == RUNNING, ReportBuild.claimed_until < now))
+
+
+def _claim(database: Database, build_id: int, worker: str) -> bool:
+    """Take the build for this worker, unless another took it first."""
+    now = utcnow()
+    with database.transaction() as session:
+        taken = session.execute(update(ReportBuild).where(ReportBuild.id == build_id, _takeable(now))
+                                .values(state=RUNNING, progress=5, claimed_by=worker, claimed_until=now + LEASE)
+                                .execution_options(synchronize_session=False))
+        return taken.rowcount == 1
+
+
+def build_one(database: Database, build_id: int, runtime=None, worker: str | None = None) -> None:
     """Build one queued file, recording progress after the figures, after the layout and when written."""
-    _progress(database, build_id, 5, state=RUNNING)
+    if not _claim(database, build_id, worker or worker_name()):
+        return
     try:
         with database.transaction(write=False) as session:
             build = session.get(ReportBuild, build_id)
@@ -92,13 +117,12 @@ def build_one(database: Database, build_id: int, runtime=None) -> None:
 
 
 def run_builds(database: Database, runtime=None) -> int:
-    """Build every queued file, oldest first; returns how many were taken."""
+    """Build every queued file (and every one a dead worker left), oldest first; returns how many were waiting."""
     with database.transaction(write=False) as session:
-        queued = list(session.scalars(select(ReportBuild.id).where(ReportBuild.state == QUEUED)
-                                      .order_by(ReportBuild.id)))
-    for build_id in queued:
+        waiting = list(session.scalars(select(ReportBuild.id).where(_takeable(utcnow())).order_by(ReportBuild.id)))
+    for build_id in waiting:
         build_one(database, build_id, runtime)
-    return len(queued)
+    return len(waiting)
 
 
 def add_build_job(scheduler, database: Database, runtime=None, seconds: float = 5) -> None:

@@ -108,3 +108,6 @@ class ReportBuild(Base):
     error: Mapped[str | None] = mapped_column(Text)
     """What went wrong, in Japanese, for the page."""
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """The worker (host:pid) building it; with claimed_until, renewed at each step of progress."""
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
