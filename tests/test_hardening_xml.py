@@ -12,7 +12,7 @@ from engine.dmn.parser import parse_dmn
 from engine.documents.errors import TemplateRejected
 from engine.documents.rendering import render_docx
 from engine.registry.xml import UnsafeOrInvalidXml, parse_model_xml
-from engine.safe_xml import DtdRefused, parse_without_dtd
+from engine.safe_xml import DtdRefused, parse_without_dtd, refuse_declared_dtd
 
 BPMN = ('<?xml version="1.0" encoding="{encoding}"?>\n{prolog}'
         '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">'
@@ -80,3 +80,15 @@ def test_the_checker_names_the_part():
         parse_without_dtd(HIDDEN["UTF-16"], part="word/document.xml")
 
     assert refused.value.part == "word/document.xml"
+
+
+@pytest.mark.parametrize("content", HIDDEN.values(), ids=HIDDEN.keys())
+def test_the_first_check_stops_at_the_declaration_before_any_entity_is_expanded(content):
+    """The expat check alone refuses each hidden DTD (lxml's own check after its parse is the second line)."""
+    with pytest.raises(DtdRefused):
+        refuse_declared_dtd(content, "process.bpmn")
+
+
+def test_the_first_check_lets_plain_xml_and_what_is_not_xml_through():
+    refuse_declared_dtd(BPMN.format(encoding="UTF-8", prolog="").replace("&x;", "開始").encode())
+    refuse_declared_dtd(b"<not xml")          # left to lxml, which says what is wrong in its own words
