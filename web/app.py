@@ -17,7 +17,6 @@ from web import (
     errors,
     formatting,
     help,
-    menu,
     ops,
     proxies,
     reports,
@@ -29,6 +28,7 @@ from web import (
 )
 from web.extensions import csrf, login_manager
 from web.signin import second_factor
+from web.staff import menu
 
 # The pages every audience shares (sign-in, one's own account) and one entry per audience.
 SHARED_BLUEPRINTS = [auth.bp, second_factor.bp, account.bp]

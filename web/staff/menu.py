@@ -1,6 +1,6 @@
-"""The main menu of every staff page, rendered once per role and kept (per app, in its process): it depends only
-on the role, the training flag and the application's root, and its ~18 links built on every page were a
-measurable part of a list page's time."""
+"""The main menu at the top of every staff-side page (the staff, call-centre, studio, reports and admin rooms
+alike), rendered once per role and kept (per app, in its process): it depends only on the role, the training flag
+and the application's root, and its ~18 links built on every page were a measurable part of a list page's time."""
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
