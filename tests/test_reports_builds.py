@@ -32,6 +32,10 @@ def _queue(client, path, fmt):
     return response.headers["Location"]
 
 
+def _build_id(location: str) -> int:
+    return int(re.search(r"/reports/builds/(\d+)", location).group(1))
+
+
 def _worker(city):
     result = CliRunner().invoke(main, ["--instance", str(city.instance), "worker", "--once"])
     assert result.exit_code == 0, result.output
@@ -68,7 +72,7 @@ def test_the_annual_workbook_is_queued_built_by_the_worker_and_offered(report_ci
 def test_progress_is_recorded_while_the_worker_builds(report_city, monkeypatch):
     sv = _client(report_city, "sv")
     location = _queue(sv, "/reports/monthly/2026-10", "pdf")
-    build_id = int(re.search(r"/reports/builds/(\d+)", location).group(1))
+    build_id = _build_id(location)
     seen = []
     real = builds.report_pdf
 
@@ -109,7 +113,7 @@ def test_a_failed_build_says_so_in_japanese(report_city, monkeypatch):
 def test_a_build_whose_worker_died_is_taken_again_when_its_lease_runs_out(report_city):
     sv = _client(report_city, "sv")
     location = _queue(sv, "/reports/monthly/2026-09", "xlsx")
-    build_id = int(re.search(r"/reports/builds/(\d+)", location).group(1))
+    build_id = _build_id(location)
     assert builds._claim(report_city.database, build_id, "city-host:4194303")     # a worker that then died
     assert "状態：作成中" in sv.get(location).get_data(as_text=True)
 
@@ -127,7 +131,7 @@ def test_a_build_whose_worker_died_is_taken_again_when_its_lease_runs_out(report
 def test_two_workers_never_build_the_same_file(report_city, monkeypatch):
     sv = _client(report_city, "sv")
     location = _queue(sv, "/reports/monthly/2026-08", "pdf")
-    build_id = int(re.search(r"/reports/builds/(\d+)", location).group(1))
+    build_id = _build_id(location)
     made = []
     real = builds.report_pdf
 
