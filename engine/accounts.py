@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .db.driver import one_row
 from .db.models import User
 from .db.types import utcnow
 from .errors import InvalidTaskData, NotFound
@@ -26,8 +28,28 @@ class DuplicateUser(InvalidTaskData):
     user_message = "同じユーザー名がすでに登録されています。"
 
 
+@dataclass(frozen=True)
+class TokenHolder:
+    """Who a bearer token stands for, as the API needs them (the users row's fields a request acts on)."""
+    id: int
+    username: str
+    display_name: str
+    role: str
+    ward: str | None
+    department: str | None
+
+
+_TOKEN_HOLDER = select(User.id, User.username, User.display_name, User.role, User.ward, User.department).where(
+    User.token_hash == bindparam("token_hash"), User.active.is_(True))
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a token (and what a cache may key it by): its SHA-256."""
+    return _token_hash(token)
 
 
 def check_password_rules(password: str) -> None:
@@ -125,6 +147,12 @@ def issue_token(session: Session, username: str, actor: str = "system") -> str:
     user.token_hash, user.token_created_at = _token_hash(token), utcnow()
     audit.record(session, actor, "user.token_issued", detail={"user_id": user.id})
     return token
+
+
+def token_holder(session: Session, digest: str) -> TokenHolder | None:
+    """The active user whose token has this digest (token_digest), in one statement; None for no such user."""
+    row = one_row(session.connection(), _TOKEN_HOLDER, {"token_hash": digest})
+    return TokenHolder(*row) if row is not None else None
 
 
 def user_for_token(session: Session, token: str) -> User | None:

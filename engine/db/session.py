@@ -1,15 +1,25 @@
 """Engines and transactions. Every user action runs in exactly one `Database.transaction()`."""
 from __future__ import annotations
 
+import select
+import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 
 _SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A pooled PostgreSQL connection idle for longer than this is pinged before use (a firewall or a failover may have
+# dropped it without a word); one used more recently is pinged only when the server has written to it.
+_IDLE_BEFORE_PING_SECONDS = 30.0
+_IDLE_SINCE = "okuyami_idle_since"
+_first_transaction_check: ContextVar[tuple["Database", Callable[[Session], None]] | None] = ContextVar(
+    "okuyami_first_transaction_check", default=None)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -31,6 +41,41 @@ def _configure_sqlite(engine: Engine) -> None:
         # with SQLITE_BUSY after it has already read a stale version.
         mode = "IMMEDIATE" if connection.get_execution_options().get("okuyami_write") else "DEFERRED"
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _server_has_written(dbapi_connection) -> bool:
+    """True when an idle connection has something to read: the server only writes to one it is closing (a
+    terminated backend's FATAL message, then end of file), or with a notice; a poll, no round trip."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        return True
+    poller = select.poll()
+    poller.register(dbapi_connection.pgconn.socket, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    """Instead of SQLAlchemy's pre-ping (a round trip on every checkout): a connection the server has closed, or
+    one idle for long, is pinged; if the ping fails, the pool replaces it and every connection older than it."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(_dbapi_connection, record):
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):
+        idle = time.monotonic() - record.info.get(_IDLE_SINCE, 0.0)
+        if idle < _IDLE_BEFORE_PING_SECONDS and not _server_has_written(dbapi_connection):
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise InvalidatePoolError(f"connection lost: {type(exc).__name__}") from exc
+        if not alive:
+            raise InvalidatePoolError("connection lost")
 
 
 def _run_after_commit(session: Session) -> None:
@@ -55,11 +100,11 @@ class Database:
             database = url.split("///", 1)[-1]
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-        else:
-            engine_kwargs.setdefault("pool_pre_ping", True)
         self.engine = create_engine(url, **engine_kwargs)
         if self.engine.dialect.name == "sqlite":
             _configure_sqlite(self.engine)
+        elif self.engine.dialect.name == "postgresql" and not engine_kwargs.get("pool_pre_ping"):
+            _configure_postgresql(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "after_commit", _run_after_commit)
         event.listen(self._sessions, "after_rollback", _forget_after_commit)
@@ -69,12 +114,26 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
+    def checking_first_transaction(self, check: Callable[[Session], None]) -> Iterator[None]:
+        """Inside the block, the first transaction this thread (or task) opens on this database runs `check(session)`
+        before anything else, in that transaction; an exception from it rolls the transaction back."""
+        reset = _first_transaction_check.set((self, check))
+        try:
+            yield
+        finally:
+            _first_transaction_check.reset(reset)
+
+    @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Session]:
         """One unit of work: commits on success, rolls back everything on any exception."""
         session = self._sessions()
         try:
             if write:
                 session.connection(execution_options={"okuyami_write": True})
+            pending = _first_transaction_check.get()
+            if pending is not None and pending[0] is self:
+                _first_transaction_check.set(None)
+                pending[1](session)
             yield session
             session.commit()
         except BaseException:
