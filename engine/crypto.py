@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import os
 import threading
+from collections.abc import Callable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -17,6 +18,7 @@ from .errors import ConfigurationError, OkuyamiError
 
 _FORMAT_VERSION = b"\x01"
 _NONCE_BYTES = 12
+_SHA256_BLOCK = 64
 
 
 class DecryptionFailed(OkuyamiError):
@@ -78,6 +80,22 @@ class KeyRing:
     def blind_index(self, value: str) -> str:
         """Keyed hash for searching an encrypted column by exact value without storing it in clear."""
         return hmac.digest(self._index_key, value.strip().encode("utf-8"), "sha256").hex()
+
+    def blind_indexer(self) -> Callable[[str], str]:
+        """blind_index for many values (a year of callers): the same HMAC-SHA256 (RFC 2104), its keyed inner and
+        outer hash states computed once and copied per value instead of keying OpenSSL's HMAC again for each,
+        which costs ~2.5x as much."""
+        block = self._index_key.ljust(_SHA256_BLOCK, b"\0")
+        inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in block)).copy
+        outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in block)).copy
+
+        def index(value: str) -> str:
+            hashed = inner()
+            hashed.update(value.strip().encode("utf-8"))
+            keyed = outer()
+            keyed.update(hashed.digest())
+            return keyed.hexdigest()
+        return index
 
 
 _lock = threading.Lock()

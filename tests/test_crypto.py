@@ -162,3 +162,11 @@ def test_reencrypting_moves_every_case_to_the_new_key_so_the_old_one_can_be_remo
         assert b"deceased_name" in zlib.decompress(KeyRing([NEW]).decrypt(_raw_workflow(database, case.id)))
         assert runtime.instance_data(case.id)["deceased_name"] == NAME
     assert runtime.get_instance(cases[0].id).row_version == cases[0].row_version  # data unchanged, no new version
+
+
+def test_the_blind_indexer_for_many_values_gives_the_blind_index():
+    ring, other = KeyRing([OLD, NEW]), KeyRing([OTHER])
+    index = ring.blind_indexer()
+    values = [NAME, f"  {NAME} ", "0441234567", "", "ｱ" * 300, "x" * 64, "y" * 65]
+    assert [index(value) for value in values] == [ring.blind_index(value) for value in values]
+    assert other.blind_indexer()(NAME) == other.blind_index(NAME) != index(NAME)

@@ -11,6 +11,7 @@ the driver's executemany in a second thread, fed as the rows are made."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from queue import Queue
 from threading import Thread
 
@@ -28,9 +29,19 @@ SQLITE_BATCH = 1000
 POSTGRESQL_EPOCH = 946684800.0
 """2000-01-01 UTC in UNIX seconds: PostgreSQL's timestamps count microseconds from it."""
 
-Rows = Callable[[bool], Iterable[tuple]]
-"""Called with True for PostgreSQL (times as PostgreSQL microseconds) or False (UNIX seconds): the rows, in the
-columns' order; called again when the rows must be written a second way."""
+
+
+@dataclass(frozen=True)
+class EncodedRows:
+    """Rows already encoded as PostgreSQL's binary COPY stream, its signature and trailer included."""
+    chunks: Iterable[bytes]
+    count: Callable[[], int]
+    """How many rows, once every chunk is out."""
+
+
+Rows = Callable[[bool], Iterable[tuple] | EncodedRows]
+"""Called with True for PostgreSQL (times as PostgreSQL microseconds, or the rows already encoded) or False (UNIX
+seconds): the rows, in the columns' order; called again when the rows must be written a second way."""
 
 
 def postgresql_time(seconds: float | None) -> int | None:
@@ -91,10 +102,14 @@ def _sqlite_insert(session: Session, table: str, columns: tuple, types: tuple, r
         cursor.close()
 
 
-def _copy(cursor, table: str, columns: tuple, types: tuple, rows: Iterable[tuple]) -> int:
+def _copy(cursor, table: str, columns: tuple, types: tuple, rows: Iterable[tuple] | EncodedRows) -> int:
     count = 0
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)",
                      writer=QueuedLibpqWriter(cursor)) as copy:
+        if isinstance(rows, EncodedRows):
+            for chunk in rows.chunks:
+                copy.write(chunk)
+            return rows.count()
         copy.set_types(["int8" if kind == "timestamptz" else kind for kind in types])
         write = copy.write_row
         for row in rows:
@@ -103,7 +118,8 @@ def _copy(cursor, table: str, columns: tuple, types: tuple, rows: Iterable[tuple
     return count
 
 
-def _copy_staged(cursor, table: str, columns: tuple, types: tuple, rows: Iterable[tuple], conflict: str) -> int:
+def _copy_staged(cursor, table: str, columns: tuple, types: tuple, rows: Iterable[tuple] | EncodedRows,
+                 conflict: str) -> int:
     staging = f"{table}_in"
     cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{staging}")
     cursor.execute(f"CREATE TEMPORARY TABLE {staging} ({', '.join(f'{c} {k}' for c, k in zip(columns, types))})"

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine import crypto
 from engine.db.types import utcnow
-from processes.calls.bulk import POSTGRESQL_EPOCH, insert_agent_events, insert_calls
+from processes.calls.bulk import POSTGRESQL_EPOCH, EncodedRows, insert_agent_events, insert_calls
 from processes.calls.csv_format import fold_csv
 from processes.calls.models import AgentEvent, Call, CallImportCheckpoint
 from processes.calls.queue_log import (
@@ -41,6 +41,11 @@ from processes.calls.queue_log import (
     text_lines,
 )
 from processes.calls.streaming import fold_in_runs
+
+try:
+    from processes.calls.call_rows_compiled import binary_call_rows
+except ImportError:                 # not built (scripts/setup builds it): psycopg encodes the rows one by one
+    binary_call_rows = None
 
 BATCH = 2000
 
@@ -111,11 +116,12 @@ def _complete_open_calls(session: Session, fold: Fold, result: ImportResult, any
 
 
 def _call_rows(calls: Callable[[], Iterable[tuple[str, list]]], counted: list[int]):
-    """The rows of the calls `calls()` gives (processes/calls/bulk.py's Rows); counted[0]: how many."""
-    blind_index = crypto.keyring().blind_index
+    """The rows of the calls `calls()` gives (processes/calls/bulk.py's Rows); counted[0]: how many. For PostgreSQL,
+    the binary COPY stream made in compiled code when it is built (processes/calls/call_rows_compiled.pyx)."""
+    blind_index = crypto.keyring().blind_indexer()
     hashes: dict[str, str] = {}          # repeat callers are hashed once
 
-    def rows(postgresql: bool):
+    def tuples(postgresql: bool):
         counted[0] = count = 0
         epoch = POSTGRESQL_EPOCH if postgresql else 0.0
         scale = 1_000_000 if postgresql else 1
@@ -137,6 +143,12 @@ def _call_rows(calls: Callable[[], Iterable[tuple[str, list]]], counted: list[in
             yield (call_id, c[QUEUE], entered, answered, ended, c[WAIT_S], c[TALK_S], c[OUTCOME], c[TRANSFERRED],
                    c[AGENT], hashed, c[ACW_S])
         counted[0] = count
+
+    def rows(postgresql: bool):
+        if postgresql and binary_call_rows is not None:
+            return EncodedRows(binary_call_rows(calls(), blind_index, counted, POSTGRESQL_EPOCH),
+                               lambda: counted[0])
+        return tuples(postgresql)
     return rows
 
 

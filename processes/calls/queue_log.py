@@ -35,6 +35,9 @@ LATEST_TIME = 253402300800.0
 FEW_FIELDS = "区切り（|）で5項目以上ありません"
 NOT_A_TIME = "先頭が時刻（UNIX 時間の秒）ではありません"
 NO_EVENT = "イベント名がありません"
+TOO_LARGE = "秒数が大きすぎます"
+MAX_SECONDS = 2_147_483_647
+"""The largest wait or talk a line may give (the columns are 32-bit): a larger one makes the line malformed."""
 
 
 class MalformedLine(ValueError):
@@ -85,9 +88,16 @@ def _number(parts: list[str], index: int) -> int | None:
     if not text:
         return None
     try:
-        return int(float(text))
+        value = int(float(text))
     except (ValueError, OverflowError) as exc:
         raise MalformedLine(f"数値でない値「{text[:20]}」") from exc
+    return _in_range(value, text)
+
+
+def _in_range(value: int, text: str) -> int:
+    if -MAX_SECONDS <= value <= MAX_SECONDS:
+        return value
+    raise MalformedLine(f"{TOO_LARGE}「{text[:20]}」")
 
 
 def fold_run(lines, first_line_number: int, fold: Fold, stored_pauses: frozenset = frozenset()) -> None:
@@ -205,14 +215,14 @@ def fold_run(lines, first_line_number: int, fold: Fold, stored_pauses: frozenset
         try:
             if kind == _CONNECT:
                 text = parts[5] if len(parts) > 5 else ""
-                hold = int(text) if text.isdecimal() else _number(parts, 5)
+                hold = _in_range(int(text), text) if text.isdecimal() else _number(parts, 5)
                 call[ANSWERED_AT], call[AGENT] = at, parts[3] or call[AGENT]
                 call[WAIT_S] = hold if hold is not None else _between(call[ENTERED_AT], at)
             elif kind == _COMPLETE or kind == _TRANSFER:
                 complete = kind == _COMPLETE
                 talk_index, wait_index = (6, 5) if complete else (8, 7)
                 text = parts[talk_index] if len(parts) > talk_index else ""
-                talk = int(text) if text.isdecimal() else _number(parts, talk_index)
+                talk = _in_range(int(text), text) if text.isdecimal() else _number(parts, talk_index)
                 wait = call[WAIT_S]
                 if wait is None:
                     wait = _number(parts, wait_index)
@@ -288,3 +298,11 @@ def bare_parse(lines) -> int:
             float(parts[0])
             count += 1
     return count
+
+
+reference_fold_run = fold_run
+"""The loop above, which the compiled one (processes/calls/queue_log_compiled.pyx) must match line for line."""
+try:
+    from processes.calls.queue_log_compiled import fold_run  # noqa: E402,F811  (the same loop, ~8x faster)
+except ImportError:                 # not built (scripts/setup builds it): the reference runs, slower
+    pass
