@@ -160,8 +160,9 @@ def insert_calls(session: Session, rows: Rows, none_stored: bool = False) -> int
     return _insert(session, "calls", CALL_COLUMNS, CALL_TYPES, rows, "call_id", none_stored)
 
 
-def insert_agent_events(session: Session, rows: list[tuple]) -> int:
-    """(agent, kind, UNIX seconds, reason) rows; one already stored (same agent, kind and moment) is skipped."""
+def insert_agent_events(session: Session, rows: list[tuple], none_stored: bool = False) -> int:
+    """(agent, kind, UNIX seconds, reason) rows; one already stored (same agent, kind and moment) is skipped.
+    `none_stored`: as for insert_calls."""
     if not rows:
         return 0
 
@@ -169,4 +170,4 @@ def insert_agent_events(session: Session, rows: list[tuple]) -> int:
         if not postgresql:
             return rows
         return ((agent, kind, postgresql_time(at), reason) for agent, kind, at, reason in rows)
-    return _insert(session, "agent_events", AGENT_COLUMNS, AGENT_TYPES, converted, "at, agent, kind")
+    return _insert(session, "agent_events", AGENT_COLUMNS, AGENT_TYPES, converted, "at, agent, kind", none_stored)

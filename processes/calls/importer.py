@@ -19,6 +19,7 @@ from engine import crypto
 from engine.db.types import utcnow
 from processes.calls.bulk import POSTGRESQL_EPOCH, EncodedRows, insert_agent_events, insert_calls
 from processes.calls.csv_format import fold_csv
+from processes.calls.file_lines import blocks_of_lines, first_and_last_lines
 from processes.calls.models import AgentEvent, Call, CallImportCheckpoint
 from processes.calls.queue_log import (
     ACW_REASON,
@@ -38,9 +39,8 @@ from processes.calls.queue_log import (
     finish_fold,
     fold_run,
     fold_text,
-    text_lines,
 )
-from processes.calls.streaming import fold_in_runs
+from processes.calls.streaming import RUN, fold_in_blocks
 
 try:
     from processes.calls.call_rows_compiled import binary_call_rows
@@ -184,11 +184,11 @@ def _moment(lines: list[str], order) -> float | None:
     return None
 
 
-def _anything_stored_near(session: Session, lines: list[str]) -> bool:
-    """Whether a call or a kept ACW pause is stored within a day of the lines' first and last moments (or these
-    cannot be read)."""
-    first, last = _moment(lines, range(min(len(lines), 100))), \
-        _moment(lines, range(len(lines) - 1, max(-1, len(lines) - 101), -1))
+def _anything_stored_near(session: Session, first_lines: list[str], last_lines: list[str]) -> bool:
+    """Whether a call or a kept ACW pause is stored within a day of the moments of the first and last lines (or
+    these cannot be read)."""
+    first, last = _moment(first_lines, range(min(len(first_lines), 100))), \
+        _moment(last_lines, range(len(last_lines) - 1, max(-1, len(last_lines) - 101), -1))
     if first is None or last is None or not 0.0 <= first <= last < LATEST_TIME - 86400:
         return True
     low, high = _time(max(0.0, first - 86400)), _time(last + 86400)
@@ -197,23 +197,21 @@ def _anything_stored_near(session: Session, lines: list[str]) -> bool:
                                                        AgentEvent.kind == "pause").limit(1)) is not None
 
 
-def _import_streamed(session: Session, lines: list[str]) -> ImportResult | None:
-    """When nothing is stored near the lines' moments: the calls are folded in runs and written while the next run
-    folds (processes/calls/streaming.py). None when this does not apply."""
-    if _anything_stored_near(session, lines):
-        return None
+def _import_streamed(session: Session, blocks: Iterable[list[str]]) -> ImportResult:
+    """When nothing is stored near the lines' moments: the calls are folded block by block and written while the
+    next block folds (processes/calls/streaming.py)."""
     folds: list[Fold] = []
 
     def calls():
         folds.append(Fold())
-        return fold_in_runs(lines, folds[-1])
+        return fold_in_blocks(blocks, folds[-1])
     counted = [0]
     added = insert_calls(session, _call_rows(calls, counted), none_stored=True)
     fold = folds[-1]
     result = ImportResult(added=added, duplicates=counted[0] - added, malformed=list(fold.malformed), lines=fold.lines)
     done = _complete_open_calls(session, fold, result, any_stored=False)
     _count_headless(session, fold, done, result)
-    insert_agent_events(session, fold.agents)
+    insert_agent_events(session, fold.agents, none_stored=True)
     return result
 
 
@@ -254,16 +252,19 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _import_queue_log(database, lines: list[str]) -> ImportResult:
-    """Fold and store the lines (without their breaks) in one transaction."""
-    def refold(stored: frozenset) -> Fold:
-        fold = Fold()
-        fold_run(lines, 1, fold, stored)
-        return finish_fold(fold)
+def _import_queue_log(database, first_lines: list[str], last_lines: list[str],
+                      blocks: Callable[[], Iterable[list[str]]]) -> ImportResult:
+    """Fold and store the lines (without their breaks) that `blocks()` gives, in one transaction: streamed when
+    nothing is stored near the moments of the first and last lines, else all at once."""
     with _no_cycle_collection(), database.transaction() as session:
-        streamed = _import_streamed(session, lines)
-        if streamed is not None:
-            return streamed
+        if not _anything_stored_near(session, first_lines, last_lines):
+            return _import_streamed(session, blocks())
+        lines = [line for block in blocks() for line in block]
+
+        def refold(stored: frozenset) -> Fold:
+            fold = Fold()
+            fold_run(lines, 1, fold, stored)
+            return finish_fold(fold)
         return store_fold(session, refold(frozenset()), refold)
 
 
@@ -273,15 +274,17 @@ def import_lines(database, lines, fmt: str = "queue_log") -> ImportResult:
         fold = fold_csv(lines)
         with database.transaction() as session:
             return store_fold(session, fold)
-    return _import_queue_log(database, [line.rstrip("\r\n") for line in lines])
+    lines = [line.rstrip("\r\n") for line in lines]
+    return _import_queue_log(database, lines[:100], lines[-100:],
+                             lambda: (lines[start:start + RUN] for start in range(0, len(lines), RUN)))
 
 
 def import_file(database, path: Path, fmt: str = "queue_log") -> ImportResult:
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        if fmt == "csv":
+    if fmt == "csv":
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
             return import_lines(database, handle, fmt)
-        text = handle.read()
-    return _import_queue_log(database, text_lines(text))
+    first_lines, last_lines = first_and_last_lines(path)
+    return _import_queue_log(database, first_lines, last_lines, lambda: blocks_of_lines(path))
 
 
 def follow_file(database, path: Path, poll_seconds: float = 2.0, on_pass=None, passes: int | None = None) -> ImportResult:

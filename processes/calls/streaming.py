@@ -8,7 +8,7 @@ the call's completion). Lines are in time order in a queue_log; a line that name
 headless call, which the importer counts as already stored."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from processes.calls.queue_log import (
     ACW_AFTER_CALL_WITHIN,
@@ -45,8 +45,15 @@ def _final(fold: Fold) -> list[tuple[str, list]]:
 def fold_in_runs(lines: list[str], fold: Fold, first_line_number: int = 1) -> Iterator[tuple[str, list]]:
     """(call id, call) of every call with an ENTERQUEUE in `lines`, each once no later line can change it; `fold`
     keeps the rest (calls without an ENTERQUEUE, the agent events to keep, malformed lines) when done."""
-    for start in range(0, len(lines), RUN):
-        fold_run(lines[start:start + RUN], first_line_number + start, fold)
+    return fold_in_blocks((lines[start:start + RUN] for start in range(0, len(lines), RUN)), fold, first_line_number)
+
+
+def fold_in_blocks(blocks: Iterable[list[str]], fold: Fold, first_line_number: int = 1) -> Iterator[tuple[str, list]]:
+    """fold_in_runs of the lines the blocks give one after another."""
+    number = first_line_number
+    for block in blocks:
+        fold_run(block, number, fold)
+        number += len(block)
         yield from _final(fold)
     finish_fold(fold)
     remaining = [(call_id, call) for call_id, call in fold.calls.items() if call[ENTERED_AT] is not None]
