@@ -42,9 +42,17 @@ def fetch_all(connection: Connection, sql: str, params: dict) -> list[tuple]:
                                   dialect=connection.dialect) from exc
 
 
+def all_rows(connection: Connection, statement: ClauseElement, params: dict) -> list[tuple]:
+    """The statement's rows: through the driver on PostgreSQL, through SQLAlchemy elsewhere (SQLite runs
+    in-process, where there is no round trip to save and its BEGIN IMMEDIATE hook must see the statement). The
+    driver's values are not passed through the columns' types: the caller converts what needs it."""
+    if connection.dialect.name != "postgresql":
+        return [tuple(row) for row in connection.execute(statement, params)]
+    return fetch_all(connection, driver_sql(connection, statement), params)
+
+
 def one_row(connection: Connection, statement: ClauseElement, params: dict) -> tuple | None:
-    """The statement's only row, or None: through the driver on PostgreSQL, through SQLAlchemy elsewhere (SQLite
-    runs in-process, where there is no round trip to save and its BEGIN IMMEDIATE hook must see the statement)."""
+    """The statement's only row, or None (as all_rows)."""
     if connection.dialect.name != "postgresql":
         return connection.execute(statement, params).one_or_none()
     rows = fetch_all(connection, driver_sql(connection, statement), params)

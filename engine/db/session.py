@@ -78,19 +78,44 @@ def _configure_postgresql(engine: Engine) -> None:
             raise InvalidatePoolError("connection lost")
 
 
+_AFTER_COMMIT, _SAVEPOINTS, _TRANSACTION_INFO = "okuyami_after_commit", "okuyami_savepoints", "okuyami_transaction"
+
+
+def _savepoint_started(session: Session, transaction) -> None:
+    if transaction.nested:
+        session.info.setdefault(_SAVEPOINTS, []).append(len(session.info.get(_AFTER_COMMIT, ())))
+
+
 def _run_after_commit(session: Session) -> None:
-    callbacks = session.info.pop("okuyami_after_commit", [])
+    if session.in_nested_transaction():   # a savepoint released: the callbacks wait for the real commit
+        session.info.get(_SAVEPOINTS, [0]).pop()
+        return
+    session.info.pop(_TRANSACTION_INFO, None)
+    session.info.pop(_SAVEPOINTS, None)
+    callbacks = session.info.pop(_AFTER_COMMIT, [])
     for callback in callbacks:
         callback()
 
 
 def _forget_after_commit(session: Session, *_args) -> None:
-    session.info.pop("okuyami_after_commit", None)
+    if session.in_nested_transaction():   # back to a savepoint: forget what was registered since
+        started = session.info.get(_SAVEPOINTS, [0]).pop()
+        del session.info.get(_AFTER_COMMIT, [])[started:]
+        return
+    session.info.pop(_TRANSACTION_INFO, None)
+    session.info.pop(_SAVEPOINTS, None)
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 def after_commit(session: Session, callback) -> None:
-    """Run `callback` once this session's transaction has committed; forget it if the transaction rolls back."""
-    session.info.setdefault("okuyami_after_commit", []).append(callback)
+    """Run `callback` once this session's transaction has committed (not when a savepoint is released); forget it
+    if the transaction, or the savepoint it was registered under, rolls back."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def transaction_info(session: Session) -> dict:
+    """A dict that lasts as long as the session's current transaction: emptied when it commits or rolls back."""
+    return session.info.setdefault(_TRANSACTION_INFO, {})
 
 
 class Database:
@@ -108,6 +133,7 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "after_commit", _run_after_commit)
         event.listen(self._sessions, "after_rollback", _forget_after_commit)
+        event.listen(self._sessions, "after_transaction_create", _savepoint_started)
 
     @property
     def dialect(self) -> str:

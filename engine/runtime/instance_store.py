@@ -21,6 +21,7 @@ from ..db.session import after_commit
 from ..errors import NotFound
 from ..registry.versions import VersionInfo
 from .statements import READ_INSTANCE, READ_TASK_AND_INSTANCE
+from .step_write import written_here
 
 
 @dataclass
@@ -116,3 +117,11 @@ class InstanceStore:
         """Keep the workflow for the next operation on this instance, once (and only if) this one commits."""
         instance_id, stamp = instance.id, instance.stamp
         after_commit(session, lambda: self.cache.put(instance_id, stamp, workflow))
+
+    def put_back(self, session: Session, instance: LoadedInstance, workflow) -> None:
+        """Keep a workflow read (not advanced) for the next operation: at once when the row it was read from is
+        committed, but only once this transaction commits when it wrote that row itself."""
+        if written_here(session, instance.id):
+            self.remember(session, instance, workflow)
+        else:
+            self.cache.put(instance.id, instance.stamp, workflow)

@@ -9,8 +9,6 @@ from datetime import datetime
 from typing import Iterator, Mapping
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
-from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -18,18 +16,20 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..db.models import HumanTask, ProcessInstance
-from ..db.session import Database
+from ..db.session import Database, after_commit
 from ..db.types import utcnow
 from ..errors import InvalidTaskData, NotFound, OkuyamiError, ScriptError, TaskConflict
 from ..registry import ModelRegistry
 from ..sandbox import SandboxScriptEngine
 from ..sandbox.environment import ServiceHandler
 from . import audit
+from .case_data import CaseDataMemo, case_data
 from .human_tasks import READY, DeadlinePolicy, human_task_changes, ready_user_tasks
 from .instance_store import InstanceStore, LoadedInstance, TaskRow
+from .open_tasks import OpenTask, open_tasks
 from .operation import in_operation
 from .statements import LIVE_VERSION_ID
-from .step_write import StepWrite, insert_values, update_values, write_step
+from .step_write import StepWrite, insert_values, update_values, write_step, written_here
 from .task_lookup import find_task
 from .timers import fired, next_wake, timer_changes, waiting_timers
 
@@ -51,26 +51,6 @@ class InstanceSummary:
     """Timers this operation fired (rows of the timers table it marked FIRED)."""
 
 
-def _case_data(workflow: BpmnWorkflow) -> dict:
-    """The instance's current data. Not simply the last completed task's: a side branch (a reminder, an overdue
-    notice) holds a copy of the data from when it split off, and may end after the main line has moved on. The
-    main line is the modelled task that has come furthest (the deepest one still waiting or ready; boundary
-    events only listen, with their host's old data); what the ended side branches recorded is kept where the
-    main line has nothing of its own under that name."""
-    if workflow.is_completed():
-        return dict((workflow.last_task or workflow.task_tree).data)
-    live = [t for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
-            if getattr(t.task_spec, "bpmn_id", None) and not isinstance(t.task_spec, BoundaryEvent)]
-    main = max(live, key=lambda t: t.depth, default=workflow.last_task or workflow.task_tree)
-    ended_branches = sorted((t for t in workflow.get_tasks(state=TaskState.COMPLETED)
-                             if isinstance(t.task_spec, EndEvent)), key=lambda t: t.last_state_change)
-    data: dict = {}
-    for task in ended_branches:
-        data.update(task.data)
-    data.update(main.data)
-    return data
-
-
 class WorkflowRuntime:
     def __init__(self, database: Database, registry: ModelRegistry, script_timeout_seconds: float = 2.0,
                  services: Mapping[str, ServiceHandler] | None = None, workflow_cache_size: int = 512,
@@ -80,6 +60,7 @@ class WorkflowRuntime:
         self.registry = registry
         self.script_engine = SandboxScriptEngine(script_timeout_seconds, services)
         self.store = InstanceStore(registry, workflow_cache_size)
+        self.case_data = CaseDataMemo(workflow_cache_size)
 
     @contextmanager
     def _unit(self, session: Session | None, write: bool = True) -> Iterator[Session]:
@@ -136,7 +117,25 @@ class WorkflowRuntime:
     def instance_data(self, instance_id: int, session: Session | None = None) -> dict:
         """The case as the process knows it: the data where the instance has come furthest on its main line."""
         with self._unit(session, write=False) as s:
-            return _case_data(self._peek(self.store.read(s, instance_id)))
+            return self._data(s, self.store.read(s, instance_id))
+
+    def instance_with_data(self, instance_id: int, session: Session | None = None) -> tuple[InstanceSummary, dict]:
+        """get_instance and instance_data from one read of the instance's row."""
+        with self._unit(session, write=False) as s:
+            instance = self.store.read(s, instance_id)
+            return _summary(instance), self._data(s, instance)
+
+    def _data(self, session: Session, instance: LoadedInstance) -> dict:
+        data = self.case_data.get(instance.id, instance.stamp)
+        if data is not None:
+            self._keep(instance)
+            return data
+        data, stamp = case_data(self._peek(session, instance)), instance.stamp
+        if written_here(session, instance.id):
+            after_commit(session, lambda: self.case_data.put(instance.id, stamp, data))
+        else:
+            self.case_data.put(instance.id, stamp, data)
+        return dict(data)
 
     # human tasks ------------------------------------------------------------------------------------------
     def list_tasks(self, *, role: str | None = None, assignee: str | None = None, ward: str | None = None,
@@ -152,17 +151,22 @@ class WorkflowRuntime:
         with self._unit(session, write=False) as s:
             return list(s.scalars(query))
 
+    def open_tasks(self, instance_id: int, session: Session | None = None) -> list[OpenTask]:
+        """list_tasks(instance_id=...) for reading only: the open tasks' shown columns, not ORM objects."""
+        with self._unit(session, write=False) as s:
+            return open_tasks(s, instance_id)
+
     def task_data(self, task_ref: int, session: Session | None = None) -> dict:
         with self._unit(session, write=False) as s:
             row, instance = self.store.read_task(s, task_ref)
-            task = find_task(self._peek(instance), row.task_id)
+            task = find_task(self._peek(s, instance), row.task_id)
             return dict(task.data) if task is not None else {}
 
     def tasks_data(self, instance_id: int, task_ids: list[str], session: Session | None = None) -> dict[str, dict]:
         """The data of several tasks of one instance (by their workflow task ids), reading the instance once;
         a task the engine no longer has gives {}."""
         with self._unit(session, write=False) as s:
-            workflow = self._peek(self.store.read(s, instance_id))
+            workflow = self._peek(s, self.store.read(s, instance_id))
             return {task_id: dict(task.data) if (task := find_task(workflow, task_id)) is not None else {}
                     for task_id in task_ids}
 
@@ -300,10 +304,10 @@ class WorkflowRuntime:
         instance.timers_before = waiting_timers(workflow)
         return workflow
 
-    def _peek(self, instance: LoadedInstance) -> BpmnWorkflow:
+    def _peek(self, session: Session, instance: LoadedInstance) -> BpmnWorkflow:
         """The workflow for reading only: goes back into the cache unchanged."""
         workflow = self._load(instance)
-        self.store.cache.put(instance.id, instance.stamp, workflow)
+        self.store.put_back(session, instance, workflow)
         return workflow
 
     def _keep(self, instance: LoadedInstance) -> None:

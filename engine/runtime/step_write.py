@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from .. import crypto
 from ..db.driver import fetch_all
+from ..db.session import transaction_info
 from ..errors import TaskConflict
 from .statements import (
     CLOSE_HUMAN_TASKS,
@@ -47,6 +48,9 @@ _INSERT_COLUMNS = (("process_version_id", "integer"), ("process_id", "varchar"),
                    ("updated_at", "timestamptz"), ("ended_at", "timestamptz"))
 
 
+_WRITTEN = "written_instances"
+
+
 @dataclass
 class StepWrite:
     instance: dict
@@ -67,9 +71,15 @@ def write_step(session: Session, step: StepWrite) -> tuple[int, list[int]]:
     """Write the step; returns the instance id and the new human tasks' ids (in the order of step.task_rows).
     TaskConflict when the instance's row_version is no longer the one the step was computed from."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        return _write_postgresql(connection, step)
-    return _write_each(connection, step)
+    written = _write_postgresql(connection, step) if connection.dialect.name == "postgresql" else \
+        _write_each(connection, step)
+    transaction_info(session).setdefault(_WRITTEN, set()).add(written[0])
+    return written
+
+
+def written_here(session: Session, instance_id: int) -> bool:
+    """Whether this session's open transaction has written the instance's row (not committed yet, then)."""
+    return instance_id in transaction_info(session).get(_WRITTEN, ())
 
 
 def _conflict(step: StepWrite) -> TaskConflict:

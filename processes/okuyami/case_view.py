@@ -37,13 +37,12 @@ def readable_case(session: Session, runtime: WorkflowRuntime, actor: Actor, case
     outside the actor's ward (its existence is not revealed)."""
     require_id(case_id)
     try:
-        summary = runtime.get_instance(case_id, session=session)
+        summary, data = runtime.instance_with_data(case_id, session=session)
     except NotFound:
         raise not_found() from None
     if summary.process_id != CASE_PROCESS:
         raise not_found()
-    data = runtime.instance_data(case_id, session=session)
-    tasks = runtime.list_tasks(instance_id=case_id, session=session)
+    tasks = runtime.open_tasks(case_id, session=session)
     check_case_read(actor, _instance_ward(tasks, data.get("ward")))
     return summary, data, tasks
 

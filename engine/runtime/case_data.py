@@ -1,0 +1,62 @@
+"""The case's current data as its workflow holds it, and a per-process memo of it for the instance's stored row.
+
+Working the data out walks the workflow's tasks; a case is read about ten times for each step it takes, so each
+app process keeps the result for the row it was read from (its row_version and creation moment, as the workflow
+cache stamps its entries, and the key ring in use). Data read from a row the reading transaction wrote itself is
+kept only once that transaction commits, so a step rolled back never leaves its data behind. Callers get a copy
+of the top level; nested values are shared, as they are with the workflow itself: never change them in place.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.util.task import TaskState
+
+from .. import crypto
+
+
+def case_data(workflow: BpmnWorkflow) -> dict:
+    """The instance's current data. Not simply the last completed task's: a side branch (a reminder, an overdue
+    notice) holds a copy of the data from when it split off, and may end after the main line has moved on. The
+    main line is the modelled task that has come furthest (the deepest one still waiting or ready; boundary
+    events only listen, with their host's old data); what the ended side branches recorded is kept where the
+    main line has nothing of its own under that name."""
+    if workflow.is_completed():
+        return dict((workflow.last_task or workflow.task_tree).data)
+    live = [t for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+            if getattr(t.task_spec, "bpmn_id", None) and not isinstance(t.task_spec, BoundaryEvent)]
+    main = max(live, key=lambda t: t.depth, default=workflow.last_task or workflow.task_tree)
+    ended_branches = sorted((t for t in workflow.get_tasks(state=TaskState.COMPLETED)
+                             if isinstance(t.task_spec, EndEvent)), key=lambda t: t.last_state_change)
+    data: dict = {}
+    for task in ended_branches:
+        data.update(task.data)
+    data.update(main.data)
+    return data
+
+
+class CaseDataMemo:
+    def __init__(self, size: int):
+        self._size = size
+        self._entries: OrderedDict[int, tuple[tuple, object, dict]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, instance_id: int, stamp: tuple) -> dict | None:
+        """A copy of the data kept for the row with this stamp under the current key ring, or None."""
+        with self._lock:
+            entry = self._entries.get(instance_id)
+            if entry is None or entry[0] != stamp or entry[1] is not crypto.keyring():
+                return None
+            self._entries.move_to_end(instance_id)
+        return dict(entry[2])
+
+    def put(self, instance_id: int, stamp: tuple, data: dict) -> None:
+        with self._lock:
+            self._entries[instance_id] = (stamp, crypto.keyring(), dict(data))
+            self._entries.move_to_end(instance_id)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
