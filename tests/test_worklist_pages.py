@@ -204,3 +204,41 @@ def test_a_row_seen_before_shows_what_changed_since(api_app, browsers, database)
     change(7, "改名 次郎")
     again = row()
     assert "令和2年1月7日（火） 9:30" in again and "1月6日" not in again and "改名 次郎" in again
+
+
+def test_the_page_around_the_rows_seen_before_shows_what_changed_since(api_app, browsers, database):
+    """The page around the rows is kept once rendered (per process), like its rows: the same page asked for again
+    after a new task, a renamed person or a message to show has them; another person in the same scope gets their
+    own page; and each answer carries the session's own CSRF token, so the forms on a kept page still work."""
+    from tests.web_support import add_user, login
+
+    _precheck(api_app, new_case(api_app), "kumin")
+    kumin = browsers["kumin_naka"]
+    add_user(database, "kumin_naka2", "dept_staff", ward="nakahara", department="kumin")
+    other = api_app.test_client()
+    assert login(other, "kumin_naka2").status_code == 302
+    for username, name in (("kumin_naka", "中原 一郎"), ("kumin_naka2", "中原 二郎")):
+        with database.transaction() as session:
+            session.execute(update(User).where(User.username == username).values(display_name=name))
+
+    first = text_of(kumin.get("/tasks?tab=group"))
+    assert text_of(kumin.get("/tasks?tab=group")) == first                  # nothing changed: the same page
+    assert _count(first, "group") == 1 and "対応待ちのタスク（1件）" in first
+    theirs = text_of(other.get("/tasks?tab=group"))
+    assert page_csrf(other, "/tasks?tab=group") != page_csrf(kumin, "/tasks?tab=group")
+    assert "中原 一郎" in first.split("<main")[0] and "中原 二郎" not in first
+    assert "中原 二郎" in theirs.split("<main")[0] and "中原 一郎" not in theirs
+
+    second_task = _precheck(api_app, new_case(api_app, slot_start=(VISIT + timedelta(days=1)).isoformat()), "kumin")
+    with database.transaction() as session:
+        session.execute(update(User).where(User.username == "kumin_naka").values(display_name="改名 三郎"))
+    again = text_of(kumin.get("/tasks?tab=group"))
+    assert _count(again, "group") == 2 and "対応待ちのタスク（2件）" in again and f'id="task-{second_task.id}"' in again
+    assert "改名 三郎" in again.split("<main")[0]
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', again).group(1)
+    claimed = kumin.post(f"/tasks/{second_task.id}/claim", data={"csrf_token": token, "next": "/tasks?tab=group"})
+    assert claimed.status_code == 302                                        # the kept page's forms carry the token
+    shown = text_of(kumin.get("/tasks?tab=group"))
+    assert "引き受けました" in shown and _count(shown, "group") == 1 and _count(shown, "mine") == 1
+    assert "引き受けました" not in text_of(kumin.get("/tasks?tab=group"))     # a message is shown once

@@ -133,9 +133,10 @@ def init_app(app: Flask, settings: Settings) -> None:
             completions.labels(group).inc()
         response.headers["X-Request-Id"] = g.get("request_id", "")
         # The route's rule, never the URL: ids and query strings stay out of the log.
-        request_log.info(json.dumps({"request_id": g.get("request_id"), "method": request.method,
-                                     "route": request.url_rule.rule if request.url_rule else "unmatched",
-                                     "status": response.status_code, "ms": round(elapsed * 1000, 1)}))
+        if request_log.isEnabledFor(logging.INFO):
+            request_log.info(json.dumps({"request_id": g.get("request_id"), "method": request.method,
+                                         "route": request.url_rule.rule if request.url_rule else "unmatched",
+                                         "status": response.status_code, "ms": round(elapsed * 1000, 1)}))
         return response
 
     @app.errorhandler(DBAPIError)

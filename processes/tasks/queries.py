@@ -13,7 +13,8 @@ from engine.db.types import utcnow
 from processes.calendar import JST
 from processes.departments import DEPARTMENTS
 from processes.roles import ROLES
-from processes.tasks.task_statements import SORTS, UNASSIGNED, counts_statement, criteria, rows_statement, where
+from processes.tasks.list_reads import run_rows
+from processes.tasks.task_statements import UNASSIGNED, counts_statement, criteria, order, rows_statement, where
 from processes.tasks.validation import FieldError, ValidationFailed
 from processes.tasks.worklists import TaskScope
 from processes.wards import load_wards
@@ -114,11 +115,11 @@ def _query(scope: TaskScope, filters: TaskFilters, now: datetime):
 def find_tasks(session: Session, scope: TaskScope, filters: TaskFilters, limit: int = MAX_LIMIT,
                now: datetime | None = None, offset: int = 0) -> list[HumanTask]:
     """Tasks inside the scope matching every filter (a filter outside the scope simply matches nothing)."""
-    found = _query(scope, filters, now or utcnow())
+    found = criteria(scope, filters, now or utcnow())
     if found is None:
         return []
-    query, values = found
-    query = query.order_by(*SORTS.get(filters.sort, SORTS["due"])).limit(limit).offset(offset)
+    shape, values = found
+    query = select(HumanTask).where(*where(shape)).order_by(*order(shape, filters.sort)).limit(limit).offset(offset)
     return list(session.scalars(query, values))
 
 
@@ -143,7 +144,7 @@ def find_task_rows(session: Session, scope: TaskScope, filters: TaskFilters, lim
     if found is None:
         return []
     shape, values = found
-    return list(session.execute(rows_statement(shape, filters.sort), {**values, "limit": limit, "offset": offset}))
+    return run_rows(session, rows_statement(shape, filters.sort), {**values, "limit": limit, "offset": offset})
 
 
 def count_tabs(session: Session, scope: TaskScope, filters: dict[str, TaskFilters], caps: dict[str, int],
@@ -161,7 +162,7 @@ def count_tabs(session: Session, scope: TaskScope, filters: dict[str, TaskFilter
         values.update(found[1])
         values[key + "cap"] = caps[key] + 1
     if shapes:
-        counts.update(session.execute(counts_statement(tuple(shapes)), values).one()._asdict())
+        counts.update(run_rows(session, counts_statement(tuple(shapes)), values)[0]._asdict())
     return {key: counts[key] for key in filters}
 
 

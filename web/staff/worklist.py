@@ -3,7 +3,6 @@ claim / unclaim / supervisor reassign, and tab counts refreshed by htmx without 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_wtf.csrf import generate_csrf
 
 from engine.db.types import utcnow
 from engine.errors import TaskConflict
@@ -19,6 +18,7 @@ from web.extensions import platform
 from web.guards import page_actor, roles_required
 from web.people import remember_names
 from web.staff.worklist_links import row_links
+from web.staff.worklist_page import render_page
 from web.staff.worklist_rows import render_rows
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
@@ -119,10 +119,9 @@ def worklist():
             remember_names(session)
     row_context = {"who": who, "now": now, "links": row_links(TASK_SCREENS), "subjects": subjects,
                    "assignees": assignees, "wards": load_wards(), "departments": DEPARTMENTS, "is_overdue": is_overdue}
-    rows = render_rows(tasks, row_context, generate_csrf(), request.full_path)
-    return render_template("worklist/index.html", scope=scope, query=query, tabs=TABS, counts=counts, tasks=tasks,
-                           rows=rows, total=counts[query.tab], more=more, who=who, sorts=SORT_LABELS,
-                           page_size=PAGE_SIZE, page_url=_page_url(query))
+    return render_page({"scope": scope, "query": query, "tabs": TABS, "counts": counts, "tasks": tasks,
+                        "total": counts[query.tab], "more": more, "who": who, "sorts": SORT_LABELS,
+                        "page_size": PAGE_SIZE, "page_url": _page_url(query)}, render_rows(tasks, row_context))
 
 
 @bp.get("/tasks/counts")

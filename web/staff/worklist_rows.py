@@ -1,21 +1,22 @@
 """The worklist's rows rendered once per change, not once per request: a row's HTML is kept (per process, a
 bounded LRU) under everything the row shows, so that an edited task, a new visit time, a renamed ward or person,
 a task that became overdue or another viewer each make a new entry and nothing is ever stale. The two per-request
-parts of a row, the CSRF token and the address to come back to, are written into the kept HTML as it is sent."""
+parts of a row, the CSRF token and the address to come back to, stay marks (CSRF_MARK, BACK_MARK) that the page
+replaces once for all its rows as it is sent (web/staff/worklist_page.py)."""
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 
 from flask import current_app
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from web.people import person
 
 CAPACITY = 4096
 """Rows kept per process (about 2 KB each): several worklists' pages of a busy office."""
-_CSRF = "row-csrf-0f6b2c"
-_BACK = "row-back-0f6b2c"
+CSRF_MARK = "row-csrf-0f6b2c"
+BACK_MARK = "row-back-0f6b2c"
 _rows: OrderedDict[tuple, str] = OrderedDict()
 _lock = threading.Lock()
 
@@ -44,19 +45,19 @@ def _key(task, overdue: bool, context: dict) -> tuple:
             person(task.completed_by), tuple(context["assignees"].get(task.id, ())))
 
 
-def render_rows(tasks, context: dict, csrf_token: str, back: str) -> list[Markup]:
-    """Each task's row (worklist/_row.html) for this request. `context` holds what the template reads besides the
-    task: who, now, links, subjects, assignees, wards, departments, is_overdue."""
+def render_rows(tasks, context: dict) -> Markup:
+    """Each task's row (worklist/_row.html), joined, with CSRF_MARK and BACK_MARK where the request's CSRF token and
+    return address go. `context` holds what the template reads besides the task: who, now, links, subjects,
+    assignees, wards, departments, is_overdue."""
     template = current_app.jinja_env.get_template("worklist/_row.html")
     now, is_overdue = context["now"], context["is_overdue"]
-    token, came_from = str(escape(csrf_token)), str(escape(back))
     rows = []
     for task in tasks:
         overdue = is_overdue(task, now)
         key = _key(task, overdue, context)
         html = _kept(key)
         if html is None:
-            html = template.render(task=task, row_csrf=_CSRF, row_back=_BACK, **context)
+            html = template.render(task=task, row_csrf=CSRF_MARK, row_back=BACK_MARK, **context)
             _keep(key, html)
-        rows.append(Markup(html.replace(_CSRF, token).replace(_BACK, came_from)))
-    return rows
+        rows.append(html)
+    return Markup("".join(rows))
