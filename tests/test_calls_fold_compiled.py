@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from processes.calendar.slots import JST
 from processes.calls import importer, queue_log
 from processes.calls.models import Call
-from processes.calls.queue_log import Fold, finish_fold, reference_fold_run
+from processes.calls.queue_log import Fold, finish_fold, reference_fold_run, reference_fold_text_run
 from tests.support import FIXTURES
 
 T0 = int(datetime(2026, 12, 1, 9, 0, tzinfo=JST).timestamp())
@@ -71,6 +71,7 @@ def _random_line(rng: random.Random, moment: int) -> str:
 
 def test_the_compiled_fold_and_rows_are_built_and_in_use():
     assert queue_log.fold_run is not reference_fold_run
+    assert queue_log.fold_text_run is not reference_fold_text_run
     assert type(queue_log.fold_run).__name__ == "cython_function_or_method"
     assert importer.binary_call_rows is not None
 
@@ -113,6 +114,23 @@ def test_random_and_broken_lines_fold_the_same(seed):
     expected, actual = _both(lines, first=rng.randint(1, 50))
     assert expected.malformed
     _same(expected, actual)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_text_of_lines_folds_as_its_lines(seed):
+    rng = random.Random(100 + seed)
+    lines = [_random_line(rng, T0 + step * rng.randint(0, 40)).replace("\udcff", "ÿ") for step in range(800)]
+    breaks = [rng.choice(["\n", "\r\n", "\n", "\r\r\n"]) for _ in lines]
+    text = "".join(line + brk for line, brk in zip(lines, breaks))
+    for block in (text, text[:-1], text + "\n\n", "\n" + text + "1764547200|x|q|a|PAUSE|ACW\r", "",
+                  text + "1764547200|1.1|q|a\udcff|CONNECT|2\n"):
+        folds, counts = [], []
+        for run in (reference_fold_text_run, queue_log.fold_text_run):
+            fold = Fold()
+            counts.append(run(block, 7, fold))
+            folds.append(finish_fold(fold))
+        assert counts[0] == counts[1] == len(queue_log.text_lines(block))
+        _same(folds[0], folds[1])
 
 
 def test_pauses_an_earlier_import_kept_fold_the_same():

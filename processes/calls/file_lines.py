@@ -1,6 +1,6 @@
-"""A queue_log file's lines (without their breaks) as the importer reads them: in blocks of a quarter of a megabyte, so
-that the first calls are folded and stored while the rest of the file is still being read, and its first and last
-lines alone, for the moments the file spans. Decoded as UTF-8 (a byte order mark dropped, a bad byte replaced)."""
+"""A queue_log file as the importer reads it: in blocks of whole lines of about a quarter of a megabyte, so that the
+first calls are folded and stored while the rest of the file is still being read, and its first and last lines
+alone, for the moments the file spans. Decoded as UTF-8 (a byte order mark dropped, a bad byte replaced)."""
 from __future__ import annotations
 
 import codecs
@@ -14,7 +14,8 @@ EDGE = 1 << 16
 """Bytes read at each end of the file for its first and last lines."""
 
 
-def blocks_of_lines(path: Path) -> Iterator[list[str]]:
+def blocks_of_text(path: Path) -> Iterator[str]:
+    """The file's text in blocks that end with a line break (the last one perhaps without)."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
     rest = ""
     with open(path, "rb") as handle:
@@ -23,10 +24,10 @@ def blocks_of_lines(path: Path) -> Iterator[list[str]]:
             cut = text.rfind("\n") + 1
             rest = text[cut:]
             if cut:
-                yield text_lines(text[:cut])
+                yield text[:cut]
     text = rest + decoder.decode(b"", final=True)
     if text:
-        yield text_lines(text)
+        yield text
 
 
 def first_and_last_lines(path: Path) -> tuple[list[str], list[str]]:

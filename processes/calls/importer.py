@@ -19,7 +19,7 @@ from engine import crypto
 from engine.db.types import utcnow
 from processes.calls.bulk import POSTGRESQL_EPOCH, EncodedRows, insert_agent_events, insert_calls
 from processes.calls.csv_format import fold_csv
-from processes.calls.file_lines import blocks_of_lines, first_and_last_lines
+from processes.calls.file_lines import blocks_of_text, first_and_last_lines
 from processes.calls.models import AgentEvent, Call, CallImportCheckpoint
 from processes.calls.queue_log import (
     ACW_REASON,
@@ -39,8 +39,9 @@ from processes.calls.queue_log import (
     finish_fold,
     fold_run,
     fold_text,
+    text_lines,
 )
-from processes.calls.streaming import RUN, fold_in_blocks
+from processes.calls.streaming import RUN, fold_in_parts
 
 try:
     from processes.calls.call_rows_compiled import binary_call_rows
@@ -197,14 +198,14 @@ def _anything_stored_near(session: Session, first_lines: list[str], last_lines: 
                                                        AgentEvent.kind == "pause").limit(1)) is not None
 
 
-def _import_streamed(session: Session, blocks: Iterable[list[str]]) -> ImportResult:
-    """When nothing is stored near the lines' moments: the calls are folded block by block and written while the
-    next block folds (processes/calls/streaming.py)."""
+def _import_streamed(session: Session, parts: Iterable[list[str] | str]) -> ImportResult:
+    """When nothing is stored near the lines' moments: the calls are folded part by part and written while the
+    next part folds (processes/calls/streaming.py)."""
     folds: list[Fold] = []
 
     def calls():
         folds.append(Fold())
-        return fold_in_blocks(blocks, folds[-1])
+        return fold_in_parts(parts, folds[-1])
     counted = [0]
     added = insert_calls(session, _call_rows(calls, counted), none_stored=True)
     fold = folds[-1]
@@ -253,13 +254,13 @@ def _no_cycle_collection():
 
 
 def _import_queue_log(database, first_lines: list[str], last_lines: list[str],
-                      blocks: Callable[[], Iterable[list[str]]]) -> ImportResult:
-    """Fold and store the lines (without their breaks) that `blocks()` gives, in one transaction: streamed when
-    nothing is stored near the moments of the first and last lines, else all at once."""
+                      parts: Callable[[], Iterable[list[str] | str]]) -> ImportResult:
+    """Fold and store, in one transaction, the lines `parts()` gives (lists of lines without their breaks, or texts
+    of whole lines): streamed when nothing is stored near the moments of the first and last lines, else all at once."""
     with _no_cycle_collection(), database.transaction() as session:
         if not _anything_stored_near(session, first_lines, last_lines):
-            return _import_streamed(session, blocks())
-        lines = [line for block in blocks() for line in block]
+            return _import_streamed(session, parts())
+        lines = [line for part in parts() for line in (text_lines(part) if isinstance(part, str) else part)]
 
         def refold(stored: frozenset) -> Fold:
             fold = Fold()
@@ -284,7 +285,7 @@ def import_file(database, path: Path, fmt: str = "queue_log") -> ImportResult:
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
             return import_lines(database, handle, fmt)
     first_lines, last_lines = first_and_last_lines(path)
-    return _import_queue_log(database, first_lines, last_lines, lambda: blocks_of_lines(path))
+    return _import_queue_log(database, first_lines, last_lines, lambda: blocks_of_text(path))
 
 
 def follow_file(database, path: Path, poll_seconds: float = 2.0, on_pass=None, passes: int | None = None) -> ImportResult:

@@ -8,7 +8,7 @@ year and random lines, bad ones among them) and compares everything they leave i
 Anything but the plain case (a time or a number that is not plain ASCII digits, an event name in other letters, a
 line that is not valid UTF-8) is handed to the same Python operations the reference uses, so both agree on it."""
 from cpython.ref cimport PyObject
-from libc.string cimport memcmp, memcpy
+from libc.string cimport memchr, memcmp, memcpy
 
 from processes.calls import queue_log as reference
 
@@ -81,21 +81,31 @@ cdef class _Line:
     cdef object keep          # what owns `text` (the line, or its surrogatepass encoding)
     cdef const char *errors
     cdef Py_ssize_t fields
+    cdef Py_ssize_t size
     cdef Py_ssize_t starts[MAX_FIELDS]
     cdef Py_ssize_t ends[MAX_FIELDS]
 
     cdef void read(self, object line):
-        cdef Py_ssize_t size, i, count = 0, start = 0
+        cdef Py_ssize_t size
         cdef const char *text
+        cdef object keep = line
+        cdef const char *errors = NULL
         try:
             text = PyUnicode_AsUTF8AndSize(line, &size)
-            self.keep = line
-            self.errors = NULL
         except UnicodeEncodeError:
-            self.keep = line.encode("utf-8", "surrogatepass")
-            text = <const char*>(<bytes>self.keep)
-            size = len(<bytes>self.keep)
-            self.errors = "surrogatepass"
+            keep = line.encode("utf-8", "surrogatepass")
+            text = <const char*>(<bytes>keep)
+            size = len(<bytes>keep)
+            errors = "surrogatepass"
+        self.read_span(text, size)
+        self.keep = keep
+        self.errors = errors
+
+    cdef void read_span(self, const char *text, Py_ssize_t size):
+        """A line inside a longer text (UTF-8, without its break)."""
+        cdef Py_ssize_t i, count = 0, start = 0
+        self.keep = None
+        self.errors = NULL
         self.text = text
         for i in range(size):
             if text[i] == 124:      # "|"
@@ -108,6 +118,10 @@ cdef class _Line:
             self.starts[count] = start
             self.ends[count] = size
         self.fields = count + 1
+        self.size = size
+
+    cdef object whole(self):
+        return PyUnicode_DecodeUTF8(self.text, self.size, self.errors)
 
     cdef inline Py_ssize_t length(self, Py_ssize_t index):
         return self.ends[index] - self.starts[index] if index < self.fields else 0
@@ -166,6 +180,23 @@ cdef inline object _between(object start, double end):
 
 def fold_run(lines, first_line_number, fold, stored_pauses=frozenset()):
     """The reference's fold_run (processes/calls/queue_log.py), compiled."""
+    _fold(lines, None, first_line_number, fold, stored_pauses)
+
+
+def fold_text_run(str text, first_line_number, fold, stored_pauses=frozenset()):
+    """The reference's fold_text_run: fold_run of text_lines(text), without making a string of each line; how many
+    lines."""
+    try:
+        PyUnicode_AsUTF8AndSize(text, NULL)
+    except UnicodeEncodeError:              # a lone surrogate: line by line
+        lines = reference.text_lines(text)
+        _fold(lines, None, first_line_number, fold, stored_pauses)
+        return len(lines)
+    return _fold(None, text, first_line_number, fold, stored_pauses)
+
+
+cdef Py_ssize_t _fold(object lines, str block, first_line_number, fold, stored_pauses) except -1:
+    """The loop, over `lines` (strings without their breaks) or over the lines of `block` (text_lines)."""
     cdef dict calls = fold.calls, last_ended = fold.last_ended, acw = fold.acw
     cdef set other_pause = fold.other_pause
     cdef list malformed = fold.malformed, agents = fold.agents
@@ -175,13 +206,39 @@ def fold_run(lines, first_line_number, fold, stored_pauses=frozenset()):
     cdef double at_value = 0.0
     cdef bint have_at = False, complete, created
     cdef object at, event, agent, opened, call, reason, call_id, folded_from = None, folded_to = None
-    cdef object text, hold, talk, wait, outcome, wait_index
-    cdef list new
-    for line in lines:
+    cdef object hold, talk, wait, outcome, wait_index
+    cdef const char *text = NULL
+    cdef const char *newline
+    cdef Py_ssize_t size = 0, position = 0, stop
+    source = None
+    if block is not None:
+        text = PyUnicode_AsUTF8AndSize(block, &size)
+    else:
+        source = iter(lines)
+    while True:
+        if text != NULL:
+            if position >= size:
+                break
+            newline = <const char*>memchr(text + position, 10, size - position)
+            if newline == NULL:
+                stop = size
+                parsed.read_span(text + position, stop - position)
+                position = size
+            else:
+                stop = newline - text
+                parsed.read_span(text + position, stop - position - (1 if stop > position and text[stop - 1] == 13 else 0))
+                position = stop + 1
+            line = None
+        else:
+            line = next(source, None)
+            if line is None:
+                break
+            parsed.read(line)
         number += 1
         count += 1
-        parsed.read(line)
         if parsed.fields < 5:
+            if line is None:
+                line = parsed.whole()
             if line.strip():
                 malformed.append((number, FEW_FIELDS))
             continue
@@ -317,3 +374,4 @@ def fold_run(lines, first_line_number, fold, stored_pauses=frozenset()):
     if folded_from is not None:
         fold.folded_from = folded_from if fold.folded_from is None else min(fold.folded_from, folded_from)
         fold.folded_to = folded_to if fold.folded_to is None else max(fold.folded_to, folded_to)
+    return count

@@ -19,6 +19,7 @@ from processes.calls.queue_log import (
     Fold,
     finish_fold,
     fold_run,
+    fold_text_run,
 )
 
 RUN = 20_000
@@ -45,15 +46,19 @@ def _final(fold: Fold) -> list[tuple[str, list]]:
 def fold_in_runs(lines: list[str], fold: Fold, first_line_number: int = 1) -> Iterator[tuple[str, list]]:
     """(call id, call) of every call with an ENTERQUEUE in `lines`, each once no later line can change it; `fold`
     keeps the rest (calls without an ENTERQUEUE, the agent events to keep, malformed lines) when done."""
-    return fold_in_blocks((lines[start:start + RUN] for start in range(0, len(lines), RUN)), fold, first_line_number)
+    return fold_in_parts((lines[start:start + RUN] for start in range(0, len(lines), RUN)), fold, first_line_number)
 
 
-def fold_in_blocks(blocks: Iterable[list[str]], fold: Fold, first_line_number: int = 1) -> Iterator[tuple[str, list]]:
-    """fold_in_runs of the lines the blocks give one after another."""
+def fold_in_parts(parts: Iterable[list[str] | str], fold: Fold, first_line_number: int = 1) -> Iterator[tuple[str, list]]:
+    """fold_in_runs of the lines the parts give one after another: each part a list of lines (without their
+    breaks) or a text of whole lines."""
     number = first_line_number
-    for block in blocks:
-        fold_run(block, number, fold)
-        number += len(block)
+    for part in parts:
+        if isinstance(part, str):
+            number += fold_text_run(part, number, fold)
+        else:
+            fold_run(part, number, fold)
+            number += len(part)
         yield from _final(fold)
     finish_fold(fold)
     remaining = [(call_id, call) for call_id, call in fold.calls.items() if call[ENTERED_AT] is not None]
