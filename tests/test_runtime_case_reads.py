@@ -85,3 +85,37 @@ def test_after_commit_waits_for_the_real_commit_and_forgets_a_savepoint_rolled_b
                 after_commit(session, lambda: ran.append("in a savepoint rolled back"))
                 raise ValueError
     assert ran == ["before the savepoints", "in a released savepoint"]
+
+
+def test_an_audit_entry_recorded_on_its_own_reads_back_as_written(database):
+    from sqlalchemy import select
+
+    from engine.db.models import AuditEntry
+    from engine.runtime import audit
+
+    detail = {"personal_data": True, "via": "task", "名前": "検索語", "n": [1, 2.5, None]}
+    with database.transaction() as session:
+        audit.record(session, "op1", "case.viewed", instance_id=7, task_id="t-1", before={"a": 1}, detail=detail)
+        audit.record(session, "op1", "case.viewed")
+    with database.transaction(write=False) as session:
+        first, second = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert (first.actor, first.action, first.instance_id, first.task_id, first.detail) == \
+        ("op1", "case.viewed", 7, "t-1", detail)
+    assert first.before_digest == audit.digest({"a": 1}) and first.after_digest is None
+    assert first.at.utcoffset().total_seconds() == 0 and second.detail == {} and second.instance_id is None
+
+
+def test_a_task_read_with_its_data_in_one_go_is_what_task_data_gives(runtime):
+    from engine.errors import NotFound
+
+    case = runtime.start("review", "op1", data={"age": 70, "applicant": {"name": "川崎花子"}}, ward="nakahara")
+    intake = open_task(runtime, case.id)
+    task, data = runtime.task_with_data(intake.id)
+    assert data == runtime.task_data(intake.id) and data["applicant"] == {"name": "川崎花子"}
+    assert (task.id, task.task_id, task.state, task.form, task.role) == \
+        (intake.id, intake.task_id, "READY", intake.form, intake.role)
+    runtime.complete_task(intake.id, {"procedures": ["JU03"]}, "op1")
+    task, data = runtime.task_with_data(intake.id)
+    assert task.state == "COMPLETED" and data is None
+    with pytest.raises(NotFound):
+        runtime.task_with_data(intake.id + 1000)

@@ -29,11 +29,20 @@ def driver_sql(connection: Connection, statement: ClauseElement) -> str:
 
 def fetch_all(connection: Connection, sql: str, params: dict) -> list[tuple]:
     """The rows of `sql` run with `params` on the connection's psycopg connection, in its transaction."""
+    return _run(connection, sql, params, rows=True)
+
+
+def execute(connection: Connection, sql: str, params: dict) -> None:
+    """`sql`, which returns no rows, run as fetch_all runs it."""
+    _run(connection, sql, params, rows=False)
+
+
+def _run(connection: Connection, sql: str, params: dict, rows: bool):
     driver_connection = connection.connection.driver_connection
     try:
         with driver_connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return cursor.fetchall() if rows else None
     except psycopg.Error as exc:
         lost = connection.dialect.is_disconnect(exc, driver_connection, None)
         if lost:

@@ -20,6 +20,7 @@ from ..db.driver import one_row
 from ..db.session import after_commit
 from ..errors import NotFound
 from ..registry.versions import VersionInfo
+from .open_tasks import SHOWN_COLUMNS, SHOWN_TASK_AND_INSTANCE, OpenTask, shown_task
 from .statements import READ_INSTANCE, READ_TASK_AND_INSTANCE
 from .step_write import written_here
 
@@ -106,6 +107,13 @@ class InstanceStore:
         if row is None:
             raise NotFound(f"task {task_ref} not found", user_message="指定されたタスクは見つかりません。")
         return TaskRow(*row[:6]), self._loaded(session, row[6:])
+
+    def read_shown_task(self, session: Session, task_ref: int) -> tuple[OpenTask, LoadedInstance]:
+        """A task as shown (open or not) and its instance, in one statement."""
+        row = one_row(session.connection(), SHOWN_TASK_AND_INSTANCE, {"task_ref": task_ref})
+        if row is None:
+            raise NotFound(f"task {task_ref} not found", user_message="指定されたタスクは見つかりません。")
+        return shown_task(row[:SHOWN_COLUMNS]), self._loaded(session, row[SHOWN_COLUMNS:])
 
     def written(self, session: Session, instance_id: int, version: VersionInfo, *, status: str,
                 ward: str | None, created_at: datetime) -> LoadedInstance:

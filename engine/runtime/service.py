@@ -12,9 +12,10 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from ..db.driver import all_rows
 from ..db.models import HumanTask, ProcessInstance
 from ..db.session import Database, after_commit
 from ..db.types import utcnow
@@ -28,7 +29,7 @@ from .human_tasks import READY, DeadlinePolicy, human_task_changes, ready_user_t
 from .instance_store import InstanceStore, LoadedInstance, TaskRow
 from .open_tasks import OpenTask, open_tasks
 from .operation import in_operation
-from .statements import LIVE_VERSION_ID
+from .statements import ASSIGN_TASK, ASSIGN_UNASSIGNED_TASK, LIVE_VERSION_ID
 from .step_write import StepWrite, insert_values, update_values, write_step, written_here
 from .task_lookup import find_task
 from .timers import fired, next_wake, timer_changes, waiting_timers
@@ -155,6 +156,17 @@ class WorkflowRuntime:
         """list_tasks(instance_id=...) for reading only: the open tasks' shown columns, not ORM objects."""
         with self._unit(session, write=False) as s:
             return open_tasks(s, instance_id)
+
+    def task_with_data(self, task_ref: int, session: Session | None = None) -> tuple[OpenTask, dict | None]:
+        """A task as shown, with its data (task_data) when it is READY, else None: one read of the task's row and
+        its instance's."""
+        with self._unit(session, write=False) as s:
+            task, instance = self.store.read_shown_task(s, task_ref)
+            if task.state != READY:
+                self._keep(instance)
+                return task, None
+            found = find_task(self._peek(s, instance), task.task_id)
+            return task, dict(found.data) if found is not None else {}
 
     def task_data(self, task_ref: int, session: Session | None = None) -> dict:
         with self._unit(session, write=False) as s:
@@ -284,12 +296,10 @@ class WorkflowRuntime:
             if row.assignee not in (None, actor):
                 raise TaskConflict(f"task {task_ref} is claimed by {row.assignee!r}, not {actor!r}",
                                    user_message="このタスクはすでに他の担当者が引き受けています。")
-            result = s.execute(update(HumanTask)
-                               .where(HumanTask.id == task_ref, HumanTask.state == READY,
-                                      HumanTask.assignee.is_(None) if row.assignee is None
-                                      else HumanTask.assignee == row.assignee)
-                               .values(assignee=assignee).execution_options(synchronize_session=False))
-            if result.rowcount != 1:
+            changed = all_rows(s.connection(), ASSIGN_UNASSIGNED_TASK if row.assignee is None else ASSIGN_TASK,
+                               {"task_ref": task_ref, "open_state": READY, "holder": row.assignee,
+                                "assignee": assignee})
+            if len(changed) != 1:
                 raise TaskConflict(f"task {task_ref} changed while being (un)claimed",
                                    user_message="このタスクは他の担当者が先に更新しました。画面を再読み込みしてください。")
             audit.record(s, actor, action, instance_id=row.instance_id, task_id=row.task_id)

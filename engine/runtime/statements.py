@@ -52,6 +52,20 @@ CLOSE_HUMAN_TASKS = (
 
 INSERT_AUDIT = audit_log.insert()
 
+ASSIGN_TASK = (
+    human_tasks.update()
+    .where(human_tasks.c.id == bindparam("task_ref"), human_tasks.c.state == bindparam("open_state"),
+           human_tasks.c.assignee == bindparam("holder"))
+    .values(assignee=bindparam("assignee"))
+    .returning(human_tasks.c.id))
+ASSIGN_UNASSIGNED_TASK = (
+    human_tasks.update()
+    .where(human_tasks.c.id == bindparam("task_ref"), human_tasks.c.state == bindparam("open_state"),
+           human_tasks.c.assignee.is_(None))
+    .values(assignee=bindparam("assignee"))
+    .returning(human_tasks.c.id))
+"""(Un)claiming a task: only if it is still open and still held by whom the caller read (nobody, or `holder`)."""
+
 INSERT_TIMERS = timers.insert()
 
 CLOSE_TIMERS = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from engine.db.types import utcnow
+from engine.errors import NotFound
 from engine.runtime import audit
 from processes.okuyami.case_view import task_json
 from processes.tasks.access import (
@@ -60,10 +61,14 @@ def show(task_id: int):
     p = platform()
     who = actor()
     with p.database.transaction() as session:
-        row = _task(session, task_id)
+        try:
+            row, data = p.runtime.task_with_data(require_id(task_id, "task"), session=session)
+        except NotFound:
+            raise not_found("task") from None
+        check_task(who, row)
         body = listed(row)
         body["form_schema"] = load_form(p.settings.forms_dir, row.form) if row.form else None
-        data = p.runtime.task_data(row.id, session=session) if row.state == "READY" else {}
+        data = data if data is not None else {}
         body["data"] = visible_task_data(row, data)
         if shows_personal_data(body["data"]) or (body["data"] is data and data and sees_personal_data(who)):
             audit.record(session, who.username, "case.viewed", instance_id=row.instance_id, task_id=row.task_id,
