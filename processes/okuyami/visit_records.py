@@ -9,15 +9,17 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import LargeBinary, bindparam, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine import crypto
 from engine.db.models import ProcessInstance
 from engine.runtime import audit
 from engine.runtime.statements import INSERT_AUDIT
 from processes.calendar import JST, now_jst
 from processes.okuyami.visit_models import CaseVisit
+from processes.tasks.list_reads import run_rows
 from processes.tasks.validation import FieldError, ValidationFailed
 
 SLOT_TAKEN = "この予約枠はすでに埋まっています。別の枠を選んでください。"
@@ -136,6 +138,14 @@ class CaseSubject:
     applicant: str = ""
 
 
+_SUBJECT_COLUMNS = (CaseVisit.instance_id, CaseVisit.channel, CaseVisit.slot_start, CaseVisit.checked_in_at)
+# Kept statements, sent on the driver (processes/tasks/list_reads.py): they run for every worklist page. Columns,
+# not rows: the family column is read only for a reader who may see it, as its stored bytes, decrypted here.
+_SUBJECTS = select(*_SUBJECT_COLUMNS).where(CaseVisit.instance_id.in_(bindparam("ids", expanding=True)))
+_SUBJECTS_WITH_FAMILY = select(*_SUBJECT_COLUMNS, type_coerce(CaseVisit.family, LargeBinary).label("family")).where(
+    CaseVisit.instance_id.in_(bindparam("ids", expanding=True)))
+
+
 def case_subjects(session: Session, instance_ids, reader: str | None = None) -> dict[int, CaseSubject]:
     """The visit time of each case among `instance_ids` (one query); with `reader` (a user allowed to see personal
     data) also the family's names, each case's read written to the audit log."""
@@ -143,11 +153,8 @@ def case_subjects(session: Session, instance_ids, reader: str | None = None) -> 
     if not ids:
         return {}
     subjects, reads = {}, []
-    # Columns, not rows: the family column is decrypted only for a reader who may see it.
-    columns = [CaseVisit.instance_id, CaseVisit.channel, CaseVisit.slot_start, CaseVisit.checked_in_at]
-    for row in session.execute(select(*columns, *([CaseVisit.family] if reader else []))
-                               .where(CaseVisit.instance_id.in_(ids))):
-        names = json.loads(row.family) if reader and row.family else {}
+    for row in run_rows(session, _SUBJECTS_WITH_FAMILY if reader else _SUBJECTS, {"ids": ids}):
+        names = json.loads(crypto.keyring().decrypt(bytes(row.family))) if reader and row.family else {}
         visit_at = row.slot_start.astimezone(JST) if row.slot_start else (
             row.checked_in_at.astimezone(JST) if row.checked_in_at else None)
         subjects[row.instance_id] = CaseSubject(visit_at, row.channel == "walk_in", names.get("deceased", ""),
