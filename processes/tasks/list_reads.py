@@ -26,10 +26,26 @@ class _Kept:
         columns = list(statement.selected_columns)
         self.row = namedtuple("ListRow", [column.key for column in columns])
         self.moments = tuple(i for i, column in enumerate(columns) if isinstance(column.type, UTCDateTime))
+        self.literals = tuple(sorted(bind.key for bind in self.compiled.literal_execute_params))
+        self.expanding = bool(self.compiled.post_compile_params)
+        self.sql: dict[tuple, str] = {}
+        """The SQL per set of literal values (a page's state, limit and offset; a tab's cap): few per statement."""
+
+    def _sql(self, values: dict) -> tuple[str, dict]:
+        if self.expanding:   # a list of values, one parameter each
+            expanded = self.compiled.construct_expanded_state(values)
+            return expanded.statement, expanded.parameters
+        literals = tuple(values[name] for name in self.literals)
+        sql = self.sql.get(literals)
+        if sql is None:
+            if len(self.sql) >= 256:
+                self.sql.clear()
+            sql = self.sql[literals] = self.compiled.construct_expanded_state(values).statement
+        return sql, {k: v for k, v in values.items() if k not in self.literals}
 
     def rows(self, connection, values: dict) -> list:
-        expanded = self.compiled.construct_expanded_state({k: _bound(v) for k, v in values.items()})
-        found = fetch_all(connection, expanded.statement, expanded.parameters)
+        sql, parameters = self._sql({k: _bound(v) for k, v in values.items()})
+        found = fetch_all(connection, sql, parameters)
         if self.moments:
             found = [_in_utc(row, self.moments) for row in found]
         return [self.row._make(row) for row in found]
