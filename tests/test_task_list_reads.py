@@ -51,3 +51,15 @@ def test_a_departments_unclaimed_page_is_read_in_due_order_from_the_scope_index(
         connection.execute(text("SET LOCAL enable_bitmapscan = off"))
         plan = "\n".join(connection.exec_driver_sql("EXPLAIN " + sql.statement, sql.parameters).scalars())
     assert "ix_human_tasks_open_by_scope" in plan and "Sort" not in plan and "Filter" not in plan
+
+
+def test_case_subjects_of_pages_of_any_length_are_those_of_their_cases(api_app, database, cases):
+    from processes.okuyami.visit_records import case_subjects
+
+    with database.transaction(write=False) as session:
+        every = case_subjects(session, cases)
+        pairs = [case_subjects(session, cases[i:i + 2]) for i in range(2)]
+        single = case_subjects(session, cases[2:])
+    assert sorted(every) == sorted(cases) and all(subject.visit_at is not None for subject in every.values())
+    assert [sorted(p) for p in pairs] == [sorted(cases[0:2]), sorted(cases[1:3])] and list(single) == cases[2:]
+    assert {**pairs[0], **pairs[1], **single} == every

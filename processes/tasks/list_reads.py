@@ -26,22 +26,26 @@ class _Kept:
         columns = list(statement.selected_columns)
         self.row = namedtuple("ListRow", [column.key for column in columns])
         self.moments = tuple(i for i, column in enumerate(columns) if isinstance(column.type, UTCDateTime))
-        self.literals = tuple(sorted(bind.key for bind in self.compiled.literal_execute_params))
-        self.expanding = bool(self.compiled.post_compile_params)
-        self.sql: dict[tuple, str] = {}
-        """The SQL per set of literal values (a page's state, limit and offset; a tab's cap): few per statement."""
+        self.literals = frozenset(bind.key for bind in self.compiled.literal_execute_params)
+        self.lists = tuple(sorted(bind.key for bind in self.compiled.post_compile_params if bind.key not in self.literals))
+        self.sql: dict[tuple, tuple[str, dict]] = {}
+        """The SQL per set of literal values (a page's state, limit and offset; a tab's cap) and lengths of the
+        lists (the case ids of a page), with the names the lists' items are bound as: few per statement."""
 
     def _sql(self, values: dict) -> tuple[str, dict]:
-        if self.expanding:   # a list of values, one parameter each
-            expanded = self.compiled.construct_expanded_state(values)
-            return expanded.statement, expanded.parameters
-        literals = tuple(values[name] for name in self.literals)
-        sql = self.sql.get(literals)
-        if sql is None:
+        key = (tuple(sorted((name, values[name]) for name in self.literals)),
+               tuple(len(values[name]) for name in self.lists))
+        kept = self.sql.get(key)
+        if kept is None:
             if len(self.sql) >= 256:
                 self.sql.clear()
-            sql = self.sql[literals] = self.compiled.construct_expanded_state(values).statement
-        return sql, {k: v for k, v in values.items() if k not in self.literals}
+            expanded = self.compiled.construct_expanded_state(values)
+            kept = self.sql[key] = (expanded.statement, expanded.parameter_expansion)
+        sql, expansion = kept
+        parameters = {k: v for k, v in values.items() if k not in self.literals and k not in expansion}
+        for name in self.lists:
+            parameters.update(zip(expansion[name], values[name]))
+        return sql, parameters
 
     def rows(self, connection, values: dict) -> list:
         sql, parameters = self._sql({k: _bound(v) for k, v in values.items()})
