@@ -171,3 +171,24 @@ def test_deleting_an_item_hides_it_everywhere(api):
     assert _delete(api, f"/faqs/{item['id']}", "sv").status_code == 204
     assert api.get(f"/faqs/{item['id']}", "sv").status_code == 404
     assert api.get("/faqs/search?q=取消", "sv").get_json()["total"] == 0
+
+
+
+def test_a_search_through_the_api_reads_only_the_listed_columns_of_its_hits(api, database):
+    from sqlalchemy import event
+
+    _item(api, _category(api, "年金・保険"), "遺族年金の手続はどこでしますか", "年金事務所で手続きします。", published=True)
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        answer = api.get("/faqs/search?q=年金", "op")
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    assert answer.status_code == 200 and answer.get_json()["items"][0]["question"] == "遺族年金の手続はどこでしますか"
+    [ranked] = [s for s in statements if "OVER" in s and "faq_items" in s]
+    shown = ranked.split("FROM")[0]
+    assert "faq_items.question" in shown and "faq_items.answer" not in shown and "search_text" not in shown

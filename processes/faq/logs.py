@@ -34,19 +34,33 @@ def valid_session(value: str | None) -> bool:
     return bool(value and _SESSION.match(value))
 
 
+_counts: dict[str, object] = {}
+
+
+def _count_upsert(dialect: str):
+    """The query's count, up by one, in one statement (two operators searching the same new words at once both
+    count); built once per dialect."""
+    statement = _counts.get(dialect)
+    if statement is None:
+        table = FaqQueryCount.__table__
+        upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        statement = _counts[dialect] = upsert.on_conflict_do_update(index_elements=[table.c.normalised], set_={
+            "query": upsert.excluded.query, "searches": table.c.searches + 1,
+            "zero_hits": table.c.zero_hits + upsert.excluded.zero_hits, "last_at": upsert.excluded.last_at})
+    return statement
+
+
+_INSERT_LOG = insert(FaqSearchLog.__table__)
+
+
 def record_search(session: Session, search_session: str, query: str, hits: int, at: datetime | None = None) -> None:
     at = at or utcnow()
     normalised = normalise(query)[:200]
-    session.execute(insert(FaqSearchLog).values(session_id=search_session, query=query[:200], normalised=normalised,
-                                                hits=hits, at=at))
-    # One statement, and two operators searching the same new words at once both count.
-    upsert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(FaqQueryCount)
-    table = FaqQueryCount.__table__
-    session.execute(upsert.values(normalised=normalised, query=query[:200], searches=1, zero_hits=int(hits == 0),
-                                  last_at=at)
-                    .on_conflict_do_update(index_elements=[table.c.normalised], set_={
-                        "query": upsert.excluded.query, "searches": table.c.searches + 1,
-                        "zero_hits": table.c.zero_hits + upsert.excluded.zero_hits, "last_at": upsert.excluded.last_at}))
+    connection = session.connection()
+    connection.execute(_INSERT_LOG, {"session_id": search_session, "query": query[:200], "normalised": normalised,
+                                     "hits": hits, "at": at})
+    connection.execute(_count_upsert(connection.dialect.name), {
+        "normalised": normalised, "query": query[:200], "searches": 1, "zero_hits": int(hits == 0), "last_at": at})
 
 
 def record_use(session: Session, search_session: str, item: FaqItem, at: datetime | None = None) -> None:

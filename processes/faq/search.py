@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, func, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from processes.faq import logs
 from processes.faq.matching import ANSWER, KEYWORDS, QUESTION, SHORT_QUERY, groups_for
@@ -86,8 +86,12 @@ def _score(session: Session, groups: list[list[str]]):
     return total
 
 
-def ranked_page(session: Session, groups: list[list[str]], role: str, limit: int, offset: int
-                ) -> tuple[list[FaqItem], int]:
+LISTED = (FaqItem.id, FaqItem.number, FaqItem.question, FaqItem.published, FaqItem.audience, FaqItem.use_count)
+"""What a list of search hits shows (search(listed_only=True)): not the answers and search columns, the bulk of a row."""
+
+
+def ranked_page(session: Session, groups: list[list[str]], role: str, limit: int, offset: int,
+                listed_only: bool = False) -> tuple[list[FaqItem], int]:
     """One page of the matching items, best first, and how many match: one statement (the count is a window over
     the same rows), plus a count only when a page beyond the last is asked for."""
     if not groups:
@@ -97,6 +101,8 @@ def ranked_page(session: Session, groups: list[list[str]], role: str, limit: int
     statement = (select(FaqItem, func.count().over().label("total")).where(*conditions)
                  .order_by(_score(session, groups).desc(), FaqItem.use_count.desc(), FaqItem.number)
                  .limit(limit).offset(offset))
+    if listed_only:
+        statement = statement.options(load_only(*LISTED, raiseload=True))
     rows = session.execute(statement).all()
     if rows:
         return [row[0] for row in rows], rows[0].total
@@ -106,17 +112,18 @@ def ranked_page(session: Session, groups: list[list[str]], role: str, limit: int
 
 
 def search(session: Session, query: str, role: str, search_session: str | None = None, *, limit: int = 20,
-           offset: int = 0, log: bool = True) -> SearchResult:
+           offset: int = 0, log: bool = True, listed_only: bool = False) -> SearchResult:
+    """listed_only: the items carry only the LISTED columns (reading another raises)."""
     query = (query or "").strip()[:MAX_QUERY]
     search_session = search_session if logs.valid_session(search_session) else new_session_id()
     groups = groups_for(query, synonym_map(session))
-    found, total = ranked_page(session, groups, role, limit, offset)
+    found, total = ranked_page(session, groups, role, limit, offset, listed_only)
     result = SearchResult(query=query, session=search_session, groups=groups, total=total, items=found)
     if log and groups:
         if not is_sqlite(session):
             # The log is statistics: the search's transaction (its own, at every caller) need not wait for the
             # disk. A crash may lose the last moment's logs, never make the database inconsistent.
-            session.execute(text("SET LOCAL synchronous_commit = off"))
+            session.connection().exec_driver_sql("SET LOCAL synchronous_commit = off")
         logs.record_search(session, search_session, query, total)
     return result
 

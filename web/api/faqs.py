@@ -101,7 +101,7 @@ def search_items():
         raise ValidationFailed([FieldError("session", "session は英数字・_・- の8〜64文字です。")], status=400)
     limit, offset = _int_arg("limit", 20, 1, MAX_LIMIT), _int_arg("offset", 0, 0, 100000)
     with platform().database.transaction() as session:
-        found = search.search(session, query, who.role, session_id, limit=limit, offset=offset)
+        found = search.search(session, query, who.role, session_id, limit=limit, offset=offset, listed_only=True)
         body = {"items": [{"id": i.id, "faq_id": items.faq_id(i.number), "question": i.question,
                            "published": i.published, "audience": i.audience, "use_count": i.use_count}
                           for i in found.items],
