@@ -242,3 +242,18 @@ def test_the_page_around_the_rows_seen_before_shows_what_changed_since(api_app, 
     shown = text_of(kumin.get("/tasks?tab=group"))
     assert "引き受けました" in shown and _count(shown, "group") == 1 and _count(shown, "mine") == 1
     assert "引き受けました" not in text_of(kumin.get("/tasks?tab=group"))     # a message is shown once
+
+
+def test_a_kept_page_is_that_of_its_page_size(api_app, browsers, monkeypatch):
+    """The same address, counts and number of rows at another page size is another page (its pager differs)."""
+    import web.staff.worklist
+
+    visits = (VISIT, VISIT + timedelta(days=1), VISIT + timedelta(days=5))
+    for visit in visits:
+        _precheck(api_app, new_case(api_app, slot_start=visit.isoformat()), "kumin")
+    kumin = browsers["kumin_naka"]
+    monkeypatch.setattr(web.staff.worklist, "PAGE_SIZE", 2)
+    assert "3件のうち 3〜3件目を表示" in text_of(kumin.get("/tasks?tab=group&sort=due&page=2"))
+    monkeypatch.setattr(web.staff.worklist, "PAGE_SIZE", 1)
+    second = text_of(kumin.get("/tasks?tab=group&sort=due&page=2"))
+    assert "3件のうち 2〜2件目を表示" in second and "2 / 3 ページ" in second and 'rel="next"' in second

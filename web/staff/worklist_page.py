@@ -49,12 +49,25 @@ def _query_key(query) -> tuple:
             query.completed_from, query.completed_to, query.sort, errors, query.page)
 
 
+def _part(name: str, value):
+    if name == "tasks":
+        return len(value)           # the rows themselves are written in (render_rows keys each one)
+    if name == "query":
+        return _query_key(value)
+    if isinstance(value, dict):
+        return tuple(value.items())
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(value))
+    return value
+
+
 def _key(context: dict) -> tuple:
+    """Every value the page is rendered from: the context (page_url aside, made of the address and the query),
+    the person, the address, the wards, the departments and the training flag."""
     user = current_user
     return (user.user_id, user.username, user.display_name, user.role, user.ward, user.department,
             request.script_root, request.full_path, bool(current_app.config.get("TRAINING")),
-            context["scope"], _query_key(context["query"]), tuple(context["counts"].items()),
-            tuple(sorted(context["more"])), context["total"], len(context["tasks"]),
+            tuple((name, _part(name, value)) for name, value in sorted(context.items()) if name != "page_url"),
             tuple(load_wards().values()), tuple(DEPARTMENTS.items()))
 
 
