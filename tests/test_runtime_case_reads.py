@@ -119,3 +119,28 @@ def test_a_task_read_with_its_data_in_one_go_is_what_task_data_gives(runtime):
     assert task.state == "COMPLETED" and data is None
     with pytest.raises(NotFound):
         runtime.task_with_data(intake.id + 1000)
+
+
+def test_a_read_in_the_transaction_that_took_the_step_does_not_decode_the_workflow_again(runtime, monkeypatch):
+    from engine.errors import ScriptError
+
+    case = runtime.start("review", "op1", data={"age": 70}, ward="nakahara")
+    intake = open_task(runtime, case.id)
+    decoded = []
+    real = runtime.registry.codec.load_workflow
+    monkeypatch.setattr(runtime.registry.codec, "load_workflow", lambda *a, **k: decoded.append(1) or real(*a, **k))
+    with runtime.db.transaction() as s:
+        runtime.complete_task(intake.id, {"procedures": ["JU03"]}, "op1", session=s)
+        assert runtime.instance_data(case.id, session=s)["procedures"] == ["JU03"]
+        [precheck] = runtime.open_tasks(case.id, session=s)
+        assert runtime.task_data(precheck.id, session=s)["procedures"] == ["JU03"]
+        assert decoded == []
+        with pytest.raises(ScriptError):   # a step failing half-way, the transaction going on
+            with s.begin_nested():
+                runtime.complete_task(precheck.id, {"checked": True, "procedures": None, "attempt": "failed"},
+                                      "dept1", session=s)
+        assert "attempt" not in runtime.instance_data(case.id, session=s)
+    fresh = second_process(runtime)
+    assert runtime.instance_data(case.id) == fresh.instance_data(case.id)
+    assert "attempt" not in runtime.task_data(precheck.id)
+    assert runtime.complete_task(precheck.id, {"checked": True, "procedures": []}, "dept1").status == "completed"

@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 
 from .. import crypto
 from ..db.driver import one_row
-from ..db.session import after_commit
+from ..db.session import after_commit, transaction_info
 from ..errors import NotFound
 from ..registry.versions import VersionInfo
 from .open_tasks import SHOWN_COLUMNS, SHOWN_TASK_AND_INSTANCE, OpenTask, shown_task
 from .statements import READ_INSTANCE, READ_TASK_AND_INSTANCE
 from .step_write import written_here
+
+_WRITTEN_WORKFLOWS = "written_workflows"
 
 
 @dataclass
@@ -122,9 +124,19 @@ class InstanceStore:
                               created_at)
 
     def remember(self, session: Session, instance: LoadedInstance, workflow) -> None:
-        """Keep the workflow for the next operation on this instance, once (and only if) this one commits."""
+        """Keep the workflow for the next operation on this instance, once (and only if) this one commits; until
+        then, for reads in this transaction (written_workflow)."""
         instance_id, stamp = instance.id, instance.stamp
+        transaction_info(session).setdefault(_WRITTEN_WORKFLOWS, {})[instance_id] = (stamp, workflow)
         after_commit(session, lambda: self.cache.put(instance_id, stamp, workflow))
+
+    @staticmethod
+    def written_workflow(session: Session, instance: LoadedInstance):
+        """The workflow this transaction wrote the instance's row from, if the row is still as it wrote it: for
+        reading only (an operation that advances the instance decodes its own copy, so that a step failing half-way
+        can never change what is kept)."""
+        entry = transaction_info(session).get(_WRITTEN_WORKFLOWS, {}).get(instance.id)
+        return entry[1] if entry is not None and entry[0] == instance.stamp else None
 
     def put_back(self, session: Session, instance: LoadedInstance, workflow) -> None:
         """Keep a workflow read (not advanced) for the next operation: at once when the row it was read from is

@@ -316,7 +316,9 @@ class WorkflowRuntime:
 
     def _peek(self, session: Session, instance: LoadedInstance) -> BpmnWorkflow:
         """The workflow for reading only: goes back into the cache unchanged."""
-        workflow = self._load(instance)
+        workflow = instance.cached_workflow
+        if workflow is None:
+            workflow = self.store.written_workflow(session, instance) or self._load(instance)
         self.store.put_back(session, instance, workflow)
         return workflow
 
