@@ -257,3 +257,19 @@ def test_a_kept_page_is_that_of_its_page_size(api_app, browsers, monkeypatch):
     monkeypatch.setattr(web.staff.worklist, "PAGE_SIZE", 1)
     second = text_of(kumin.get("/tasks?tab=group&sort=due&page=2"))
     assert "3件のうち 2〜2件目を表示" in second and "2 / 3 ページ" in second and 'rel="next"' in second
+
+
+def test_what_a_page_is_asked_for_never_stands_for_the_parts_written_in(api_app, browsers):
+    """The rows, the CSRF token and the return address are written into a kept page at marks no value on the page
+    can spell (every value is escaped): a filter typed as those marks is shown as typed, the rows stay in the table."""
+    from web.staff.worklist_page import _ROWS
+    from web.staff.worklist_rows import BACK_MARK, CSRF_MARK
+
+    task = _precheck(api_app, new_case(api_app), "kumin")
+    kumin = browsers["kumin_naka"]
+    typed = f"{_ROWS}{CSRF_MARK}{BACK_MARK}"
+    page = text_of(kumin.get("/tasks", query_string={"tab": "group", "case": typed}))
+    assert _ROWS not in page and CSRF_MARK not in page and BACK_MARK not in page
+    assert 'value="&lt;rows-3c9a51&gt;&lt;csrf-0f6b2c&gt;&lt;back-0f6b2c&gt;"' in page
+    table = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert f'id="task-{task.id}"' in table and 'name="csrf_token" value="' in table

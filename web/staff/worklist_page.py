@@ -22,7 +22,7 @@ from web.staff.worklist_rows import BACK_MARK, CSRF_MARK
 TEMPLATE = "worklist/index.html"
 CAPACITY = 1024
 """Pages kept per process (about 10 KB each without their rows)."""
-_ROWS = "page-rows-3c9a51"
+_ROWS = Markup("<rows-3c9a51>")
 _pages: OrderedDict[tuple, str] = OrderedDict()
 _lock = threading.Lock()
 
@@ -76,12 +76,12 @@ def render_page(context: dict, rows: Markup) -> str:
     the departments and the rows: scope, query, tabs, counts, more, total, tasks, who, sorts, page_size, page_url)
     with `rows` (render_rows' marked HTML) written in."""
     if "_flashes" in session:
-        html = render_template(TEMPLATE, **context, rows=[Markup(_ROWS)], csrf_token=lambda: CSRF_MARK)
+        html = render_template(TEMPLATE, **context, rows=[_ROWS], csrf_token=lambda: CSRF_MARK)
     else:
         key = _key(context)
         html = _kept(key)
         if html is None:
-            html = render_template(TEMPLATE, **context, rows=[Markup(_ROWS)], csrf_token=lambda: CSRF_MARK)
+            html = render_template(TEMPLATE, **context, rows=[_ROWS], csrf_token=lambda: CSRF_MARK)
             _keep(key, html)
     html = html.replace(_ROWS, rows, 1)
     return html.replace(CSRF_MARK, str(escape(generate_csrf()))).replace(BACK_MARK, str(escape(request.full_path)))

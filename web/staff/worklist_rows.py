@@ -15,8 +15,9 @@ from web.people import person
 
 CAPACITY = 4096
 """Rows kept per process (about 2 KB each): several worklists' pages of a busy office."""
-CSRF_MARK = "row-csrf-0f6b2c"
-BACK_MARK = "row-back-0f6b2c"
+# Marks no text of a page can contain: every value is written escaped, so a "<" in it never reaches the HTML as is.
+CSRF_MARK = Markup("<csrf-0f6b2c>")
+BACK_MARK = Markup("<back-0f6b2c>")
 _rows: OrderedDict[tuple, str] = OrderedDict()
 _lock = threading.Lock()
 
