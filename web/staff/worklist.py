@@ -53,7 +53,8 @@ def _scope():
 
 
 def _query():
-    return read_worklist_query(request.args, load_wards(), DEPARTMENTS)
+    # A plain dict of each name's first value, as MultiDict.get reads it: a name not given costs no raised KeyError.
+    return read_worklist_query(request.args.to_dict(), load_wards(), DEPARTMENTS)
 
 
 def _cap(query, tab: str) -> int:
