@@ -15,9 +15,15 @@ from tests.support import PG_ADMIN_URL
 
 
 @pytest.fixture
+def database(postgres_database):
+    """The pool's liveness check is PostgreSQL's: every test here (and the API app) on PostgreSQL alone."""
+    with postgres_database.engine.begin() as connection:
+        connection.execute(text("SELECT okuyami_test_empty_every_table()"))
+    return postgres_database
+
+
+@pytest.fixture
 def pg(database):
-    if database.dialect != "postgresql":
-        pytest.skip("the pool's liveness check is PostgreSQL's")
     return database
 
 
@@ -55,10 +61,11 @@ def pings(pg, monkeypatch):
 
 
 def test_a_connection_used_a_moment_ago_is_not_pinged(pg, pings):
-    first = _backend_pid(pg)
+    for _ in range(10):            # every connection the pool holds used just now (it hands them out in turn)
+        _backend_pid(pg)
     pings.clear()
     for _ in range(3):
-        assert _backend_pid(pg) == first
+        assert _backend_pid(pg) > 0
     assert pings == []
 
 
