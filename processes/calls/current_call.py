@@ -12,6 +12,9 @@ from processes.calls.models import Call
 
 RECENT = timedelta(hours=2)
 """A call answered longer ago than this is not the one on the line now."""
+LONGEST_QUEUE = timedelta(hours=2)
+"""No caller waits longer than this in the queue (an exchange gives up on one long before): a call answered within
+RECENT entered within RECENT and this, which lets the query read the last hours' calls by the moment they entered."""
 WRAP_UP = timedelta(minutes=30)
 """A call that ended within this time is still being written up (after-call work)."""
 
@@ -21,7 +24,8 @@ def current_call(session: Session, agent: str, now: datetime) -> Call | None:
     names yet (None when the exchange reported none)."""
     recorded = exists().where(ContactRecord.call_id == Call.call_id, ContactRecord.deleted_at.is_(None))
     return session.scalars(
-        select(Call).where(Call.agent == agent, Call.answered_at.is_not(None), Call.answered_at > now - RECENT,
+        select(Call).where(Call.entered_at > now - RECENT - LONGEST_QUEUE, Call.agent == agent,
+                           Call.answered_at.is_not(None), Call.answered_at > now - RECENT,
                            Call.answered_at <= now, (Call.ended_at.is_(None)) | (Call.ended_at > now - WRAP_UP),
                            ~recorded)
         .order_by(Call.answered_at.desc()).limit(1)).first()
