@@ -1,10 +1,8 @@
-"""The worklist's statements as PostgreSQL runs them (issue #20, 3): the rows and counts read through the driver are
-the ones SQLAlchemy reads, and a department's unclaimed tasks come in due order from the scope index, not from
-reading and sorting every unclaimed task of the scope."""
+"""The worklist's statements read through the driver (issue #20, 3): the rows and counts are the ones SQLAlchemy
+reads, and the case subjects those of their cases (the plan PostgreSQL runs them by: tests/test_task_list_plan.py)."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
 
 from processes.tasks.queries import TaskFilters, count_tabs, find_task_rows, find_tasks
 from processes.tasks.task_statements import UNASSIGNED, criteria, rows_statement
@@ -33,24 +31,6 @@ def test_rows_and_counts_are_those_sqlalchemy_reads(api_app, database, cases):
     assert rows[0].due_at == expected[0].due_at and rows[0].due_at.utcoffset() == timedelta(0)
     assert rows[0].instance_id in cases and rows[0].department == "kumin"
     assert counts == {"group": 3, "mine": 0} and [t.id for t in tasks][:2] == [r.id for r in rows]
-
-
-def test_a_departments_unclaimed_page_is_read_in_due_order_from_the_scope_index(backend, database, cases):
-    if backend != "postgresql":
-        pytest.skip("PostgreSQL's plan")
-    shape, values = criteria(KUMIN, TaskFilters(assignee=UNASSIGNED), VISIT)
-    statement = rows_statement(shape, "due")
-    with database.transaction(write=False) as session:
-        connection = session.connection()
-        sql = connection.dialect.statement_compiler(connection.dialect, statement).construct_expanded_state(
-            {**values, "limit": 50, "offset": 0})
-        # Sorting and scanning the table forbidden (a few rows would otherwise be read anyhow): only a plan that
-        # reads the index in order avoids a Sort node.
-        connection.execute(text("SET LOCAL enable_sort = off"))
-        connection.execute(text("SET LOCAL enable_seqscan = off"))
-        connection.execute(text("SET LOCAL enable_bitmapscan = off"))
-        plan = "\n".join(connection.exec_driver_sql("EXPLAIN " + sql.statement, sql.parameters).scalars())
-    assert "ix_human_tasks_open_by_scope" in plan and "Sort" not in plan and "Filter" not in plan
 
 
 def test_case_subjects_of_pages_of_any_length_are_those_of_their_cases(api_app, database, cases):
