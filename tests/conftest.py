@@ -105,10 +105,16 @@ def database(backend, request, tmp_path) -> Database:
         yield db
         db.dispose()
         return
-    db = request.getfixturevalue("postgres_database")
-    with db.engine.begin() as connection:
+    yield request.getfixturevalue("empty_postgres_database")
+
+
+@pytest.fixture
+def empty_postgres_database(postgres_database) -> Database:
+    """The session's PostgreSQL database, emptied: for a module about PostgreSQL alone, whose `database` fixture
+    returns it (so that the app fixtures built on `database` use it too)."""
+    with postgres_database.engine.begin() as connection:
         connection.execute(text("SELECT okuyami_test_empty_every_table()"))
-    yield db
+    return postgres_database
 
 
 @pytest.fixture

@@ -153,10 +153,8 @@ def test_a_wait_too_large_for_its_column_is_a_malformed_line_not_a_wrong_figure(
 
 
 @pytest.fixture
-def postgres(postgres_database):
-    with postgres_database.engine.begin() as connection:
-        connection.execute(text("SELECT okuyami_test_empty_every_table()"))
-    return postgres_database
+def postgres(empty_postgres_database):
+    return empty_postgres_database
 
 
 def _stored_calls(database) -> list[tuple]:

@@ -15,11 +15,9 @@ from tests.support import PG_ADMIN_URL
 
 
 @pytest.fixture
-def database(postgres_database):
+def database(empty_postgres_database):
     """The pool's liveness check is PostgreSQL's: every test here (and the API app) on PostgreSQL alone."""
-    with postgres_database.engine.begin() as connection:
-        connection.execute(text("SELECT okuyami_test_empty_every_table()"))
-    return postgres_database
+    return empty_postgres_database
 
 
 @pytest.fixture

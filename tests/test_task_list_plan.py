@@ -16,10 +16,8 @@ KUMIN = scope_for("dept_staff", "nakahara", "kumin")
 
 
 @pytest.fixture
-def database(postgres_database):
-    with postgres_database.engine.begin() as connection:
-        connection.execute(text("SELECT okuyami_test_empty_every_table()"))
-    return postgres_database
+def database(empty_postgres_database):
+    return empty_postgres_database
 
 
 @pytest.fixture
