@@ -7,9 +7,6 @@ request is written in as the page is sent: the rows, the CSRF token, the address
 messages to show (flash) is rendered afresh: showing them takes them out of the session."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import current_app, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -17,30 +14,14 @@ from markupsafe import Markup, escape
 
 from processes.departments import DEPARTMENTS
 from processes.wards import load_wards
+from web.staff.kept_html import KeptHtml
 from web.staff.worklist_rows import BACK_MARK, CSRF_MARK
 
 TEMPLATE = "worklist/index.html"
 CAPACITY = 1024
 """Pages kept per process (about 10 KB each without their rows)."""
 _ROWS = Markup("<rows-3c9a51>")
-_pages: OrderedDict[tuple, str] = OrderedDict()
-_lock = threading.Lock()
-
-
-def _kept(key: tuple) -> str | None:
-    with _lock:
-        html = _pages.get(key)
-        if html is not None:
-            _pages.move_to_end(key)
-        return html
-
-
-def _keep(key: tuple, html: str) -> None:
-    with _lock:
-        _pages[key] = html
-        _pages.move_to_end(key)
-        while len(_pages) > CAPACITY:
-            _pages.popitem(last=False)
+_pages = KeptHtml(CAPACITY)
 
 
 def _query_key(query) -> tuple:
@@ -79,9 +60,9 @@ def render_page(context: dict, rows: Markup) -> str:
         html = render_template(TEMPLATE, **context, rows=[_ROWS], csrf_token=lambda: CSRF_MARK)
     else:
         key = _key(context)
-        html = _kept(key)
+        html = _pages.get(key)
         if html is None:
             html = render_template(TEMPLATE, **context, rows=[_ROWS], csrf_token=lambda: CSRF_MARK)
-            _keep(key, html)
+            _pages.keep(key, html)
     html = html.replace(_ROWS, rows, 1)
     return html.replace(CSRF_MARK, str(escape(generate_csrf()))).replace(BACK_MARK, str(escape(request.full_path)))

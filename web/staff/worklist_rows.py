@@ -5,37 +5,18 @@ parts of a row, the CSRF token and the address to come back to, stay marks (CSRF
 replaces once for all its rows as it is sent (web/staff/worklist_page.py)."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import current_app
 from markupsafe import Markup
 
 from web.people import person
+from web.staff.kept_html import KeptHtml
 
 CAPACITY = 4096
 """Rows kept per process (about 2 KB each): several worklists' pages of a busy office."""
 # Marks no text of a page can contain: every value is written escaped, so a "<" in it never reaches the HTML as is.
 CSRF_MARK = Markup("<csrf-0f6b2c>")
 BACK_MARK = Markup("<back-0f6b2c>")
-_rows: OrderedDict[tuple, str] = OrderedDict()
-_lock = threading.Lock()
-
-
-def _kept(key: tuple) -> str | None:
-    with _lock:
-        html = _rows.get(key)
-        if html is not None:
-            _rows.move_to_end(key)
-        return html
-
-
-def _keep(key: tuple, html: str) -> None:
-    with _lock:
-        _rows[key] = html
-        _rows.move_to_end(key)
-        while len(_rows) > CAPACITY:
-            _rows.popitem(last=False)
+_rows = KeptHtml(CAPACITY)
 
 
 def _key(task, overdue: bool, context: dict) -> tuple:
@@ -56,9 +37,9 @@ def render_rows(tasks, context: dict) -> Markup:
     for task in tasks:
         overdue = is_overdue(task, now)
         key = _key(task, overdue, context)
-        html = _kept(key)
+        html = _rows.get(key)
         if html is None:
             html = template.render(task=task, row_csrf=CSRF_MARK, row_back=BACK_MARK, **context)
-            _keep(key, html)
+            _rows.keep(key, html)
         rows.append(html)
     return Markup("".join(rows))
