@@ -38,6 +38,7 @@ from processes.documents.models import CasePacket
 
 TIMER_WAIT_SECONDS = 1800
 SURVEY_DAYS = 15   # the survey's timer waits 14 days after the visit
+PAGE = 50   # a worklist page as staff read it (web/staff/worklist.py PAGE_SIZE): the API lists 500 by default
 
 
 @dataclass
@@ -318,7 +319,7 @@ class Steps:
             self.completed += 1
         while self.local.reads < self.plan.reads_per_task:
             if self.local.reads % 2 == 0:
-                self.read("ワークリスト", "/api/v1/tasks", token)
+                self.read("ワークリスト", f"/api/v1/tasks?limit={PAGE}", token)
             else:
                 self.read("案件ページ", f"/api/v1/cases/{case_id}", token)
 

@@ -34,6 +34,29 @@ def test_a_scoped_role_cannot_widen_its_scope_with_a_filter(api):
     assert _prechecks(api, "counter_naka", "ward=tama") == []
 
 
+def test_the_list_comes_in_pages_in_due_order(api):
+    for days in (5, 1, 3):
+        api.post("/cases", "op", reservation(slot_start=(VISIT + timedelta(days=days)).isoformat()))
+    everything = _prechecks(api, query="role=dept_staff")
+    dues = [t["due_at"] for t in everything]
+    assert dues == sorted(dues) and len(everything) > 4
+    first = api.get("/tasks?role=dept_staff&limit=2", "sv").get_json()
+    assert [t["id"] for t in first["tasks"]] == [t["id"] for t in everything[:2]]
+    assert (first["limit"], first["offset"]) == (2, 0)
+    second = _prechecks(api, query="role=dept_staff&limit=2&offset=2")
+    assert [t["id"] for t in second] == [t["id"] for t in everything[2:4]]
+    assert _prechecks(api, query=f"role=dept_staff&offset={len(everything)}") == []
+    assert all(t["form"] for t in everything)           # a list row names its task's form as before
+
+
+def test_a_page_size_or_offset_out_of_range_is_400_saying_what_is_allowed(api):
+    for query in ("limit=0", "limit=501", "limit=ten", "offset=-1", "offset=1000001"):
+        response = api.get(f"/tasks?{query}", "sv")
+        assert response.status_code == 400, query
+        [error] = response.get_json()["errors"]
+        assert error["field"] == query.split("=")[0] and "までの整数で指定してください" in error["message"]
+
+
 def test_bad_filters_are_400_naming_each(api):
     response = api.get("/tasks?ward=osaka&state=DONE&assignee=someone&due_before=soon&department=x&role=y", "sv")
     assert response.status_code == 400

@@ -28,6 +28,8 @@ class _Kept:
         self.moments = tuple(i for i, column in enumerate(columns) if isinstance(column.type, UTCDateTime))
         self.literals = frozenset(bind.key for bind in self.compiled.literal_execute_params)
         self.lists = tuple(sorted(bind.key for bind in self.compiled.post_compile_params if bind.key not in self.literals))
+        self.constants = {name: value for name, value in self.compiled.params.items() if value is not None}
+        """Values the statement holds itself (a literal compared in a condition, such as `state != 'READY'`)."""
         self.sql: dict[tuple, tuple[str, dict]] = {}
         """The SQL per set of literal values (a page's state, limit and offset; a tab's cap) and lengths of the
         lists (the case ids of a page), with the names the lists' items are bound as: few per statement."""
@@ -48,7 +50,7 @@ class _Kept:
         return sql, parameters
 
     def rows(self, connection, values: dict) -> list:
-        sql, parameters = self._sql({k: _bound(v) for k, v in values.items()})
+        sql, parameters = self._sql({**self.constants, **{k: _bound(v) for k, v in values.items()}})
         found = fetch_all(connection, sql, parameters)
         if self.moments:
             found = [_in_utc(row, self.moments) for row in found]

@@ -22,10 +22,10 @@ SORTS = {
     # backwards instead of the rows being sorted.
     "-completed": (HumanTask.completed_at.desc(), HumanTask.id.desc()),
 }
-LIST_COLUMNS = (HumanTask.id, HumanTask.instance_id, HumanTask.spec_name, HumanTask.title, HumanTask.role,
-                HumanTask.ward, HumanTask.department, HumanTask.state, HumanTask.assignee, HumanTask.due_at,
+LIST_COLUMNS = (HumanTask.id, HumanTask.instance_id, HumanTask.spec_name, HumanTask.title, HumanTask.form,
+                HumanTask.role, HumanTask.ward, HumanTask.department, HumanTask.state, HumanTask.assignee, HumanTask.due_at,
                 HumanTask.created_at, HumanTask.completed_at, HumanTask.completed_by)
-"""What a list row shows of a task (no workflow data, no form)."""
+"""What a list row shows of a task (no workflow data, no form schema)."""
 Criteria = tuple[tuple[str, ...], dict]
 
 

@@ -9,22 +9,13 @@ from processes.faq.access import EDITORS, READERS, REVIEWERS, USERS
 from processes.faq.revisions import ACTIONS, changes
 from processes.tasks.access import require
 from processes.tasks.validation import FieldError, ValidationFailed
-from web.api.support import actor, json_body, register_errors
+from web.api.support import actor, int_arg, json_body, register_errors
 from web.api.tokens import token_required
 from web.extensions import platform
 
 bp = Blueprint("api_faqs", __name__, url_prefix="/api/v1")
 register_errors(bp)
 MAX_LIMIT = 100
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    value = request.args.get(name)
-    if value is None:
-        return default
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise ValidationFailed([FieldError(name, f"{low}から{high}までの整数で指定してください。")], status=400)
-    return int(value)
 
 
 @bp.post("/faqs")
@@ -99,7 +90,7 @@ def search_items():
     session_id = request.args.get("session")
     if session_id is not None and not logs.valid_session(session_id):
         raise ValidationFailed([FieldError("session", "session は英数字・_・- の8〜64文字です。")], status=400)
-    limit, offset = _int_arg("limit", 20, 1, MAX_LIMIT), _int_arg("offset", 0, 0, 100000)
+    limit, offset = int_arg("limit", 20, 1, MAX_LIMIT), int_arg("offset", 0, 0, 100000)
     with platform().database.transaction() as session:
         found = search.search(session, query, who.role, session_id, limit=limit, offset=offset, listed_only=True)
         body = {"items": [{"id": i.id, "faq_id": items.faq_id(i.number), "question": i.question,

@@ -174,9 +174,12 @@ def build_document(forms_dir) -> dict:
                            query("assignee", "Only `me`", {"type": "string", "enum": ["me"]}),
                            query("due_before", "Date (YYYY-MM-DD, JST) or date-time"),
                            query("overdue", "`true`: only open tasks past their due time; `false`: none of those",
-                                 {"type": "string", "enum": ["true", "false"]})],
-            "responses": {"200": _ok("Tasks", {"type": "object", "properties": {
-                "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}})}}, 400, 403)},
+                                 {"type": "string", "enum": ["true", "false"]}),
+                           query("limit", "How many tasks at the most, 1–500 (default 500)"),
+                           query("offset", "How many to pass over in due order, 0–1,000,000 (default 0)")],
+            "responses": {"200": _ok("A page of tasks in due order", {"type": "object", "properties": {
+                "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+                "limit": {"type": "integer"}, "offset": {"type": "integer"}}})}}, 400, 403)},
         "/api/v1/tasks/{task_id}": {"get": _secured({
             "operationId": "getTask", "summary": "One task with its form (JSON Schema) and current data",
             "description": "A department's pre-check shows only its `assignment`. " + ROLES_TEXT,

@@ -22,6 +22,16 @@ def json_body() -> dict:
     return body
 
 
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """A whole-number query parameter within [low, high], or ValidationFailed (400) naming it."""
+    value = request.args.get(name)
+    if value is None:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ValidationFailed([FieldError(name, f"{low}から{high}までの整数で指定してください。")], status=400)
+    return int(value)
+
+
 def error_response(status: int, message: str, errors: list[dict] | None = None):
     body = {"error": {"status": status, "message": message}}
     if errors is not None:

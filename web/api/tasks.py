@@ -20,14 +20,15 @@ from processes.tasks.access import (
 from processes.tasks.assignment import reassign as reassign_task
 from processes.tasks.assignment import unclaim as unclaim_task
 from processes.tasks.completion import complete as complete_task
-from processes.tasks.queries import find_tasks, is_overdue, parse_filters, task_by_id
+from processes.tasks.queries import MAX_LIMIT, find_task_rows, is_overdue, parse_filters, task_by_id
 from processes.tasks.validation import ValidationFailed, load_form, unknown_field_errors
-from web.api.support import actor, json_body, register_errors
+from web.api.support import actor, int_arg, json_body, register_errors
 from web.api.tokens import token_required
 from web.extensions import platform
 
 bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1")
 register_errors(bp)
+MAX_OFFSET = 1_000_000
 
 
 def listed(task, now=None) -> dict:
@@ -38,13 +39,15 @@ def listed(task, now=None) -> dict:
 @bp.get("/tasks")
 @token_required
 def tasks():
+    """A page of the caller's tasks in due order: `limit` (1–500, default 500) from `offset` (default 0)."""
     who = actor()
     scope = task_scope(who)
     filters = parse_filters(request.args, who.username)
+    limit, offset = int_arg("limit", MAX_LIMIT, 1, MAX_LIMIT), int_arg("offset", 0, 0, MAX_OFFSET)
     now = utcnow()
     with platform().database.transaction(write=False) as session:
-        rows = find_tasks(session, scope, filters, now=now)
-        return jsonify({"tasks": [listed(t, now) for t in rows]})
+        rows = find_task_rows(session, scope, filters, limit=limit, now=now, offset=offset)
+    return jsonify({"tasks": [listed(t, now) for t in rows], "limit": limit, "offset": offset})
 
 
 def _task(session, task_id: int):
