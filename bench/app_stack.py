@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -125,6 +126,10 @@ def running_stack(city: City, worker_interval: float = 10) -> Iterator[Stack]:
         _start([str(BIN / "okuyami"), "public", "serve", "--data", str(city.public_data), "--port", str(public_port),
                 "--workers", "1"], city, city.folder / "public.log"),
     ]
+    # A bench stopped with `kill` (SIGTERM) stops its stack too: without this, Python exits without running the
+    # `finally` below and leaves the worker and its converters running.
+    previous = signal.signal(signal.SIGTERM, _exit_on_term) if threading.current_thread() is threading.main_thread() \
+        else None
     try:
         staff, public = f"http://127.0.0.1:{staff_port}", f"http://127.0.0.1:{public_port}"
         for _ in range(4):   # both gunicorn workers have imported the app
@@ -140,6 +145,12 @@ def running_stack(city: City, worker_interval: float = 10) -> Iterator[Stack]:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_term(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def idle_baseline(url: str, count: int = 60) -> float:
