@@ -19,7 +19,7 @@ from processes.demo.city import ensure_demo_instance, seed_demo
 from processes.handover.sealed import ARCHIVE_NAME, new_key_pair, open_sealed
 from processes.okuyami.cases import CASE_PROCESS
 from processes.platform import build_platform
-from processes.tasks.queries import TaskFilters, find_tasks
+from processes.tasks.queries import TaskFilters, find_task_rows
 from processes.tasks.worklists import scope_for
 from web.cli import main
 
@@ -74,7 +74,7 @@ def test_cases_csv_has_one_row_per_case_and_the_open_ones_the_worklists_show(cit
     rows = _csv(city["out"] / "cases.csv")
     platform = city["platform"]
     with platform.database.transaction(write=False) as session:
-        worklist = find_tasks(session, scope_for("supervisor", None, None), TaskFilters(), limit=1000)
+        worklist = find_task_rows(session, scope_for("supervisor", None, None), TaskFilters(), limit=1000)
         instances = {t.instance_id for t in worklist}
         cases = {i.id for i in session.query(ProcessInstance).filter_by(process_id=CASE_PROCESS)}
     assert len(rows) == len(cases) == len({row["case_number"] for row in rows})

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from processes.tasks.queries import TaskFilters, count_tabs, find_task_rows, find_tasks
+from processes.tasks.queries import TaskFilters, count_tabs, find_task_rows
 from processes.tasks.task_statements import UNASSIGNED, criteria, rows_statement
 from processes.tasks.worklists import scope_for
 from tests.api_support import VISIT
@@ -26,11 +26,10 @@ def test_rows_and_counts_are_those_sqlalchemy_reads(api_app, database, cases):
         expected = list(session.execute(rows_statement(shape, "due"), {**values, "limit": 2, "offset": 0}))
         counts = count_tabs(session, KUMIN, {"group": group, "mine": TaskFilters(assignee="kumin_naka")},
                             {"group": 1000, "mine": 1000})
-        tasks = find_tasks(session, KUMIN, group)
     assert [tuple(r) for r in rows] == [tuple(r) for r in expected] and len(rows) == 2
     assert rows[0].due_at == expected[0].due_at and rows[0].due_at.utcoffset() == timedelta(0)
     assert rows[0].instance_id in cases and rows[0].department == "kumin"
-    assert counts == {"group": 3, "mine": 0} and [t.id for t in tasks][:2] == [r.id for r in rows]
+    assert counts == {"group": 3, "mine": 0}
 
 
 def test_case_subjects_of_pages_of_any_length_are_those_of_their_cases(api_app, database, cases):

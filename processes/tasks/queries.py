@@ -14,7 +14,7 @@ from processes.calendar import JST
 from processes.departments import DEPARTMENTS
 from processes.roles import ROLES
 from processes.tasks.list_reads import run_rows
-from processes.tasks.task_statements import UNASSIGNED, counts_statement, criteria, order, rows_statement, where
+from processes.tasks.task_statements import UNASSIGNED, counts_statement, criteria, rows_statement, where
 from processes.tasks.validation import FieldError, ValidationFailed
 from processes.tasks.worklists import TaskScope
 from processes.wards import load_wards
@@ -112,17 +112,6 @@ def _query(scope: TaskScope, filters: TaskFilters, now: datetime):
     return select(HumanTask).where(*where(shape)), values
 
 
-def find_tasks(session: Session, scope: TaskScope, filters: TaskFilters, limit: int = MAX_LIMIT,
-               now: datetime | None = None, offset: int = 0) -> list[HumanTask]:
-    """Tasks inside the scope matching every filter (a filter outside the scope simply matches nothing)."""
-    found = criteria(scope, filters, now or utcnow())
-    if found is None:
-        return []
-    shape, values = found
-    query = select(HumanTask).where(*where(shape)).order_by(*order(shape, filters.sort)).limit(limit).offset(offset)
-    return list(session.scalars(query, values))
-
-
 def count_tasks(session: Session, scope: TaskScope, filters: TaskFilters, now: datetime | None = None,
                 cap: int | None = None) -> int:
     """How many tasks match; with `cap`, counting stops past it (cap + 1 means "more than cap"): a history of a
@@ -138,8 +127,9 @@ def count_tasks(session: Session, scope: TaskScope, filters: TaskFilters, now: d
 
 def find_task_rows(session: Session, scope: TaskScope, filters: TaskFilters, limit: int = MAX_LIMIT,
                    now: datetime | None = None, offset: int = 0) -> list:
-    """find_tasks as plain rows of LIST_COLUMNS (attribute access like a HumanTask), from a statement kept per
-    shape: a page of 50 list rows without building the query or 50 ORM objects."""
+    """Tasks inside the scope matching every filter (a filter outside the scope simply matches nothing), as plain
+    rows of LIST_COLUMNS (attribute access like a HumanTask) from a statement kept per shape: a page of list rows
+    without building the query or an ORM object per row."""
     found = criteria(scope, filters, now or utcnow())
     if found is None:
         return []
