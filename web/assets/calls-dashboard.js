@@ -18,7 +18,7 @@ function hoursChart(data) {
           pointRadius: 0, fill: false },
       ],
     },
-    options: { maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, title: { display: true, text: "件数" } } } },
+    options: { maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "件数" } } } },
   };
 }
 
