@@ -1,12 +1,17 @@
 """The warm LibreOffice converter pool: converts, embeds only Noto faces for ＭＳ 明朝/ゴシック, recycles converters,
 replaces a hung one within a bounded wait, and says in Japanese when LibreOffice is missing."""
 import io
+import json
+import os
+import time
+from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from engine.documents.converter_pool import ConverterPool, PoolSettings
+from engine.documents.converter import Converter
+from engine.documents.converter_pool import SYSTEM_PYTHON, ConverterPool, PoolSettings
 from engine.documents.errors import ConversionFailed, ConverterUnavailable
 from engine.documents.pdf import merge_pdfs, page_count
 from tests.document_support import pdf_fonts, pdf_text
@@ -60,3 +65,37 @@ def test_a_hung_converter_is_killed_and_replaced_within_the_bounded_wait():
         assert pool.restarted == 2          # the first converter and its replacement, both killed
         pool.settings = PoolSettings(size=1)  # LibreOffice answers in time again
         assert "動く" in pdf_text(pool.convert(docx_in("ＭＳ 明朝", "動く")))
+
+
+def processes_in_session(session_id: int) -> list[str]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        if int(fields[3]) == session_id:
+            found.append(name)
+    return found
+
+
+@pytest.mark.slow
+def test_a_converter_whose_owner_dies_mid_conversion_leaves_no_libreoffice_running(tmp_path):
+    converter = Converter(SYSTEM_PYTHON, "soffice", tmp_path, "orphan")
+    converter.start(timeout=60)
+    session = converter.process.pid
+    source = tmp_path / "form.docx"
+    source.write_bytes(docx_in("ＭＳ 明朝", "所有者が消える"))
+    converter.process.stdin.write((json.dumps({"source": str(source), "target": str(tmp_path / "form.pdf")}) + "\n")
+                                  .encode())
+    converter.process.stdin.flush()
+    assert "soffice.bin" in processes_in_session(session)
+    # the worker that owned it is killed: its ends of both pipes close while LibreOffice is still converting
+    os.close(converter.process.stdout.fileno())
+    converter.process.stdin.close()
+    converter.process.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while processes_in_session(session) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_in_session(session) == []

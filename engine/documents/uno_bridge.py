@@ -8,6 +8,7 @@ killing the session also kills soffice. stdout carries only the protocol; soffic
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -57,9 +58,30 @@ def _convert(desktop, source, target):
         document.close(True)
 
 
+def _stop(desktop, soffice_process):
+    """End soffice however the loop ended (stdin closed, or the owner gone mid-answer: BrokenPipeError).
+
+    `soffice` is a wrapper whose child soffice.bin does the work, so killing the wrapper alone would orphan
+    soffice.bin; both are in this bridge's process group (the pool starts the bridge in a session of its own), so
+    the group is signalled, the bridge itself excepted."""
+    if desktop is not None:
+        try:
+            desktop.terminate()
+        except Exception:  # noqa: BLE001 - soffice is signalled below anyway
+            pass
+    try:
+        soffice_process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+    if os.getpgrp() == os.getpid():
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        os.killpg(os.getpgrp(), signal.SIGTERM)
+
+
 def main():
     soffice, profile_dir, pipe_name = sys.argv[1:4]
     process = _start_soffice(soffice, profile_dir, pipe_name)
+    desktop = None
     try:
         desktop = _connect(pipe_name, process)
         print("READY", flush=True)
@@ -71,15 +93,8 @@ def main():
             except Exception as exc:  # noqa: BLE001 - reported to the pool, which decides
                 answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
             print(json.dumps(answer), flush=True)
-        try:
-            desktop.terminate()
-        except Exception:  # noqa: BLE001 - soffice is killed below anyway
-            pass
     finally:
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _stop(desktop, process)
 
 
 if __name__ == "__main__":
