@@ -63,6 +63,12 @@ def test_bad_filters_are_400_naming_each(api):
     assert fields(response) == {"ward", "state", "assignee", "due_before", "department", "role"}
 
 
+def test_bad_filters_and_a_bad_page_are_named_together(api):
+    response = api.get("/tasks?ward=osaka&limit=0&offset=x", "sv")
+    assert response.status_code == 400
+    assert fields(response) == {"ward", "limit", "offset"}
+
+
 def test_a_task_shows_its_form_and_a_precheck_only_its_assignment(api):
     case = api.post("/cases", "op", reservation()).get_json()
     kumin = next(t for t in case["tasks"] if t["department"] == "kumin")

@@ -93,6 +93,9 @@ def test_a_two_character_query_finds_its_item_and_search_answers_the_documented_
         {"id": item["id"], "faq_id": item["faq_id"], "question": "故人の戸籍謄本はどこで取れますか"}
     assert api.get("/faqs/search?q=", "op").status_code == 400
     assert api.get("/faqs/search?q=戸籍&session=%3Cbad%3E", "op").status_code == 400
+    everything_wrong = api.get("/faqs/search?q=&session=%3Cbad%3E&limit=0&offset=-1", "op")
+    assert everything_wrong.status_code == 400
+    assert {e["field"] for e in everything_wrong.get_json()["errors"]} == {"q", "session", "limit", "offset"}
 
 
 def test_a_synonym_learned_from_searches_changes_results_only_after_acceptance(api):

@@ -9,7 +9,7 @@ from processes.faq.access import EDITORS, READERS, REVIEWERS, USERS
 from processes.faq.revisions import ACTIONS, changes
 from processes.tasks.access import require
 from processes.tasks.validation import FieldError, ValidationFailed
-from web.api.support import actor, int_arg, json_body, register_errors
+from web.api.support import actor, every_field_checked, int_arg, json_body, register_errors
 from web.api.tokens import token_required
 from web.extensions import platform
 
@@ -79,18 +79,28 @@ def revisions(item_id: int):
     return jsonify({"items": answer})
 
 
+def _search_words() -> str:
+    query = request.args.get("q", "")
+    if not query.strip():
+        raise ValidationFailed([FieldError("q", "検索する言葉を q に指定してください。")], status=400)
+    return query
+
+
+def _search_session() -> str | None:
+    session_id = request.args.get("session")
+    if session_id is not None and not logs.valid_session(session_id):
+        raise ValidationFailed([FieldError("session", "session は英数字・_・- の8〜64文字です。")], status=400)
+    return session_id
+
+
 @bp.get("/faqs/search")
 @token_required
 def search_items():
     who = actor()
     require(who.role in READERS)
-    query = request.args.get("q", "")
-    if not query.strip():
-        raise ValidationFailed([FieldError("q", "検索する言葉を q に指定してください。")], status=400)
-    session_id = request.args.get("session")
-    if session_id is not None and not logs.valid_session(session_id):
-        raise ValidationFailed([FieldError("session", "session は英数字・_・- の8〜64文字です。")], status=400)
-    limit, offset = int_arg("limit", 20, 1, MAX_LIMIT), int_arg("offset", 0, 0, 100000)
+    query, session_id, limit, offset = every_field_checked(_search_words, _search_session,
+                                                           lambda: int_arg("limit", 20, 1, MAX_LIMIT),
+                                                           lambda: int_arg("offset", 0, 0, 100000))
     with platform().database.transaction() as session:
         found = search.search(session, query, who.role, session_id, limit=limit, offset=offset, listed_only=True)
         body = {"items": [{"id": i.id, "faq_id": items.faq_id(i.number), "question": i.question,

@@ -1,6 +1,9 @@
 """What the API blueprints share: the calling actor, the JSON body, and errors that name each bad field."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, g, jsonify, request
 
 from processes.okuyami.interview import InvalidAnswers
@@ -30,6 +33,19 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     if not value.isdigit() or not low <= int(value) <= high:
         raise ValidationFailed([FieldError(name, f"{low}から{high}までの整数で指定してください。")], status=400)
     return int(value)
+
+
+def every_field_checked(*reads: Callable[[], Any]) -> list[Any]:
+    """Each read's value; when any fails, one ValidationFailed (400) naming the bad fields of all of them."""
+    values, errors = [], []
+    for read in reads:
+        try:
+            values.append(read())
+        except ValidationFailed as failed:
+            errors.extend(failed.errors)
+    if errors:
+        raise ValidationFailed(errors, status=400)
+    return values
 
 
 def error_response(status: int, message: str, errors: list[dict] | None = None):

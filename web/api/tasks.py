@@ -22,7 +22,7 @@ from processes.tasks.assignment import unclaim as unclaim_task
 from processes.tasks.completion import complete as complete_task
 from processes.tasks.queries import MAX_LIMIT, find_task_rows, is_overdue, parse_filters, task_by_id
 from processes.tasks.validation import ValidationFailed, load_form, unknown_field_errors
-from web.api.support import actor, int_arg, json_body, register_errors
+from web.api.support import actor, every_field_checked, int_arg, json_body, register_errors
 from web.api.tokens import token_required
 from web.extensions import platform
 
@@ -42,8 +42,9 @@ def tasks():
     """A page of the caller's tasks in due order: `limit` (1–500, default 500) from `offset` (default 0)."""
     who = actor()
     scope = task_scope(who)
-    filters = parse_filters(request.args, who.username)
-    limit, offset = int_arg("limit", MAX_LIMIT, 1, MAX_LIMIT), int_arg("offset", 0, 0, MAX_OFFSET)
+    filters, limit, offset = every_field_checked(lambda: parse_filters(request.args, who.username),
+                                                 lambda: int_arg("limit", MAX_LIMIT, 1, MAX_LIMIT),
+                                                 lambda: int_arg("offset", 0, 0, MAX_OFFSET))
     now = utcnow()
     with platform().database.transaction(write=False) as session:
         rows = find_task_rows(session, scope, filters, limit=limit, now=now, offset=offset)
