@@ -20,6 +20,7 @@ from processes.operations.audit_chain import seal, verify
 from processes.operations.models import AuditChainLink, PurgeRecord
 from processes.operations.purge import purge
 from processes.public.models import PublicRequest, SurveyAnswer
+from processes.reports.models import ReportBuild
 from processes.staff.models import StaffSession
 from processes.tasks.drafts.models import TaskDraft
 from web.cli import main
@@ -168,6 +169,24 @@ def test_web_requests_go_three_months_after_they_arrived_whatever_their_state(da
     assert _recorded(database, "public_requests")[0].deleted == 3
 
 
+def test_report_files_go_a_year_after_they_were_built_and_a_build_in_progress_stays(database):
+    with database.transaction() as session:
+        for period, state, days in (("2025-09", "done", 400), ("2025-10", "failed", 380), ("2025-11", "queued", 390),
+                                    ("2025-12", "running", 370), ("2026-10", "done", 30)):
+            at = NOW - timedelta(days=days)
+            session.add(ReportBuild(kind="monthly", period=period, format="pdf", requested_by="sv1", requested_at=at,
+                                    state=state, finished_at=at if state in ("done", "failed") else None,
+                                    file=b"%PDF" if state == "done" else None))
+    assert _purged(database, dry_run=True)["report_files"] == 2
+    with database.transaction(write=False) as session:
+        assert _count(session, ReportBuild) == 5
+    assert _purged(database)["report_files"] == 2
+    with database.transaction(write=False) as session:
+        assert sorted(session.scalars(select(ReportBuild.period))) == ["2025-11", "2025-12", "2026-10"]
+    record, [entry] = _recorded(database, "report_files")
+    assert record.deleted == 2 and entry["rows"] == 2
+
+
 def test_audit_entries_go_after_five_years_and_the_chain_still_verifies(database, instance_dir):
     for at in (LONG_AGO, LONG_AGO + timedelta(days=1), NOW - timedelta(days=3)):
         with time_machine.travel(at, tick=False):
@@ -206,11 +225,11 @@ def test_okuyami_purge_names_every_kind_and_where_recordings_go(database, instan
     result = CliRunner().invoke(main, ["--instance", str(instance_dir), "purge"])
     assert result.exit_code == 0, result.output
     for label in ("案件の個人情報", "印刷用の申請書類", "応対履歴: ", "折り返し先", "FAQの検索ログ", "ログインセッション",
-                  "職員へのお知らせ", "満足度アンケートの回答", "市民向けサイトから届いた予約の申込み", "監査ログ"):
+                  "職員へのお知らせ", "満足度アンケートの回答", "市民向けサイトから届いた予約の申込み", "作成済みの報告書ファイル", "監査ログ"):
         assert label in result.output and "件削除しました" in result.output, label
     assert "通話録音: 通話録音の削除ジョブ" in result.output
     with database.transaction(write=False) as session:
-        assert _count(session, PurgeRecord) == 10
+        assert _count(session, PurgeRecord) == 11
 
 
 def test_the_auditor_reads_each_purge_in_words(database):

@@ -34,6 +34,7 @@ KINDS: dict[str, RetentionKind] = {
     "notifications": RetentionKind("職員へのお知らせ", "通知日から", 12),
     "survey_answers": RetentionKind("満足度アンケートの回答（匿名）", "回答日から", 60),
     "public_requests": RetentionKind("市民向けサイトから届いた予約の申込み・お問い合わせ（保留中のものを含む）", "受付日から", 3),
+    "report_files": RetentionKind("作成済みの報告書ファイル（Excel・PDF。報告書の数値と版は残ります）", "作成日から", 12),
     "audit_log": RetentionKind("監査ログ", "記録日から", 60),
 }
 

@@ -45,6 +45,7 @@ PURGERS: dict[str, Callable[[Session, datetime, bool], int]] = {
     "notifications": purge_kinds.notifications,
     "survey_answers": purge_kinds.survey_answers,
     "public_requests": purge_kinds.public_requests,
+    "report_files": purge_kinds.report_files,
 }
 PURGED_ELSEWHERE = {"call_recordings": "通話録音の削除ジョブ（ワーカー）が録音ファイルとともに削除します"}
 

@@ -15,6 +15,9 @@ how many`, counting (dry run) or deleting everything of that kind older than `up
   `up_to`'s day (Tokyo).
 - public_requests: what the public side sent (booking requests, inquiries, unreadable survey answers) received
   before `up_to`, whatever its state: taken into a case or a contact record, kept for the supervisor, or settled.
+- report_files: report files built for download (XLSX, PDF, meeting packs) that finished, or failed, before
+  `up_to`; builds still queued or running stay. The report's figures and its versions are not files and stay: a
+  file gone is built again from the report page.
 - audit_log: audit entries and their chain links; the chain is sealed first and the last deleted link's hash is
   returned as the anchor the remaining chain starts from (see purge.py).
 """
@@ -35,7 +38,7 @@ from processes.okuyami.visit_models import CaseVisit
 from processes.operations.audit_chain import seal
 from processes.operations.models import AuditChainLink, AuditPurgePermit
 from processes.public.models import PublicRequest, SurveyAnswer
-from processes.reports.models import Incident
+from processes.reports.models import DONE, FAILED, Incident, ReportBuild
 from processes.staff.models import StaffSession
 from processes.tasks.drafts.models import TaskDraft
 
@@ -135,6 +138,15 @@ def public_requests(session: Session, up_to: datetime, dry_run: bool) -> int:
     count = _count(session, select(PublicRequest.id).where(PublicRequest.received_at < up_to))
     if not dry_run and count:
         session.execute(delete(PublicRequest).where(PublicRequest.received_at < up_to))
+    return count
+
+
+def report_files(session: Session, up_to: datetime, dry_run: bool) -> int:
+    old = select(ReportBuild.id).where(ReportBuild.state.in_((DONE, FAILED)),
+                                       func.coalesce(ReportBuild.finished_at, ReportBuild.requested_at) < up_to)
+    count = _count(session, old)
+    if not dry_run and count:
+        session.execute(delete(ReportBuild).where(ReportBuild.id.in_(old)))
     return count
 
 
