@@ -69,7 +69,8 @@ def print_day(result: DayResult) -> None:
           f"print packets made {result.packets}")
     print(f"database: +{result.database_bytes / 1e6:.1f} MB = {result.database_bytes / result.cases / 1024:.1f} KiB "
           f"per case; app CPU {result.app_cpu_seconds:.0f} s = {result.app_cpu_seconds / result.cases * 1000:.0f} ms "
-          "per case (gunicorn's and the worker's processes); PostgreSQL CPU "
+          f"per case (gunicorn's {result.app_cpu_seconds - result.worker_cpu_seconds:.0f} s and the worker's "
+          f"{result.worker_cpu_seconds:.0f} s, its LibreOffice converters included); PostgreSQL CPU "
           f"{result.database_cpu_seconds:.0f} s = {result.database_cpu_seconds / result.cases * 1000:.0f} ms per case")
     print(f"load average at the end: {result.load_average}")
     for error, count in Counter(e[:160] for e in result.errors).most_common(10):

@@ -57,6 +57,8 @@ class DayResult:
     database_cpu_seconds: float
     errors: list
     load_average: str
+    worker_cpu_seconds: float = 0.0
+    """Of app_cpu_seconds, the worker's (timers, print packets with their LibreOffice converters)."""
 
 
 @dataclass
@@ -112,6 +114,7 @@ class Steps:
         self.clock.follow()
         self.bytes_before = self.city.database_bytes()
         self.cpu_before = self._app_cpu()
+        self.worker_cpu_before = self._app_cpu(worker_only=True)
         self.database_cpu_before = self._database_cpu()
         self.timers_before = self._timers("FIRED")
 
@@ -144,7 +147,8 @@ class Steps:
                          self._packets(), self.city.database_bytes() - self.bytes_before,
                          self._app_cpu() - self.cpu_before, self._database_cpu() - self.database_cpu_before,
                          list(self.http.errors),
-                         " ".join(f"{x:.2f}" for x in os.getloadavg()))
+                         " ".join(f"{x:.2f}" for x in os.getloadavg()),
+                         self._app_cpu(worker_only=True) - self.worker_cpu_before)
 
     def progress(self, started: float, what: str) -> None:
         print(f"japan_day: {time.perf_counter() - started:7.0f} s  {what} ({self.completed} tasks completed, "
@@ -357,9 +361,10 @@ class Steps:
                 pass
         return total
 
-    def _app_cpu(self) -> float:
+    def _app_cpu(self, worker_only: bool = False) -> float:
         total = 0.0
-        for process in self.stack.processes[:2]:   # gunicorn (master and app processes) and the worker
+        # gunicorn (master and app processes) and the worker (with its converters)
+        for process in self.stack.processes[1:2] if worker_only else self.stack.processes[:2]:
             try:
                 family = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
             except psutil.NoSuchProcess:
