@@ -5,8 +5,12 @@ a request that fails validation is kept for the supervisor."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
+import time
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -110,6 +114,33 @@ def test_the_public_side_explains_what_is_missing_and_limits_each_address(sides)
     statuses = [public.post("/booking/request", json=request_body()).status_code for _ in range(limits.LIMITS["booking"] + 1)]
     assert statuses[:-1] == [202] * limits.LIMITS["booking"] and statuses[-1] == 429
     assert public.post("/booking/request", data=b"x" * 70_000, content_type="application/json").status_code == 413
+
+
+ANOTHER_PROCESS = """
+import json, sys
+import time_machine
+from web.public.app import create_public_app
+time_machine.travel(float(sys.argv[3]), tick=False).start()   # the tests' clock
+client = create_public_app(sys.argv[1]).test_client()
+print(json.dumps([client.post("/booking/request", json=json.loads(sys.argv[2])).status_code for _ in range(2)]))
+"""
+
+
+def test_the_limit_per_address_holds_across_the_public_sides_processes(sides):
+    """The public side runs several processes: what one counted, another sees."""
+    first = [sides["public"].post("/booking/request", json=request_body()).status_code
+             for _ in range(limits.LIMITS["booking"] - 2)]
+    other = subprocess.run([sys.executable, "-c", ANOTHER_PROCESS, str(sides["out"]), json.dumps(request_body()),
+                            str(time.time())],
+                           capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[1])
+    assert other.returncode == 0, other.stderr
+    assert first + json.loads(other.stdout.splitlines()[-1]) == [202] * limits.LIMITS["booking"]
+    assert sides["public"].post("/booking/request", json=request_body()).status_code == 429
+    another_address = sides["public"].post("/booking/request", json=request_body(),
+                                           environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert another_address.status_code == 202
+    window = (sides["out"] / "inbox" / limits.WINDOW_FILE).read_bytes()
+    assert b"127.0.0.1" not in window and b"192.0.2.7" not in window
 
 
 def test_pull_over_http_is_signed(sides, database):

@@ -1,43 +1,84 @@
-"""Abuse limits of the public side's forms: a sliding window of submissions per address and purpose (in memory,
-per process: a flood from one address is slowed down without storing anything about anyone for long), and a
-simple human check that needs no third-party service and no cookie (a question whose answer is in the page)."""
+"""Abuse limits of the public side's forms: a sliding window of submissions per address and purpose, and a simple
+human check that needs no third-party service and no cookie (a question whose answer is in the page).
+
+The window is shared by every process serving the same data directory (the public side runs several): a small
+SQLite file in its inbox folder holds, per submission, the purpose, a keyed hash of the address (never the address)
+and the moment; what has left the window is deleted at each submission, so nothing about anyone is kept for more
+than an hour. If that file cannot be used (a full disk, a lock held too long), the submission is let through and
+the failure logged: the limit slows a flood down, it is not what keeps the data safe."""
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
+import sqlite3
 import threading
 import time
-from collections import deque
+from pathlib import Path
 
 from flask import current_app, request
 
+log = logging.getLogger(__name__)
 WINDOW_SECONDS = 3600
 LIMITS = {"booking": 5, "inquiry": 5, "survey": 30, "tablet": 600}
-_lock = threading.Lock()
-_seen: dict[tuple[str, str], deque] = {}
-_MAX_KEYS = 50_000
+WINDOW_FILE = ".submission-window.sqlite"
+_opened: set[Path] = set()
+_opened_lock = threading.Lock()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=5, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE IF NOT EXISTS submissions (purpose TEXT NOT NULL, address TEXT NOT NULL, "
+                       "at REAL NOT NULL)")
+    connection.execute("CREATE INDEX IF NOT EXISTS submissions_by_address ON submissions (purpose, address)")
+    connection.execute("CREATE INDEX IF NOT EXISTS submissions_by_moment ON submissions (at)")
+    with _opened_lock:
+        _opened.add(path)
+    return connection
+
+
+def _window_file() -> Path:
+    folder = current_app.extensions["public_export"].root / "inbox"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / WINDOW_FILE
 
 
 def allow(purpose: str, now: float | None = None) -> bool:
     """True when the address may submit once more for this purpose in the window (and counts it)."""
-    now = time.monotonic() if now is None else now
-    key = (purpose, request.remote_addr or "")
-    with _lock:
-        if len(_seen) > _MAX_KEYS:
-            _seen.clear()
-        stamps = _seen.setdefault(key, deque())
-        while stamps and now - stamps[0] > WINDOW_SECONDS:
-            stamps.popleft()
-        if len(stamps) >= LIMITS[purpose]:
-            return False
-        stamps.append(now)
+    now = time.time() if now is None else now
+    address = hmac.new(_secret(), (request.remote_addr or "").encode(), hashlib.sha256).hexdigest()[:32]
+    try:
+        connection = _connect(_window_file())
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("DELETE FROM submissions WHERE at <= ?", (now - WINDOW_SECONDS,))
+            (count,) = connection.execute("SELECT count(*) FROM submissions WHERE purpose = ? AND address = ?",
+                                          (purpose, address)).fetchone()
+            if count < LIMITS[purpose]:
+                connection.execute("INSERT INTO submissions (purpose, address, at) VALUES (?, ?, ?)",
+                                   (purpose, address, now))
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        log.warning("submission window unavailable, %s submission let through: %s", purpose, exc)
         return True
+    return count < LIMITS[purpose]
 
 
 def reset() -> None:
-    with _lock:
-        _seen.clear()
+    """Empty the window of every data directory this process has used (tests start each from nothing)."""
+    with _opened_lock:
+        paths = list(_opened)
+    for path in paths:
+        if path.exists():
+            connection = sqlite3.connect(path, timeout=5, isolation_level=None)
+            try:
+                connection.execute("DELETE FROM submissions")
+            finally:
+                connection.close()
 
 
 # -------------------------------------------------------------------------------------------------- the human check
