@@ -61,15 +61,18 @@ def _row(session: Session, instance_id: int, ward: str, channel: str) -> CaseVis
 def hold_slot(session: Session, instance_id: int, ward: str, start: datetime, capacity: int,
               data: dict | None = None) -> CaseVisit:
     """Take the first free seat of the slot for the case (moving it there when it held another slot); a slot
-    with no free seat left is a 409. The unique (ward, slot_start, seat) constraint decides between two bookings
-    racing for the same seat: the loser tries the next seat, and finds none when the slot is full."""
+    with no free seat left is a 409. The seats already taken are read first, so a booking tries only free ones;
+    the unique (ward, slot_start, seat) constraint decides between two bookings racing for the same seat: the
+    loser tries the next free seat, and finds none when the slot is full."""
     start = start.astimezone(JST)
     row = _row(session, instance_id, ward, "booking")
     if data is not None:
         row.family = family_of(data)
     row.seat, row.cancelled_at = None, None
     session.flush()
-    for seat in range(1, capacity + 1):
+    taken = set(session.scalars(select(CaseVisit.seat).where(CaseVisit.ward == ward, CaseVisit.slot_start == start,
+                                                             CaseVisit.seat.is_not(None))))
+    for seat in (seat for seat in range(1, capacity + 1) if seat not in taken):
         try:
             with session.begin_nested():
                 row.slot_start, row.seat, row.visit_on = start, seat, start.date()
