@@ -158,6 +158,33 @@ def test_pull_over_http_is_signed(sides, database):
     assert result.booking == 1 and not list((out / "inbox" / "booking").glob("*.sealed"))
 
 
+def _send_requests(public, count: int, first_address: int = 0) -> None:
+    for n in range(first_address, first_address + count):
+        sent = public.post("/booking/request", json=request_body(), environ_base={"REMOTE_ADDR": f"192.0.2.{n}"})
+        assert sent.status_code == 202
+
+
+def test_a_pull_takes_every_request_waiting_not_only_the_first_batch(sides, database, monkeypatch):
+    out, platform = sides["out"], sides["platform"]
+    _send_requests(sides["public"], 5)
+    result = pull(database, platform, FolderSource(out, batch=2))
+    assert (result.booking, result.kept) == (5, 0) and not list((out / "inbox" / "booking").glob("*.sealed"))
+    assert len(confirmation_tasks(platform)) == 5
+
+    _send_requests(sides["public"], 3, first_address=10)      # over HTTP, the public side hands out 2 at a time
+    monkeypatch.setattr("web.public.inbox.PULL_BATCH", 2)
+    server = make_server("127.0.0.1", 0, create_public_app(out))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = pull(database, platform, UrlSource(f"http://127.0.0.1:{server.server_port}",
+                                                    signing_secret(database)))
+    finally:
+        server.shutdown()
+    assert (result.booking, result.kept) == (3, 0) and not list((out / "inbox" / "booking").glob("*.sealed"))
+    assert len(confirmation_tasks(platform)) == 8
+
+
 def test_the_booking_form_walks_without_script(sides):
     public = sides["public"]
     query = urlencode({"ward": "nakahara", "slot": VISIT.isoformat()})

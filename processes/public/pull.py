@@ -41,11 +41,11 @@ class PullResult:
 class FolderSource:
     """The public side's data directory on this machine (or a copy of its inbox)."""
 
-    def __init__(self, root: Path):
-        self.root = Path(root)
+    def __init__(self, root: Path, batch: int = 500):
+        self.root, self.batch = Path(root), batch
 
     def items(self) -> list[sealing.SealedItem]:
-        return sealing.read_items(self.root)
+        return sealing.read_items(self.root, self.batch)
 
     def remove(self, names: list[str]) -> None:
         for name in names:
@@ -141,14 +141,19 @@ class _Refused(Exception):
 
 
 def pull(database, services, source) -> PullResult:
+    """Everything the public side holds: a source hands out a batch at a time (500), so batches are taken until
+    one brings nothing new (an item whose removal failed comes again and is not taken twice)."""
     result = PullResult()
-    items = source.items()
-    done = []
-    for item in items:
-        take(database, services, item, result)
-        done.append(item.name)
-    source.remove(done)
-    return result
+    taken: set[str] = set()
+    while True:
+        items = [item for item in source.items() if item.name not in taken]
+        if not items:
+            return result
+        for item in items:
+            take(database, services, item, result)
+        names = [item.name for item in items]
+        source.remove(names)
+        taken.update(names)
 
 
 def signing_secret(database) -> bytes:
