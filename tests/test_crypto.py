@@ -107,9 +107,9 @@ def test_generated_keys_are_distinct_and_usable():
 
 # the workflow blob in the database ----------------------------------------------------------------------------
 
-def _raw_workflow(database, instance_id: int) -> bytes:
+def _raw_workflow(database, instance_id: int, column: str = "workflow") -> bytes:
     with database.engine.connect() as connection:
-        value = connection.execute(text("SELECT workflow FROM process_instances WHERE id = :id"),
+        value = connection.execute(text(f"SELECT {column} FROM process_instances WHERE id = :id"),
                                    {"id": instance_id}).scalar_one()
     return bytes(value)
 
@@ -127,6 +127,19 @@ def test_the_stored_workflow_holds_no_personal_data_in_clear(runtime, database):
     with pytest.raises(DecryptionFailed):
         KeyRing([OTHER]).decrypt(raw)
     assert runtime.instance_data(started.id)["deceased_name"] == NAME
+
+
+def test_the_case_data_stored_beside_the_workflow_is_encrypted_too(runtime, database):
+    started = runtime.start("review", "op1", data={"age": 70, "deceased_name": NAME}, ward="nakahara")
+
+    raw = _raw_workflow(database, started.id, "case_data")
+
+    escaped = json.dumps(NAME)[1:-1].encode("ascii")
+    for needle in (NAME.encode("utf-8"), escaped, b"deceased_name"):
+        assert needle not in raw
+    assert json.loads(zlib.decompress(crypto.keyring().decrypt(raw)))["deceased_name"] == NAME
+    with pytest.raises(DecryptionFailed):
+        KeyRing([OTHER]).decrypt(raw)
 
 
 def test_after_rotation_cases_stay_readable_and_are_rewritten_with_the_new_key(
@@ -160,6 +173,8 @@ def test_reencrypting_moves_every_case_to_the_new_key_so_the_old_one_can_be_remo
     crypto.configure([NEW])  # the old key is gone
     for case in cases:
         assert b"deceased_name" in zlib.decompress(KeyRing([NEW]).decrypt(_raw_workflow(database, case.id)))
+        assert b"deceased_name" in zlib.decompress(KeyRing([NEW]).decrypt(_raw_workflow(database, case.id,
+                                                                                       "case_data")))
         assert runtime.instance_data(case.id)["deceased_name"] == NAME
     assert runtime.get_instance(cases[0].id).row_version == cases[0].row_version  # data unchanged, no new version
 

@@ -99,3 +99,40 @@ def test_a_case_that_comes_again_under_an_earlier_cases_id_is_read_from_the_data
     assert later.id == earlier.id
     data = runtime.instance_data(later.id)
     assert data["applicant"] == {"name": "中原一郎"} and data["procedures"] == ["HN01"]
+
+
+def test_a_process_that_does_not_hold_the_workflow_reads_the_case_without_decoding_it(runtime, monkeypatch):
+    """Each step stores the case's data beside the workflow: with two app processes, half the case pages are read
+    in the process that did not take the last step, and decoding the whole workflow there cost the most."""
+    case = runtime.start("review", "op1", data={"age": 70, "applicant": {"name": "川崎花子"}}, ward="nakahara")
+    runtime.complete_task(open_task(runtime, case.id).id, {"procedures": ["JU03"], "seen": [1, 2.5, None]}, "op1")
+    expected = runtime.instance_data(case.id)
+
+    def no_decoding(*_args, **_kwargs):
+        raise AssertionError("the workflow was decoded to read the case")
+    monkeypatch.setattr(runtime.registry.codec, "load_workflow", no_decoding)
+    assert second_process(runtime).instance_data(case.id) == expected
+    assert expected["applicant"] == {"name": "川崎花子"} and expected["seen"] == [1, 2.5, None]
+
+
+def test_a_case_stored_without_its_data_beside_the_workflow_is_read_from_the_workflow(runtime, database):
+    """Rows written before the data was stored beside the workflow (migration 0029) have none."""
+    case = runtime.start("review", "op1", data={"age": 70, "applicant": {"name": "川崎花子"}}, ward="nakahara")
+    runtime.complete_task(open_task(runtime, case.id).id, {"procedures": ["JU03"]}, "op1")
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE process_instances SET case_data = NULL")
+
+    data = second_process(runtime).instance_data(case.id)
+    assert data["applicant"] == {"name": "川崎花子"} and data["procedures"] == ["JU03"]
+    second_process(runtime).complete_task(open_task(runtime, case.id).id, {"checked": True}, "dept1")
+    assert second_process(runtime).instance_data(case.id)["checked"] is True
+
+
+def test_data_that_json_cannot_give_back_as_it_is_is_not_stored_beside_the_workflow():
+    from datetime import date
+
+    from engine.runtime.case_data import read_stored_case_data, stored_case_data
+    plain = {"applicant": {"name": "川崎花子"}, "procedures": ["JU03"], "amount": 1.5, "none": None}
+    assert read_stored_case_data(stored_case_data(plain)) == plain
+    for odd in ({"on": date(2026, 12, 3)}, {"pair": (1, 2)}, {1: "number as key"}, {"x": float("nan")}):
+        assert stored_case_data(odd) is None

@@ -59,6 +59,9 @@ class ProcessInstance(Base):
     process_id: Mapped[str] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     workflow: Mapped[bytes] = mapped_column(EncryptedBytes, deferred=True)
+    case_data: Mapped[bytes | None] = mapped_column(EncryptedBytes, deferred=True, nullable=True)
+    """The case's current data as of this row_version (compressed JSON), written with the workflow at each step
+    (engine/runtime/case_data.py): read instead of decoding the workflow. NULL: read it from the workflow."""
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
     """Optimistic lock: every write is `UPDATE ... WHERE row_version = <the version read>` and increments it."""
     ward: Mapped[str | None] = mapped_column(String(32), index=True)

@@ -1,4 +1,9 @@
-"""The case's current data as its workflow holds it, and a per-process memo of it for the instance's stored row.
+"""The case's current data as its workflow holds it, its stored form beside the workflow, and a per-process memo of
+it for the instance's stored row.
+
+Each step writes the data it leaves (compressed JSON, encrypted like the workflow) into the instance row's
+case_data, so a process that does not hold the workflow reads the case from that instead of decoding the workflow.
+Data that JSON cannot give back exactly (a date object, a tuple) is not stored; such a row is read from its workflow.
 
 Working the data out walks the workflow's tasks; a case is read about ten times for each step it takes, so each
 app process keeps the result for the row it was read from (its row_version and creation moment, as the workflow
@@ -8,7 +13,9 @@ of the top level; nested values are shared, as they are with the workflow itself
 """
 from __future__ import annotations
 
+import json
 import threading
+import zlib
 from collections import OrderedDict
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -37,6 +44,21 @@ def case_data(workflow: BpmnWorkflow) -> dict:
         data.update(task.data)
     data.update(main.data)
     return data
+
+
+def stored_case_data(data: dict) -> bytes | None:
+    """The data as the instance row keeps it (before encryption), or None when JSON would not give it back as it is."""
+    try:
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    if json.loads(text) != data:
+        return None
+    return zlib.compress(text.encode(), 1)
+
+
+def read_stored_case_data(blob: bytes) -> dict:
+    return json.loads(zlib.decompress(blob))
 
 
 class CaseDataMemo:

@@ -42,6 +42,8 @@ class LoadedInstance:
     timers_before: dict | None = None
     """The workflow's waiting timers when it was loaded for this operation (the base of the timers diff)."""
     timers_fired: int = 0
+    sealed_data: bytes | None = None
+    """The case_data column as stored (encrypted); None when the row has none or this operation has just written it."""
 
     @property
     def stamp(self) -> tuple[int, datetime | None]:
@@ -92,11 +94,11 @@ class InstanceStore:
         self.cache = WorkflowCache(cache_size)
 
     def _loaded(self, session: Session, row) -> LoadedInstance:
-        instance_id, row_version, status, ward, version_id, sealed, created_at = row
+        instance_id, row_version, status, ward, version_id, sealed, created_at, sealed_data = row
         version = self._registry.versions.get(session, version_id)
         return LoadedInstance(instance_id, row_version, status, ward, version, sealed,
                               self._registry.specs_for(session, version), created_at,
-                              self.cache.take(instance_id, (row_version, created_at)))
+                              self.cache.take(instance_id, (row_version, created_at)), sealed_data=sealed_data)
 
     def read(self, session: Session, instance_id: int) -> LoadedInstance:
         row = one_row(session.connection(), READ_INSTANCE, {"instance_id": instance_id})

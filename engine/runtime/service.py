@@ -15,6 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from .. import crypto
 from ..db.driver import all_rows
 from ..db.models import HumanTask, ProcessInstance
 from ..db.session import Database, after_commit
@@ -24,7 +25,7 @@ from ..registry import ModelRegistry
 from ..sandbox import SandboxScriptEngine
 from ..sandbox.environment import ServiceHandler
 from . import audit
-from .case_data import CaseDataMemo, case_data
+from .case_data import CaseDataMemo, case_data, read_stored_case_data, stored_case_data
 from .human_tasks import READY, DeadlinePolicy, human_task_changes, ready_user_tasks
 from .instance_store import InstanceStore, LoadedInstance, TaskRow
 from .open_tasks import OpenTask, open_tasks
@@ -85,18 +86,20 @@ class WorkflowRuntime:
             now = utcnow()
             status = _status(workflow)
             timers = _timers(workflow, status)
-            blob = self.registry.codec.dump_workflow(workflow)
+            blob, data_now = self.registry.codec.dump_workflow(workflow), case_data(workflow)
             task_closes, task_rows = human_task_changes(s, version, ward, workflow, {}, now, actor,
                                                         self.deadline_policy)
             timer_closes, timer_rows = timer_changes(workflow, {}, timers, now)
             instance_id, new_tasks = write_step(s, StepWrite(
                 insert_values(version.id, version.process_id, blob, status=status, ward=ward,
-                              wake_at=next_wake(timers), actor=actor, now=now),
+                              wake_at=next_wake(timers), actor=actor, now=now,
+                              case_data=stored_case_data(data_now)),
                 task_closes, task_rows, timer_closes, timer_rows,
                 audit.entry(actor, "instance.started", after=data or {},
                             detail={"process_id": process_id, "version": version.version})))
             instance = self.store.written(s, instance_id, version, status=status, ward=ward, created_at=now)
             self.store.remember(s, instance, workflow)
+            self._remember_data(s, instance, data_now)
             return _summary(instance, new_tasks)
 
     def cancel(self, instance_id: int, actor: str, reason: str = "", session: Session | None = None) -> InstanceSummary:
@@ -127,16 +130,25 @@ class WorkflowRuntime:
             return _summary(instance), self._data(s, instance)
 
     def _data(self, session: Session, instance: LoadedInstance) -> dict:
+        """Kept by this process for the row, else as the row stores it beside the workflow, else from the workflow."""
         data = self.case_data.get(instance.id, instance.stamp)
         if data is not None:
             self._keep(instance)
             return data
-        data, stamp = case_data(self._peek(session, instance)), instance.stamp
-        if written_here(session, instance.id):
-            after_commit(session, lambda: self.case_data.put(instance.id, stamp, data))
+        if instance.sealed_data is not None:
+            self._keep(instance)
+            data = read_stored_case_data(crypto.keyring().decrypt(bytes(instance.sealed_data)))
         else:
-            self.case_data.put(instance.id, stamp, data)
+            data = case_data(self._peek(session, instance))
+        self._remember_data(session, instance, data)
         return dict(data)
+
+    def _remember_data(self, session: Session, instance: LoadedInstance, data: dict) -> None:
+        instance_id, stamp = instance.id, instance.stamp
+        if written_here(session, instance_id):
+            after_commit(session, lambda: self.case_data.put(instance_id, stamp, data))
+        else:
+            self.case_data.put(instance_id, stamp, data)
 
     # human tasks ------------------------------------------------------------------------------------------
     def list_tasks(self, *, role: str | None = None, assignee: str | None = None, ward: str | None = None,
@@ -343,18 +355,20 @@ class WorkflowRuntime:
         clock = utcnow()
         status = status or _status(workflow)
         timers = _timers(workflow, status)
-        blob = self.registry.codec.dump_workflow(workflow)
+        blob, data_now = self.registry.codec.dump_workflow(workflow), case_data(workflow)
         task_closes, task_rows = human_task_changes(s, instance.version, instance.ward, workflow, ready_before,
                                                     clock, actor, self.deadline_policy)
         timer_closes, timer_rows = timer_changes(workflow, instance.timers_before or {}, timers, now or clock)
         _, new_tasks = write_step(s, StepWrite(
             update_values(instance.id, instance.row_version, blob, status=status, wake_at=next_wake(timers),
-                          now=clock),
+                          now=clock, case_data=stored_case_data(data_now)),
             task_closes, task_rows, timer_closes, timer_rows, audited))
         instance.row_version += 1
         instance.status = status
         instance.timers_fired = fired(timer_closes)
         instance.timers_before = timers
+        instance.sealed_data = None
+        self._remember_data(s, instance, data_now)
         if status == RUNNING:
             self.store.remember(s, instance, workflow)
         return tuple(new_tasks)

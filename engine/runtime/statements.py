@@ -17,9 +17,10 @@ timers = Timer.__table__
 
 INSTANCE_COLUMNS = (instances.c.id, instances.c.row_version, instances.c.status, instances.c.ward,
                     instances.c.process_version_id, type_coerce(instances.c.workflow, LargeBinary).label("sealed"),
-                    instances.c.created_at)
+                    instances.c.created_at, type_coerce(instances.c.case_data, LargeBinary).label("sealed_data"))
 """The workflow as stored (encrypted): decrypted only when this process does not hold the workflow already. The
-creation moment tells this case from an earlier one that had its id (ids start again after an erase or a restore)."""
+creation moment tells this case from an earlier one that had its id (ids start again after an erase or a restore).
+The case data as stored (encrypted; NULL: read it from the workflow), decrypted only when a read needs it."""
 
 READ_INSTANCE = select(*INSTANCE_COLUMNS).where(instances.c.id == bindparam("instance_id"))
 
@@ -37,7 +38,7 @@ INSERT_INSTANCE = instances.insert().returning(instances.c.id)
 UPDATE_INSTANCE = (
     instances.update()
     .where(instances.c.id == bindparam("b_id"), instances.c.row_version == bindparam("b_row_version"))
-    .values(workflow=bindparam("workflow"), row_version=bindparam("new_row_version"), status=bindparam("status"),
+    .values(workflow=bindparam("workflow"), case_data=bindparam("case_data"), row_version=bindparam("new_row_version"), status=bindparam("status"),
             wake_at=bindparam("wake_at"), updated_at=bindparam("updated_at"), ended_at=bindparam("ended_at")))
 
 INSERT_HUMAN_TASKS = human_tasks.insert().returning(human_tasks.c.id, sort_by_parameter_order=True)

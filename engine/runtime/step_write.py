@@ -43,7 +43,7 @@ _TIMER_CLOSE_COLUMNS = (("b_task_id", "varchar"), ("state", "varchar"), ("fired_
 _AUDIT_COLUMNS = (("at", "timestamptz"), ("actor", "varchar"), ("action", "varchar"), ("task_id", "varchar"),
                   ("before_digest", "varchar"), ("after_digest", "varchar"), ("detail", "json"))
 _INSERT_COLUMNS = (("process_version_id", "integer"), ("process_id", "varchar"), ("status", "varchar"),
-                   ("workflow", "bytea"), ("row_version", "integer"), ("ward", "varchar"),
+                   ("workflow", "bytea"), ("case_data", "bytea"), ("row_version", "integer"), ("ward", "varchar"),
                    ("wake_at", "timestamptz"), ("created_at", "timestamptz"), ("created_by", "varchar"),
                    ("updated_at", "timestamptz"), ("ended_at", "timestamptz"))
 
@@ -129,7 +129,8 @@ def _text(shape: tuple) -> str:
         parts = [f"inst AS (INSERT INTO process_instances ({_names(_INSERT_COLUMNS)}) VALUES "
                  f"{_values('i', 1, _INSERT_COLUMNS)} RETURNING id)"]
     else:
-        parts = ["inst AS (UPDATE process_instances SET workflow = %(workflow)s, row_version = %(new_row_version)s,"
+        parts = ["inst AS (UPDATE process_instances SET workflow = %(workflow)s, case_data = %(case_data)s,"
+                 " row_version = %(new_row_version)s,"
                  " status = %(status)s, wake_at = %(wake_at)s, updated_at = %(updated_at)s, ended_at = %(ended_at)s"
                  " WHERE id = %(b_id)s AND row_version = %(b_row_version)s RETURNING id)"]
     if task_closes:
@@ -175,12 +176,14 @@ def _write_postgresql(connection, step: StepWrite) -> tuple[int, list[int]]:
     if sql is None:
         sql = _texts[shape] = _text(shape)
     instance = step.instance
-    workflow = crypto.keyring().encrypt(instance["workflow"])  # what EncryptedBytes does for the Core statements
+    ring = crypto.keyring()   # what EncryptedBytes does for the Core statements
+    workflow = ring.encrypt(instance["workflow"])
+    case_data = ring.encrypt(instance["case_data"]) if instance["case_data"] is not None else None
     if step.is_insert:
         params = {f"i0_{name}": instance[name] for name, _kind in _INSERT_COLUMNS}
-        params["i0_workflow"] = workflow
+        params["i0_workflow"], params["i0_case_data"] = workflow, case_data
     else:
-        params = {**instance, "workflow": workflow}
+        params = {**instance, "workflow": workflow, "case_data": case_data}
     _flatten(params, "hc", step.task_closes, _TASK_CLOSE_COLUMNS)
     _flatten(params, "h", step.task_rows, _TASK_COLUMNS)
     _flatten(params, "tc", step.timer_closes, _TIMER_CLOSE_COLUMNS)
@@ -196,16 +199,18 @@ def _write_postgresql(connection, step: StepWrite) -> tuple[int, list[int]]:
 
 
 def update_values(instance_id: int, row_version: int, blob: bytes, *, status: str, wake_at: datetime | None,
-                  now: datetime) -> dict:
+                  now: datetime, case_data: bytes | None = None) -> dict:
     """UPDATE_INSTANCE's values: the next row_version, if the stored one is still `row_version`."""
-    return {"b_id": instance_id, "b_row_version": row_version, "workflow": blob, "new_row_version": row_version + 1,
+    return {"b_id": instance_id, "b_row_version": row_version, "workflow": blob, "case_data": case_data,
+            "new_row_version": row_version + 1,
             "status": status, "wake_at": wake_at, "updated_at": now,
             "ended_at": None if status == "running" else now}
 
 
 def insert_values(version_id: int, process_id: str, blob: bytes, *, status: str, ward: str | None,
-                  wake_at: datetime | None, actor: str, now: datetime) -> dict:
+                  wake_at: datetime | None, actor: str, now: datetime, case_data: bytes | None = None) -> dict:
     """INSERT_INSTANCE's values for a new instance at row_version 1."""
     return {"process_version_id": version_id, "process_id": process_id, "status": status, "workflow": blob,
+            "case_data": case_data,
             "row_version": 1, "ward": ward, "wake_at": wake_at, "created_at": now, "created_by": actor,
             "updated_at": now, "ended_at": None if status == "running" else now}

@@ -1,15 +1,17 @@
 """Does every instance agree with its query tables? The check behind the fault tests (a process killed with kill -9
 must leave nothing half written): for each instance, the workflow blob's READY user tasks are the READY rows of
-`human_tasks`, its waiting timers are the WAITING rows of `timers`, its start and every completed task are in the
-audit log. Reading only."""
+`human_tasks`, its waiting timers are the WAITING rows of `timers`, the case data stored beside it is the data it
+holds, its start and every completed task are in the audit log. Reading only."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from engine import crypto
 from engine.db.models import AuditEntry, HumanTask, ProcessInstance, Timer
 from engine.runtime import WorkflowRuntime
+from engine.runtime.case_data import case_data, read_stored_case_data
 from engine.runtime.human_tasks import ready_user_tasks
 from engine.runtime.timers import waiting_timers
 
@@ -34,6 +36,9 @@ def _check_one(session, runtime: WorkflowRuntime, instance_id: int) -> list[Disa
     expected_timers = set(waiting_timers(workflow)) if loaded.status == "running" else set()
     if expected_timers != timer_rows:
         found.append(Disagreement(instance_id, "waiting timers differ from the workflow"))
+    if loaded.sealed_data is not None and \
+            read_stored_case_data(crypto.keyring().decrypt(bytes(loaded.sealed_data))) != case_data(workflow):
+        found.append(Disagreement(instance_id, "the stored case data differs from the workflow"))
     audited = set(session.scalars(select(AuditEntry.task_id).where(AuditEntry.instance_id == instance_id,
                                                                    AuditEntry.action == "task.completed")))
     completed = set(session.scalars(select(HumanTask.task_id).where(HumanTask.instance_id == instance_id,
