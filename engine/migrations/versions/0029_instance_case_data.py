@@ -15,11 +15,11 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD and DROP COLUMN on SQLite too (3.35 and later): batch mode would copy process_instances, and dropping the
+# original is refused by the foreign keys of the tasks and timers that point at it.
 def upgrade() -> None:
-    with op.batch_alter_table('process_instances', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('case_data', sa.LargeBinary(), nullable=True))
+    op.add_column('process_instances', sa.Column('case_data', sa.LargeBinary(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('process_instances', schema=None) as batch_op:
-        batch_op.drop_column('case_data')
+    op.drop_column('process_instances', 'case_data')
