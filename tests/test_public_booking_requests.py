@@ -143,18 +143,22 @@ def test_the_limit_per_address_holds_across_the_public_sides_processes(sides):
     assert b"127.0.0.1" not in window and b"192.0.2.7" not in window
 
 
-def test_pull_over_http_is_signed(sides, database):
-    out, platform = sides["out"], sides["platform"]
-    assert sides["public"].post("/booking/request", json=request_body()).status_code == 202
-    assert sides["public"].get("/inbox/items").status_code == 404                  # unsigned: nothing to see
+def pull_over_http(database, platform, out):
+    """`okuyami public pull --url`: the public side served over HTTP, the pull signed with the city's key."""
     server = make_server("127.0.0.1", 0, create_public_app(out))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        result = pull(database, platform, UrlSource(f"http://127.0.0.1:{server.server_port}",
-                                                    signing_secret(database)))
+        return pull(database, platform, UrlSource(f"http://127.0.0.1:{server.server_port}", signing_secret(database)))
     finally:
         server.shutdown()
+
+
+def test_pull_over_http_is_signed(sides, database):
+    out, platform = sides["out"], sides["platform"]
+    assert sides["public"].post("/booking/request", json=request_body()).status_code == 202
+    assert sides["public"].get("/inbox/items").status_code == 404                  # unsigned: nothing to see
+    result = pull_over_http(database, platform, out)
     assert result.booking == 1 and not list((out / "inbox" / "booking").glob("*.sealed"))
 
 
@@ -173,14 +177,7 @@ def test_a_pull_takes_every_request_waiting_not_only_the_first_batch(sides, data
 
     _send_requests(sides["public"], 3, first_address=10)      # over HTTP, the public side hands out 2 at a time
     monkeypatch.setattr("web.public.inbox.PULL_BATCH", 2)
-    server = make_server("127.0.0.1", 0, create_public_app(out))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        result = pull(database, platform, UrlSource(f"http://127.0.0.1:{server.server_port}",
-                                                    signing_secret(database)))
-    finally:
-        server.shutdown()
+    result = pull_over_http(database, platform, out)
     assert (result.booking, result.kept) == (3, 0) and not list((out / "inbox" / "booking").glob("*.sealed"))
     assert len(confirmation_tasks(platform)) == 8
 
