@@ -1,7 +1,8 @@
 """Key rotation: rewrite every encrypted value still under an older key with the primary (first) key.
 
-Each instance's workflow and case data are rewritten with the plaintext they hold, guarded by its row_version, so a case that a clerk
-changes at the same moment is left alone (and is encrypted with the new key by that write anyway).
+Each instance's workflow and case data are rewritten with the plaintext they hold, guarded by its row_version, so
+a case that a clerk changes at the same moment is left alone (and is encrypted with the new key by that write
+anyway).
 """
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from ..db.driver import one_row
 from ..db.session import after_commit, transaction_info
 from ..errors import NotFound
 from ..registry.versions import VersionInfo
+from .case_data import read_stored_case_data
 from .open_tasks import SHOWN_COLUMNS, SHOWN_TASK_AND_INSTANCE, OpenTask, shown_task
 from .statements import READ_INSTANCE, READ_TASK_AND_INSTANCE
 from .step_write import written_here
@@ -54,6 +55,13 @@ class LoadedInstance:
     def blob(self) -> bytes:
         """The stored workflow, decrypted (needed only when the workflow is not in this process's cache)."""
         return crypto.keyring().decrypt(bytes(self.sealed))
+
+    @property
+    def stored_data(self) -> dict | None:
+        """The case data stored beside the workflow, decrypted; None when the row has none (read the workflow)."""
+        if self.sealed_data is None:
+            return None
+        return read_stored_case_data(crypto.keyring().decrypt(bytes(self.sealed_data)))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from .. import crypto
 from ..db.driver import all_rows
 from ..db.models import HumanTask, ProcessInstance
 from ..db.session import Database, after_commit
@@ -25,7 +24,7 @@ from ..registry import ModelRegistry
 from ..sandbox import SandboxScriptEngine
 from ..sandbox.environment import ServiceHandler
 from . import audit
-from .case_data import CaseDataMemo, case_data, read_stored_case_data, stored_case_data
+from .case_data import CaseDataMemo, case_data, stored_case_data
 from .human_tasks import READY, DeadlinePolicy, human_task_changes, ready_user_tasks
 from .instance_store import InstanceStore, LoadedInstance, TaskRow
 from .open_tasks import OpenTask, open_tasks
@@ -135,9 +134,9 @@ class WorkflowRuntime:
         if data is not None:
             self._keep(instance)
             return data
-        if instance.sealed_data is not None:
+        data = instance.stored_data
+        if data is not None:
             self._keep(instance)
-            data = read_stored_case_data(crypto.keyring().decrypt(bytes(instance.sealed_data)))
         else:
             data = case_data(self._peek(session, instance))
         self._remember_data(session, instance, data)

@@ -38,8 +38,9 @@ INSERT_INSTANCE = instances.insert().returning(instances.c.id)
 UPDATE_INSTANCE = (
     instances.update()
     .where(instances.c.id == bindparam("b_id"), instances.c.row_version == bindparam("b_row_version"))
-    .values(workflow=bindparam("workflow"), case_data=bindparam("case_data"), row_version=bindparam("new_row_version"), status=bindparam("status"),
-            wake_at=bindparam("wake_at"), updated_at=bindparam("updated_at"), ended_at=bindparam("ended_at")))
+    .values(workflow=bindparam("workflow"), case_data=bindparam("case_data"), row_version=bindparam("new_row_version"),
+            status=bindparam("status"), wake_at=bindparam("wake_at"), updated_at=bindparam("updated_at"),
+            ended_at=bindparam("ended_at")))
 
 INSERT_HUMAN_TASKS = human_tasks.insert().returning(human_tasks.c.id, sort_by_parameter_order=True)
 

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from engine import crypto
 from engine.db.models import AuditEntry, HumanTask, ProcessInstance, Timer
 from engine.runtime import WorkflowRuntime
-from engine.runtime.case_data import case_data, read_stored_case_data
+from engine.runtime.case_data import case_data
 from engine.runtime.human_tasks import ready_user_tasks
 from engine.runtime.timers import waiting_timers
 
@@ -36,8 +35,8 @@ def _check_one(session, runtime: WorkflowRuntime, instance_id: int) -> list[Disa
     expected_timers = set(waiting_timers(workflow)) if loaded.status == "running" else set()
     if expected_timers != timer_rows:
         found.append(Disagreement(instance_id, "waiting timers differ from the workflow"))
-    if loaded.sealed_data is not None and \
-            read_stored_case_data(crypto.keyring().decrypt(bytes(loaded.sealed_data))) != case_data(workflow):
+    stored = loaded.stored_data
+    if stored is not None and stored != case_data(workflow):
         found.append(Disagreement(instance_id, "the stored case data differs from the workflow"))
     audited = set(session.scalars(select(AuditEntry.task_id).where(AuditEntry.instance_id == instance_id,
                                                                    AuditEntry.action == "task.completed")))

@@ -28,14 +28,18 @@ _opened_lock = threading.Lock()
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    """The window's file, its table made the first time this process uses it (or again if it was deleted)."""
+    new_file = not path.exists()
     connection = sqlite3.connect(path, timeout=5, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("CREATE TABLE IF NOT EXISTS submissions (purpose TEXT NOT NULL, address TEXT NOT NULL, "
-                       "at REAL NOT NULL)")
-    connection.execute("CREATE INDEX IF NOT EXISTS submissions_by_address ON submissions (purpose, address)")
-    connection.execute("CREATE INDEX IF NOT EXISTS submissions_by_moment ON submissions (at)")
     with _opened_lock:
+        first_use = new_file or path not in _opened
         _opened.add(path)
+    if first_use:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("CREATE TABLE IF NOT EXISTS submissions (purpose TEXT NOT NULL, address TEXT NOT NULL, "
+                           "at REAL NOT NULL)")
+        connection.execute("CREATE INDEX IF NOT EXISTS submissions_by_address ON submissions (purpose, address)")
+        connection.execute("CREATE INDEX IF NOT EXISTS submissions_by_moment ON submissions (at)")
     return connection
 
 
