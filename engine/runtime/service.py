@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from ..db.driver import all_rows
+from ..db.driver import all_rows, one_row
 from ..db.models import HumanTask, ProcessInstance
 from ..db.session import Database, after_commit
 from ..db.types import utcnow
@@ -283,11 +283,11 @@ class WorkflowRuntime:
 
     # internals --------------------------------------------------------------------------------------------
     def _live_version_id(self, s: Session, process_id: str) -> int:
-        version_id = s.connection().execute(LIVE_VERSION_ID, {"process_id": process_id}).scalar()
-        if version_id is None:
+        row = one_row(s.connection(), LIVE_VERSION_ID, {"process_id": process_id})
+        if row is None:
             raise NotFound(f"no deployed version of process {process_id!r}",
                            user_message=f"プロセス「{process_id}」はまだ登録されていません。")
-        return version_id
+        return row[0]
 
     def _running(self, s: Session, instance_id: int, ended_message: str) -> tuple[LoadedInstance, BpmnWorkflow, dict]:
         """A running instance with its workflow and READY user tasks, or TaskConflict (in `ended_message`)."""

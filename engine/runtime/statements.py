@@ -5,7 +5,7 @@ itself, so the statements that every task completion runs are prepared here at i
 """
 from __future__ import annotations
 
-from sqlalchemy import LargeBinary, bindparam, desc, exists, or_, select, type_coerce
+from sqlalchemy import LargeBinary, bindparam, desc, exists, literal_column, or_, select, type_coerce
 
 from ..db.models import AuditEntry, HumanTask, ProcessInstance, ProcessVersion, Timer
 
@@ -31,7 +31,7 @@ READ_TASK_AND_INSTANCE = (
     .where(human_tasks.c.id == bindparam("task_ref")))
 
 LIVE_VERSION_ID = (select(versions.c.id).where(versions.c.process_id == bindparam("process_id"))
-                   .order_by(desc(versions.c.version)).limit(1))
+                   .order_by(desc(versions.c.version)).limit(literal_column("1")))
 
 INSERT_INSTANCE = instances.insert().returning(instances.c.id)
 
