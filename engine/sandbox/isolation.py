@@ -23,6 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..errors import ScriptError, ScriptTimeout
+from .limits import starved_until
 from .whitelist import SandboxLimitExceeded, now
 
 HEADER = struct.Struct("!I")
@@ -31,6 +32,7 @@ GRACE_SECONDS = 0.5
 STARTUP_SECONDS = 30
 DEFAULT_MEMORY_MEGABYTES = 64
 DEFAULT_WORKERS = 2
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 _SAFE_GLOBALS = {
@@ -128,18 +130,34 @@ class _Worker:
             remaining -= len(chunk)
         return b"".join(chunks)
 
+    def cpu_seconds(self) -> float | None:
+        """The CPU time the worker has used in its life (from /proc), None where it cannot be read."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        except (OSError, IndexError, ValueError):
+            return None
+
     def ask(self, request: tuple, wait_seconds: float) -> tuple | None:
-        """The worker's answer, None when it did not answer in time; EOFError when it died."""
+        """The worker's answer, None when it did not answer in time; EOFError when it died. In time: within
+        `wait_seconds` of the worker's CPU time (a worker waiting for a core on a busy node is not at fault),
+        and of wall time at most STARVED_WALL_FACTOR times that."""
         body = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        cpu_before = self.cpu_seconds()
         try:
             self.process.stdin.write(HEADER.pack(len(body)) + body)
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             raise EOFError from None
-        deadline = time.monotonic() + wait_seconds
-        header = self._read(HEADER.size, deadline)
-        if header is None:
-            return None
+        started = time.monotonic()
+        deadline = started + wait_seconds
+        while (header := self._read(HEADER.size, deadline)) is None:
+            cpu_now = self.cpu_seconds()
+            used = None if cpu_before is None or cpu_now is None else cpu_now - cpu_before
+            deadline = starved_until(started, used, wait_seconds)
+            if deadline is None:
+                return None
         payload = self._read(HEADER.unpack(header)[0], deadline + wait_seconds)
         if payload is None:
             return None
