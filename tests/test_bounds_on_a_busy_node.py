@@ -82,15 +82,15 @@ def test_a_form_whose_rendering_waits_for_a_core_is_printed_not_refused(monkeypa
 
 
 class _StarvedClock:
-    """The wall clock as a starved thread sees it: `jump` seconds pass at each reading after the first ones."""
+    """The wall clock as a starved thread sees it: `jump` seconds pass at each reading after the first."""
 
-    def __init__(self, jump: float, calm_readings: int = 1):
-        self.offset, self.jump, self.readings, self.calm = 0.0, jump, 0, calm_readings
+    def __init__(self, jump: float):
+        self.offset, self.jump, self.read_once = 0.0, jump, False
 
     def monotonic(self) -> float:
-        self.readings += 1
-        if self.readings > self.calm:
+        if self.read_once:
             self.offset += self.jump
+        self.read_once = True
         return time.monotonic() + self.offset
 
     thread_time = staticmethod(time.thread_time)

@@ -65,4 +65,3 @@ def starved_until(started: float, cpu_used: float | None, seconds: float) -> flo
     if cpu_used is None or cpu_used >= seconds or now - started >= seconds * STARVED_WALL_FACTOR:
         return None
     return min(now + seconds - cpu_used, started + seconds * STARVED_WALL_FACTOR)
-
